@@ -1,0 +1,49 @@
+"""Settings read from the stage's environment, once per process."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a stage configures; one province per deployment."""
+
+    stage: str
+    province: str
+    reports_table: str
+    audit_table: str
+    media_table: str
+    idempotency_table: str
+    media_bucket: str
+    region: str
+    endpoint_url: str | None
+    idempotency_ttl_seconds: int = 86_400
+    presign_ttl_seconds: int = 900
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Read the stage's environment (as .chalice/config.json or infra/ set it)."""
+        e = os.environ if env is None else env
+        stage = e.get("STAGE", "dev")
+        prefix = f"phananh-{stage}"
+        return cls(
+            stage=stage,
+            province=e.get("PROVINCE", "daklak"),
+            reports_table=e.get("REPORTS_TABLE", f"{prefix}-reports"),
+            audit_table=e.get("AUDIT_TABLE", f"{prefix}-audit"),
+            media_table=e.get("MEDIA_TABLE", f"{prefix}-media"),
+            idempotency_table=e.get("IDEMPOTENCY_TABLE", f"{prefix}-idempotency"),
+            media_bucket=e.get("MEDIA_BUCKET", f"{prefix}-media"),
+            region=e.get("AWS_REGION") or e.get("AWS_DEFAULT_REGION") or "ap-southeast-1",
+            endpoint_url=e.get("AWS_ENDPOINT_URL") or None,
+            idempotency_ttl_seconds=int(e.get("IDEMPOTENCY_TTL_SECONDS", "86400")),
+        )
+
+
+@cache
+def settings() -> Settings:
+    """The process's settings (cached; tests call `settings.cache_clear()`)."""
+    return Settings.from_env()

@@ -1,0 +1,99 @@
+"""What every HTTP handler shares: JSON bodies, bilingual errors, no 500 on input."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Blueprint, CORSConfig, Response
+
+from chalicelib.observability import logger
+from chalicelib.rules.errors import MESSAGES, DomainError, InvalidInput
+
+CORS = CORSConfig(
+    allow_origin="*",
+    allow_headers=["Content-Type", "Authorization", "Idempotency-Key", "X-Tracking-Token", "X-Correlation-Id"],
+    max_age=600,
+)
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        body=json.dumps(body, ensure_ascii=False, default=str),
+        status_code=status,
+        headers={**JSON_HEADERS, **(headers or {})},
+    )
+
+
+def error_response(error: DomainError) -> Response:
+    return json_response(error.to_dict(), error.status)
+
+
+def internal_error_response() -> Response:
+    vi, en = MESSAGES["internal_error"]
+    return json_response({"code": "internal_error", "message": vi, "message_en": en}, 500)
+
+
+def read_json(raw: bytes | None) -> dict[str, Any]:
+    """The request body as a JSON object, or a 400 a person can act on."""
+    if not raw:
+        raise InvalidInput("invalid_json")
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput("invalid_json") from exc
+    if not isinstance(body, dict):
+        raise InvalidInput("body_not_object")
+    return body
+
+
+def guarded(blueprint: Blueprint) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """Wrap a view: correlation id in logs, domain errors as JSON 4xx, a real bug as a logged 500."""
+
+    def decorate(view: Callable[..., Response]) -> Callable[..., Response]:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Response:
+            request = blueprint.current_request
+            headers = request.headers or {}
+            logger.set_correlation_id(headers.get("x-correlation-id") or (request.context or {}).get("requestId"))
+            try:
+                return view(*args, **kwargs)
+            except DomainError as err:
+                logger.info("request refused", extra={"code": err.code, "field": err.field, "status": err.status})
+                return error_response(err)
+            except Exception:
+                logger.exception("unhandled error")
+                return internal_error_response()
+
+        return wrapper
+
+    return decorate
+
+
+# Chalice answers a few requests itself (wrong method, wrong content type)
+# before any view runs; give those the same bilingual body as ours.
+_CHALICE_CODES = {
+    "UnsupportedMediaType": "unsupported_content_type",
+    "MethodNotAllowedError": "method_not_allowed",
+    "BadRequestError": "invalid_value",
+    "BadRequest": "invalid_value",
+}
+
+
+def register_error_bodies(app: Any) -> None:
+    """Rewrite Chalice's own {"Code", "Message"} errors into our error body."""
+
+    @app.middleware("http")
+    def _bilingual_errors(event: Any, get_response: Callable[[Any], Response]) -> Response:
+        response = get_response(event)
+        body = response.body
+        if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
+            code = _CHALICE_CODES.get(body["Code"], "invalid_value")
+            vi, en = MESSAGES[code]
+            response.body = json.dumps({"code": code, "message": vi, "message_en": en, "detail": body.get("Message")},
+                                       ensure_ascii=False)
+            response.headers = {**(response.headers or {}), **JSON_HEADERS}
+        return response

@@ -1,0 +1,69 @@
+"""Citizen API: categories, submit a report, follow it, attach photos and video."""
+
+from __future__ import annotations
+
+import re
+
+from chalice import Blueprint, Response
+
+from chalicelib import container
+from chalicelib.handlers.http import CORS, guarded, json_response, read_json
+from chalicelib.rules.errors import InvalidInput
+
+bp = Blueprint(__name__)
+_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+
+
+@bp.route("/health", methods=["GET"], cors=CORS)
+@guarded(bp)
+def health() -> Response:
+    profile = container.profile()
+    return json_response({"status": "ok", "province": profile.slug, "province_code": profile.province_code})
+
+
+@bp.route("/categories", methods=["GET"], cors=CORS)
+@guarded(bp)
+def categories() -> Response:
+    profile = container.profile()
+    return json_response({
+        "province": {"code": profile.province_code, "name": profile.name_vi, "name_en": profile.name_en},
+        "categories": [
+            {"code": c.code, "name": c.name_vi, "name_en": c.name_en, "sla_working_days": dict(profile.channels)}
+            for c in profile.active_categories()
+        ],
+    })
+
+
+@bp.route("/reports", methods=["POST"], cors=CORS)
+@guarded(bp)
+def submit_report() -> Response:
+    from chalicelib.schemas import IntakeRequest, parse_body
+
+    request = bp.current_request
+    key = (request.headers or {}).get("idempotency-key")
+    if key is not None and not _IDEMPOTENCY_KEY.match(key):
+        raise InvalidInput("invalid_idempotency_key", "Idempotency-Key")
+    body = parse_body(read_json(request.raw_body), IntakeRequest)
+    answer, replayed = container.intake().submit(body, idempotency_key=key, lambda_context=bp.lambda_context)
+    headers = {"Location": f"/reports/{answer['id']}"}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return json_response(answer, 201, headers)
+
+
+@bp.route("/reports/{report_id}", methods=["GET"], cors=CORS)
+@guarded(bp)
+def track_report(report_id: str) -> Response:
+    token = (bp.current_request.headers or {}).get("x-tracking-token")
+    return json_response(container.intake().track(report_id, token))
+
+
+@bp.route("/reports/{report_id}/media", methods=["POST"], cors=CORS)
+@guarded(bp)
+def request_upload(report_id: str) -> Response:
+    from chalicelib.schemas import MediaRequest, parse_body
+
+    request = bp.current_request
+    body = parse_body(read_json(request.raw_body), MediaRequest)
+    token = (request.headers or {}).get("x-tracking-token")
+    return json_response(container.intake().request_upload(report_id, token, body), 201)

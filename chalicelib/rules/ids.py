@@ -1,0 +1,42 @@
+"""Report ids a citizen can read over the phone, and tracking tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+
+# Crockford's base32: no I, L, O, U, so nothing is misheard or misread.
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_report_id(prefix: str, randbelow: Callable[[int], int] = secrets.randbelow) -> str:
+    """'DLK-7KQ3-M9XD': province prefix and 40 random bits in two groups of four."""
+    chars = "".join(ALPHABET[randbelow(32)] for _ in range(8))
+    return f"{prefix}-{chars[:4]}-{chars[4:]}"
+
+
+def normalise_report_id(raw: str) -> str:
+    """Accept what a person types: lower case, spaces, O for 0, I/L for 1."""
+    text = raw.strip().upper().replace(" ", "")
+    head, sep, tail = text.partition("-")
+    tail = tail.replace("O", "0").replace("I", "1").replace("L", "1")
+    return f"{head}{sep}{tail}"
+
+
+def new_tracking_token() -> str:
+    """A secret only the reporter holds (160 bits, URL-safe)."""
+    return secrets.token_urlsafe(20)
+
+
+def token_digest(token: str) -> str:
+    """What we store instead of the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_matches(token: str | None, digest: str | None) -> bool:
+    """Constant-time check of a presented token against the stored digest."""
+    if not token or not digest:
+        return False
+    return hmac.compare_digest(token_digest(token), digest)

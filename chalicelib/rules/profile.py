@@ -1,0 +1,162 @@
+"""A province's profile: categories, channels and SLA, agencies, routing, calendar.
+
+The profile is data (chalicelib/provinces/*.json); this module is its schema
+and the lookups the rules need. Validation is strict so that a malformed
+profile fails at load, naming the file and the field.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from chalicelib.rules.calendar import WorkingCalendar
+
+Channel = Literal["app", "web", "hotline", "zalo", "email"]
+CHANNELS: tuple[str, ...] = ("app", "web", "hotline", "zalo", "email")
+IOC_AGENCY_ID = "ioc"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Category(_Strict):
+    code: str = Field(pattern=r"^[a-z0-9-]+$")
+    name_vi: str
+    name_en: str
+    urgent_prone: bool = False
+    active: bool = True
+
+
+class Agency(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    name_vi: str
+    name_en: str
+    kind: Literal["ioc", "ward_people_committee", "department", "police"]
+    ward_code: str | None = None
+    focal_emails: tuple[str, ...] = ()
+
+
+class Ward(_Strict):
+    code: str
+    name: str
+    division: str
+
+
+class CalendarSettings(_Strict):
+    opens: time = time(7, 30)
+    closes: time = time(17, 0)
+    extra_days_off: tuple[date, ...] = ()
+    makeup_working_days: tuple[date, ...] = ()
+
+
+class Routing(_Strict):
+    default: Literal["ward_people_committee", "ioc"] = "ward_people_committee"
+    by_category: dict[str, str] = {}
+
+
+class SlaSettings(_Strict):
+    warning_window_days: float = 1
+    grace_days: float = 2
+    return_stops_clock: bool = False
+    leadership_emails: tuple[str, ...] = ()
+    overdue_alarm_threshold: int = 20
+    ranking_min_sample: int = 10
+
+
+class EmergencyNumbers(_Strict):
+    police: str = "113"
+    fire: str = "114"
+    ambulance: str = "115"
+
+
+class ProvinceProfile(_Strict):
+    province_code: int
+    slug: str = Field(pattern=r"^[a-z0-9-]+$")
+    name_vi: str
+    name_en: str
+    id_prefix: str = Field(pattern=r"^[A-Z]{2,4}$")
+    hotline: str
+    emergency_numbers: EmergencyNumbers = EmergencyNumbers()
+    public_base_url: str
+    console_base_url: str
+    channels: dict[Channel, int]
+    calendar: CalendarSettings = CalendarSettings()
+    categories: tuple[Category, ...]
+    urgent_keywords: tuple[str, ...] = ()
+    agencies: tuple[Agency, ...]
+    wards: tuple[Ward, ...]
+    routing: Routing = Routing()
+    sla: SlaSettings = SlaSettings()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ProvinceProfile:
+        missing = [c for c in CHANNELS if c not in self.channels]
+        if missing:
+            raise ValueError(f"channels: missing SLA for {missing}")
+        if any(days < 1 for days in self.channels.values()):
+            raise ValueError("channels: SLA must be at least 1 working day")
+        agency_ids = {a.id for a in self.agencies}
+        if IOC_AGENCY_ID not in agency_ids:
+            raise ValueError("agencies: the IOC agency 'ioc' is missing")
+        codes = {c.code for c in self.categories}
+        for cat, agency in self.routing.by_category.items():
+            if cat not in codes:
+                raise ValueError(f"routing.by_category: unknown category '{cat}'")
+            if agency not in agency_ids:
+                raise ValueError(f"routing.by_category.{cat}: unknown agency '{agency}'")
+        return self
+
+    @cached_property
+    def _categories(self) -> dict[str, Category]:
+        return {c.code: c for c in self.categories}
+
+    @cached_property
+    def _agencies(self) -> dict[str, Agency]:
+        return {a.id: a for a in self.agencies}
+
+    @cached_property
+    def _wards(self) -> dict[str, Ward]:
+        return {w.code: w for w in self.wards}
+
+    @cached_property
+    def _ward_agency(self) -> dict[str, str]:
+        return {a.ward_code: a.id for a in self.agencies if a.ward_code}
+
+    @cached_property
+    def working_calendar(self) -> WorkingCalendar:
+        cal = self.calendar
+        return WorkingCalendar(
+            extra_days_off=frozenset(cal.extra_days_off),
+            makeup_working_days=frozenset(cal.makeup_working_days),
+            opens=cal.opens,
+            closes=cal.closes,
+        )
+
+    def category(self, code: str) -> Category | None:
+        """An active category by code (retired ones are no longer accepted)."""
+        cat = self._categories.get(code)
+        return cat if cat and cat.active else None
+
+    def any_category(self, code: str) -> Category | None:
+        """A category by code, retired ones included (old reports keep theirs)."""
+        return self._categories.get(code)
+
+    def agency(self, agency_id: str) -> Agency | None:
+        return self._agencies.get(agency_id)
+
+    def ward(self, code: str) -> Ward | None:
+        return self._wards.get(code)
+
+    def ward_agency_id(self, ward_code: str) -> str | None:
+        return self._ward_agency.get(ward_code)
+
+    def sla_days(self, channel: str) -> int:
+        return self.channels[channel]  # type: ignore[index]
+
+    def active_categories(self) -> list[Category]:
+        return [c for c in self.categories if c.active]

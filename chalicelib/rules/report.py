@@ -1,0 +1,69 @@
+"""A report as the rules see it: plain data, no storage types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+OPEN_STATES = frozenset({"received", "assigned", "in_progress", "returned", "result_submitted", "reopened"})
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """The citizen behind a report: confidential, staff-only."""
+
+    name: str
+    phone: str  # E.164
+
+
+@dataclass(frozen=True)
+class Report:
+    id: str
+    province_code: int
+    status: str
+    channel: str
+    category: str
+    description: str
+    lat: float
+    lng: float
+    address: str | None
+    ward_code: str | None
+    agency_id: str
+    reporter: Reporter
+    received_at: datetime
+    due_at: datetime
+    original_due_at: datetime
+    updated_at: datetime
+    last_action: str
+    last_actor_role: str
+    urgent: bool = False
+    occurred_at: datetime | None = None
+    round: int = 1
+    escalation_level: int = 0
+    result: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    version: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Open reports are on an SLA clock."""
+        return self.status in OPEN_STATES
+
+    def evolve(self, **changes: Any) -> Report:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One state change, written atomically with the report it changes."""
+
+    report_id: str
+    at: datetime
+    actor: str
+    role: str
+    action: str
+    from_status: str | None
+    to_status: str
+    round: int = 1
+    note: str | None = None

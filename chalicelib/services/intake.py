@@ -1,0 +1,179 @@
+"""Citizen intake: accept a report, route it, set its deadline, answer in one round trip."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any, Protocol
+
+from chalicelib.observability import emit, logger
+from chalicelib.rules import ids
+from chalicelib.rules.errors import InvalidInput, NotFound
+from chalicelib.rules.media import plan_upload, raw_key
+from chalicelib.rules.profile import ProvinceProfile
+from chalicelib.rules.report import AuditEntry, Report, Reporter
+from chalicelib.rules.routing import route_report
+from chalicelib.rules.urgency import is_urgent, urgent_advice
+from chalicelib.rules.views import iso_local, reporter_view
+from chalicelib.schemas import IntakeRequest, MediaRequest
+from chalicelib.services.clock import Clock, utc_now
+
+FUTURE_TOLERANCE = timedelta(minutes=10)
+ID_ATTEMPTS = 5
+
+
+class ReportsPort(Protocol):
+    def create(self, report: Report, token_digest: str, audit: AuditEntry) -> Report: ...
+    def get(self, report_id: str) -> tuple[Report, str] | None: ...
+    def history(self, report_id: str) -> list[AuditEntry]: ...
+
+
+class MediaPort(Protocol):
+    def kinds_of(self, report_id: str) -> list[str]: ...
+    def add_pending(self, report_id: str, media_id: str, kind: str, declared_type: str, key: str,
+                    purpose: str, now: Any) -> None: ...
+    def list(self, report_id: str) -> list[dict[str, Any]]: ...
+
+
+class UploadsPort(Protocol):
+    def presigned_post(self, key: str, content_type: str, max_bytes: int) -> dict[str, Any]: ...
+
+
+class OncePort(Protocol):
+    def once(self, key: str, payload: dict[str, Any], action: Any,
+             lambda_context: Any = None) -> tuple[dict[str, Any], bool]: ...
+
+
+class IntakeService:
+    """Use cases a citizen drives: submit, follow, attach media."""
+
+    def __init__(
+        self,
+        profile: ProvinceProfile,
+        reports: ReportsPort,
+        media: MediaPort,
+        uploads: UploadsPort,
+        once: OncePort | None = None,
+        clock: Clock = utc_now,
+        duplicate_ids: tuple[type[Exception], ...] = (),
+    ) -> None:
+        self.profile = profile
+        self._reports = reports
+        self._media = media
+        self._uploads = uploads
+        self._once = once
+        self._clock = clock
+        self._duplicate_ids = duplicate_ids
+
+    def submit(
+        self, request: IntakeRequest, idempotency_key: str | None = None, lambda_context: Any = None
+    ) -> tuple[dict[str, Any], bool]:
+        """(answer, replayed). With a key, a retried submit returns the first answer and writes nothing."""
+        if idempotency_key and self._once is not None:
+            payload = request.model_dump(mode="json")
+            return self._once.once(idempotency_key, payload, lambda: self._submit(request), lambda_context)
+        return self._submit(request), False
+
+    def _submit(self, req: IntakeRequest) -> dict[str, Any]:
+        profile, now = self.profile, self._clock()
+        category = profile.category(req.category)
+        if category is None:
+            raise InvalidInput("unknown_category", "category", value=req.category)
+        if req.ward_code is not None and profile.ward(req.ward_code) is None:
+            raise InvalidInput("ward_not_in_province", "ward_code", value=req.ward_code, province=profile.name_vi)
+        if req.ward_code is None and not (req.channel in {"hotline", "email"} and req.location.address):
+            raise InvalidInput("ward_required", "ward_code")
+        if req.occurred_at and req.occurred_at > now + FUTURE_TOLERANCE:
+            raise InvalidInput("occurred_in_future", "occurred_at")
+
+        due = profile.working_calendar.due_after(now, profile.sla_days(req.channel))
+        token = ids.new_tracking_token()
+        draft = Report(
+            id="",
+            province_code=profile.province_code,
+            status="received",
+            channel=req.channel,
+            category=category.code,
+            description=req.description,
+            lat=req.location.lat,
+            lng=req.location.lng,
+            address=req.location.address,
+            ward_code=req.ward_code,
+            agency_id=route_report(profile, category.code, req.ward_code),
+            reporter=Reporter(name=req.reporter.name, phone=req.reporter.phone),
+            received_at=now,
+            occurred_at=req.occurred_at,
+            due_at=due,
+            original_due_at=due,
+            updated_at=now,
+            last_action="submit",
+            last_actor_role="citizen",
+            urgent=is_urgent(profile, category, req.description),
+        )
+        report = self._create_with_fresh_id(draft, ids.token_digest(token))
+        emit("ReportsReceived", province=profile.slug, channel=report.channel, category=report.category)
+        logger.info("report received", extra={"report_id": report.id, "channel": report.channel,
+                                              "category": report.category, "urgent": report.urgent})
+        return self._receipt(report, token)
+
+    def _create_with_fresh_id(self, draft: Report, digest: str) -> Report:
+        for _ in range(ID_ATTEMPTS):
+            report = draft.evolve(id=ids.new_report_id(self.profile.id_prefix))
+            audit = AuditEntry(report.id, report.received_at, "citizen", "citizen", "submit", None, "received",
+                               note=f"channel={report.channel}")
+            try:
+                return self._reports.create(report, digest, audit)
+            except self._duplicate_ids:
+                continue
+        raise RuntimeError("could not draw a free report id")
+
+    def _receipt(self, report: Report, token: str) -> dict[str, Any]:
+        agency = self.profile.agency(report.agency_id)
+        answer: dict[str, Any] = {
+            "id": report.id,
+            "tracking_token": token,
+            "status": report.status,
+            "agency_id": report.agency_id,
+            "agency_name": agency.name_vi if agency else report.agency_id,
+            "received_at": iso_local(report.received_at),
+            "due_at": iso_local(report.due_at),
+            "sla_working_days": self.profile.sla_days(report.channel),
+            "urgent": report.urgent,
+        }
+        if report.urgent:
+            answer["advice"] = urgent_advice(self.profile)
+        return answer
+
+    def _own_report(self, report_id: str, token: str | None) -> Report:
+        """The report if the token is its own; otherwise 404, the same as an unknown id."""
+        found = self._reports.get(ids.normalise_report_id(report_id))
+        if found is None or not ids.token_matches(token, found[1]):
+            raise NotFound("report_not_found", "id")
+        return found[0]
+
+    def track(self, report_id: str, token: str | None) -> dict[str, Any]:
+        """The reporter's own view: status, agency, due date, history, media."""
+        report = self._own_report(report_id, token)
+        view = reporter_view(self.profile, report, self._reports.history(report.id))
+        view["media"] = [
+            {"media_id": m["media_id"], "kind": m["kind"], "status": m["status"], "reason": m.get("reason")}
+            for m in self._media.list(report.id)
+        ]
+        return view
+
+    def request_upload(self, report_id: str, token: str | None, req: MediaRequest) -> dict[str, Any]:
+        """A presigned POST for one more photo or video of the reporter's own report."""
+        report = self._own_report(report_id, token)
+        plan = plan_upload(req.content_type, req.size, self._media.kinds_of(report.id))
+        media_id = uuid.uuid4().hex
+        key = raw_key(report.id, media_id)
+        self._media.add_pending(report.id, media_id, plan.kind, plan.content_type, key, "report", self._clock())
+        post = self._uploads.presigned_post(key, plan.content_type, plan.max_bytes)
+        return {
+            "media_id": media_id,
+            "kind": plan.kind,
+            "url": post["url"],
+            "fields": post["fields"],
+            "max_bytes": plan.max_bytes,
+            "expires_in": 900,
+        }

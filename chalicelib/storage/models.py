@@ -1,0 +1,174 @@
+"""PynamoDB models: the only place that knows the tables' shapes.
+
+Table names, region and endpoint are bound at run time from the stage's
+settings (`bind`), so nothing reads the environment or opens a connection at
+import time.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.config import Settings
+
+SLA_OPEN_SHARD = "open"
+
+
+class _Meta:
+    table_name = "unbound"
+    region = "ap-southeast-1"
+    host: str | None = None
+    max_retry_attempts = 3
+
+
+class AgencyIndex(GlobalSecondaryIndex):
+    """An agency's queue, newest first."""
+
+    class Meta:
+        index_name = "agency-received"
+        projection = AllProjection()
+
+    agency_id = UnicodeAttribute(hash_key=True)
+    received_at = UTCDateTimeAttribute(range_key=True)
+
+
+class StatusIndex(GlobalSecondaryIndex):
+    """The IOC's queues by state, and the public list of published reports."""
+
+    class Meta:
+        index_name = "status-received"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    received_at = UTCDateTimeAttribute(range_key=True)
+
+
+class SlaDueIndex(GlobalSecondaryIndex):
+    """Sparse: only open reports carry `sla_shard`, so a sweep reads what is due."""
+
+    class Meta:
+        index_name = "sla-due"
+        projection = AllProjection()
+
+    sla_shard = UnicodeAttribute(hash_key=True)
+    sla_due_at = UTCDateTimeAttribute(range_key=True)
+
+
+class ResultMap(MapAttribute):
+    """What the agency did: text, evidence and enforcement taken."""
+
+    text = UnicodeAttribute()
+    media_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    enforcement = ListAttribute(default=list)
+    submitted_at = UTCDateTimeAttribute()
+    submitted_by = UnicodeAttribute()
+
+
+class ReportModel(Model):
+    """One citizen report; `version` makes every write an optimistic compare-and-set."""
+
+    class Meta(_Meta):
+        pass
+
+    id = UnicodeAttribute(hash_key=True)
+    version = VersionAttribute()
+    province_code = NumberAttribute()
+    status = UnicodeAttribute()
+    round = NumberAttribute(default=1)
+    channel = UnicodeAttribute()
+    category = UnicodeAttribute()
+    description = UnicodeAttribute()
+    urgent = BooleanAttribute(default=False)
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    address = UnicodeAttribute(null=True)
+    ward_code = UnicodeAttribute(null=True)
+    agency_id = UnicodeAttribute()
+    reporter_name = UnicodeAttribute()
+    reporter_phone = UnicodeAttribute()
+    tracking_token_digest = UnicodeAttribute()
+    received_at = UTCDateTimeAttribute()
+    occurred_at = UTCDateTimeAttribute(null=True)
+    due_at = UTCDateTimeAttribute()
+    original_due_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    last_action = UnicodeAttribute()
+    last_actor_role = UnicodeAttribute()
+    escalation_level = NumberAttribute(default=0)
+    sla_shard = UnicodeAttribute(null=True)
+    sla_due_at = UTCDateTimeAttribute(null=True)
+    result = ResultMap(null=True)
+    extra = MapAttribute(null=True)
+
+    agency_index = AgencyIndex()
+    status_index = StatusIndex()
+    sla_due_index = SlaDueIndex()
+
+
+class AuditModel(Model):
+    """One state change of a report: who, which role, when, from, to, why."""
+
+    class Meta(_Meta):
+        pass
+
+    report_id = UnicodeAttribute(hash_key=True)
+    seq = UnicodeAttribute(range_key=True)
+    at = UTCDateTimeAttribute()
+    actor = UnicodeAttribute()
+    role = UnicodeAttribute()
+    action = UnicodeAttribute()
+    from_status = UnicodeAttribute(null=True)
+    to_status = UnicodeAttribute()
+    round = NumberAttribute(default=1)
+    note = UnicodeAttribute(null=True)
+
+
+class MediaModel(Model):
+    """A photo or video attached to a report; moves pending -> ready | rejected."""
+
+    class Meta(_Meta):
+        pass
+
+    report_id = UnicodeAttribute(hash_key=True)
+    media_id = UnicodeAttribute(range_key=True)
+    kind = UnicodeAttribute()
+    purpose = UnicodeAttribute(default="report")
+    declared_type = UnicodeAttribute()
+    key = UnicodeAttribute()
+    status = UnicodeAttribute(default="pending")
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    detected_type = UnicodeAttribute(null=True)
+    size = NumberAttribute(null=True)
+    width = NumberAttribute(null=True)
+    height = NumberAttribute(null=True)
+    renditions = ListAttribute(null=True)
+    exif = MapAttribute(null=True)
+
+
+ALL_MODELS: tuple[type[Model], ...] = (ReportModel, AuditModel, MediaModel)
+
+
+def bind(settings: Settings) -> None:
+    """Point the models at this stage's tables; the next call opens a fresh connection."""
+    names = {
+        ReportModel: settings.reports_table,
+        AuditModel: settings.audit_table,
+        MediaModel: settings.media_table,
+    }
+    for model, table in names.items():
+        model.Meta.table_name = table
+        model.Meta.region = settings.region
+        model.Meta.host = settings.endpoint_url
+        model._connection = None

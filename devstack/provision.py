@@ -1,0 +1,189 @@
+"""Create one province's resources on moto from infra/province.json.
+
+The CloudFormation template is the single definition of tables, indexes,
+queues, topics and the bucket's notification; this module reads it and makes
+the same resources through the AWS APIs (moto's CloudFormation does not cover
+all of these properties), so local and deployed stacks cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "province.json"
+ACCOUNT_ID = "123456789012"  # moto's default account
+_SUB = re.compile(r"\$\{([^}]+)\}")
+
+
+def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@dataclass
+class Provisioned:
+    """What was created: physical ids per logical id, plus the stage's environment."""
+
+    stage: str
+    region: str
+    names: dict[str, str] = field(default_factory=dict)
+    arns: dict[str, str] = field(default_factory=dict)
+    stream_arns: dict[str, str] = field(default_factory=dict)
+    queue_urls: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    environment: dict[str, str] = field(default_factory=dict)
+
+
+class Provisioner:
+    """Turns the template's resources into moto resources, in dependency order."""
+
+    ORDER = ("AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::S3::Bucket")
+
+    def __init__(self, stage: str, region: str = "ap-southeast-1", endpoint_url: str | None = None,
+                 template: dict[str, Any] | None = None) -> None:
+        import boto3
+
+        self.template = template or load_template()
+        self.out = Provisioned(stage=stage, region=region)
+        self.params = {"Stage": stage, "AWS::AccountId": ACCOUNT_ID, "AWS::Region": region,
+                       "AWS::Partition": "aws", "AWS::StackName": f"phananh-{stage}"}
+        kw = {"region_name": region, "endpoint_url": endpoint_url}
+        self.ddb = boto3.client("dynamodb", **kw)
+        self.sqs = boto3.client("sqs", **kw)
+        self.sns = boto3.client("sns", **kw)
+        self.s3 = boto3.client("s3", **kw)
+
+    # -- intrinsic functions -------------------------------------------------
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        if "Ref" in value:
+            ref = value["Ref"]
+            return self.params.get(ref) or self.out.names[ref]
+        if "Fn::GetAtt" in value:
+            logical, attr = value["Fn::GetAtt"]
+            if attr == "Arn":
+                return self.out.arns[logical]
+            if attr == "StreamArn":
+                return self.out.stream_arns[logical]
+            raise KeyError(f"Fn::GetAtt {logical}.{attr} is not supported locally")
+        if "Fn::Sub" in value:
+            def repl(m: re.Match[str]) -> str:
+                name = m.group(1)
+                if "." in name:
+                    logical, attr = name.split(".", 1)
+                    return self.resolve({"Fn::GetAtt": [logical, attr]})
+                return str(self.resolve({"Ref": name}))
+            return _SUB.sub(repl, value["Fn::Sub"])
+        return {k: self.resolve(v) for k, v in value.items()}
+
+    # -- resources -----------------------------------------------------------
+    def run(self) -> Provisioned:
+        resources = self.template["Resources"]
+        makers = {"AWS::SQS::Queue": self._queue, "AWS::DynamoDB::Table": self._table,
+                  "AWS::SNS::Topic": self._topic, "AWS::S3::Bucket": self._bucket}
+        for rtype in self.ORDER:
+            for logical, res in resources.items():
+                if res["Type"] == rtype:
+                    makers[rtype](logical, self.resolve(res["Properties"]))
+        self.out.skipped = sorted(k for k, r in resources.items() if r["Type"] not in self.ORDER)
+        env_map = self.template.get("Metadata", {}).get("phananh:environment", {})
+        for var, logical in env_map.items():
+            self.out.environment[var] = self.out.queue_urls.get(logical) or self.out.names[logical]
+        self.out.environment.update(STAGE=self.out.stage, AWS_REGION=self.out.region)
+        return self.out
+
+    def _queue(self, logical: str, p: dict[str, Any]) -> None:
+        attrs = {k: (json.dumps(v) if isinstance(v, dict) else str(v).lower() if isinstance(v, bool) else str(v))
+                 for k, v in p.items() if k != "QueueName"}
+        url = self.sqs.create_queue(QueueName=p["QueueName"], Attributes=attrs)["QueueUrl"]
+        arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        self.out.names[logical], self.out.arns[logical], self.out.queue_urls[logical] = url, arn, url
+
+    def _table(self, logical: str, p: dict[str, Any]) -> None:
+        kwargs: dict[str, Any] = {
+            k: p[k] for k in ("TableName", "BillingMode", "AttributeDefinitions", "KeySchema",
+                              "GlobalSecondaryIndexes", "StreamSpecification", "SSESpecification",
+                              "DeletionProtectionEnabled", "Tags") if k in p
+        }
+        if "SSESpecification" in kwargs:  # CloudFormation says SSEEnabled, the API says Enabled
+            sse = dict(kwargs["SSESpecification"])
+            kwargs["SSESpecification"] = {"Enabled": sse.pop("SSEEnabled", True), **sse}
+        if "StreamSpecification" in kwargs:
+            kwargs["StreamSpecification"] = {"StreamEnabled": True, **kwargs["StreamSpecification"]}
+        desc = self.ddb.create_table(**kwargs)["TableDescription"]
+        name = p["TableName"]
+        if p.get("TimeToLiveSpecification"):
+            self.ddb.update_time_to_live(TableName=name, TimeToLiveSpecification=p["TimeToLiveSpecification"])
+        if p.get("PointInTimeRecoverySpecification"):
+            self.ddb.update_continuous_backups(
+                TableName=name, PointInTimeRecoverySpecification=p["PointInTimeRecoverySpecification"])
+        self.out.names[logical], self.out.arns[logical] = name, desc["TableArn"]
+        if desc.get("LatestStreamArn"):
+            self.out.stream_arns[logical] = desc["LatestStreamArn"]
+
+    def _topic(self, logical: str, p: dict[str, Any]) -> None:
+        arn = self.sns.create_topic(Name=p["TopicName"])["TopicArn"]
+        self.out.names[logical], self.out.arns[logical] = arn, arn
+
+    def _bucket(self, logical: str, p: dict[str, Any]) -> None:
+        name = p["BucketName"]
+        kwargs: dict[str, Any] = {"Bucket": name}
+        if self.out.region != "us-east-1":
+            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": self.out.region}
+        self.s3.create_bucket(**kwargs)
+        if "PublicAccessBlockConfiguration" in p:
+            self.s3.put_public_access_block(
+                Bucket=name, PublicAccessBlockConfiguration=p["PublicAccessBlockConfiguration"])
+        if "VersioningConfiguration" in p:
+            self.s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=p["VersioningConfiguration"])
+        if "BucketEncryption" in p:
+            rules = [{"ApplyServerSideEncryptionByDefault": r["ServerSideEncryptionByDefault"]}
+                     for r in p["BucketEncryption"]["ServerSideEncryptionConfiguration"]]
+            self.s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
+        if "CorsConfiguration" in p:
+            cors = [{"MaxAgeSeconds" if k == "MaxAge" else k: v for k, v in rule.items()}
+                    for rule in p["CorsConfiguration"]["CorsRules"]]
+            self.s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": cors})
+        if "LifecycleConfiguration" in p:
+            rules = [_lifecycle_rule(r) for r in p["LifecycleConfiguration"]["Rules"]]
+            self.s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": rules})
+        queues = p.get("NotificationConfiguration", {}).get("QueueConfigurations", [])
+        if queues:
+            config = {"QueueConfigurations": [_queue_notification(q) for q in queues]}
+            self.s3.put_bucket_notification_configuration(Bucket=name, NotificationConfiguration=config)
+        self.out.names[logical], self.out.arns[logical] = name, f"arn:aws:s3:::{name}"
+
+
+def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """CloudFormation's lifecycle rule shape -> the S3 API's."""
+    api: dict[str, Any] = {"ID": rule["Id"], "Status": rule["Status"], "Filter": {"Prefix": rule.get("Prefix", "")}}
+    if "NoncurrentVersionExpiration" in rule:
+        api["NoncurrentVersionExpiration"] = rule["NoncurrentVersionExpiration"]
+    if "AbortIncompleteMultipartUpload" in rule:
+        api["AbortIncompleteMultipartUpload"] = rule["AbortIncompleteMultipartUpload"]
+    if "ExpirationInDays" in rule:
+        api["Expiration"] = {"Days": rule["ExpirationInDays"]}
+    if "Transitions" in rule:
+        api["Transitions"] = [{"Days": t["TransitionInDays"], "StorageClass": t["StorageClass"]}
+                              for t in rule["Transitions"]]
+    return api
+
+
+def _queue_notification(q: dict[str, Any]) -> dict[str, Any]:
+    """CloudFormation's QueueConfiguration -> the S3 API's."""
+    rules = q.get("Filter", {}).get("S3Key", {}).get("Rules", [])
+    api: dict[str, Any] = {"QueueArn": q["Queue"], "Events": [q["Event"]]}
+    if rules:
+        api["Filter"] = {"Key": {"FilterRules": rules}}
+    return api
+
+
+def provision(stage: str, region: str = "ap-southeast-1", endpoint_url: str | None = None) -> Provisioned:
+    """Create the stage's resources and return their names and environment."""
+    return Provisioner(stage, region, endpoint_url).run()
