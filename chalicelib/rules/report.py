@@ -41,7 +41,18 @@ class Report:
     occurred_at: datetime | None = None
     round: int = 1
     escalation_level: int = 0
-    result: dict[str, Any] | None = None
+    # When the SLA sweep must look at this report next (None: nothing left to
+    # raise, or closed). Only reports with a next check carry the sparse index key.
+    sla_next_at: datetime | None = None
+    # The case file; each is a plain JSON-safe dict (times as ISO 8601 strings).
+    result: dict[str, Any] | None = None  # text, media_ids, enforcement[], submitted_at, submitted_by
+    return_request: dict[str, Any] | None = None  # reason, suggested_agency_id, by, at
+    extension_request: dict[str, Any] | None = None  # working_days, reason, requested_by, requested_at
+    extensions: list[dict[str, Any]] = field(default_factory=list)  # approved ones, with due before/after
+    rejection: dict[str, Any] | None = None  # reason_code, public_reason, duplicate_of
+    feedback: dict[str, Any] | None = None  # rating, comment, at, round
+    published_at: datetime | None = None
+    closed_at: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     version: int | None = None
 

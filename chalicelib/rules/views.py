@@ -84,7 +84,18 @@ def public_result(report: Report) -> dict[str, Any] | None:
     return {
         "text": mask_personal_data(report.result.get("text", "")),
         "enforcement": report.result.get("enforcement", []),
-        "submitted_at": iso_local(report.result.get("submitted_at")),
+        "submitted_at": report.result.get("submitted_at"),
+    }
+
+
+def public_rejection(report: Report) -> dict[str, Any] | None:
+    """Why a report was rejected, in words fit for the public."""
+    if report.status != "rejected" or not report.rejection:
+        return None
+    return {
+        "reason_code": report.rejection.get("reason_code"),
+        "public_reason": mask_personal_data(report.rejection.get("public_reason", "")),
+        "duplicate_of": report.rejection.get("duplicate_of"),
     }
 
 
@@ -104,8 +115,8 @@ def public_view(profile: ProvinceProfile, report: Report) -> dict[str, Any]:
         "due_at": iso_local(report.due_at),
         "original_due_at": iso_local(report.original_due_at),
         "result": public_result(report),
-        "rejection": report.extra.get("public_reason") if report.status == "rejected" else None,
-        "rating": report.extra.get("rating"),
+        "rejection": public_rejection(report),
+        "rating": report.feedback.get("rating") if report.feedback else None,
     }
 
 
@@ -117,6 +128,10 @@ def staff_view(profile: ProvinceProfile, report: Report, history: list[AuditEntr
         "escalation_level": report.escalation_level,
         "version": report.version,
         "result": report.result,
-        "extra": report.extra,
+        "return_request": report.return_request,
+        "extension_request": report.extension_request,
+        "extensions": report.extensions,
+        "rejection": report.rejection,
+        "feedback": report.feedback,
         "history": [history_entry(e, with_actor=True) for e in history],
     }

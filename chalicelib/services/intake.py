@@ -109,6 +109,7 @@ class IntakeService:
             last_action="submit",
             last_actor_role="citizen",
             urgent=is_urgent(profile, category, req.description),
+            sla_next_at=due,
         )
         report = self._create_with_fresh_id(draft, ids.token_digest(token))
         emit("ReportsReceived", province=profile.slug, channel=report.channel, category=report.category)

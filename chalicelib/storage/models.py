@@ -54,24 +54,14 @@ class StatusIndex(GlobalSecondaryIndex):
 
 
 class SlaDueIndex(GlobalSecondaryIndex):
-    """Sparse: only open reports carry `sla_shard`, so a sweep reads what is due."""
+    """Sparse: only reports with a next SLA check carry `sla_shard`, so a sweep reads what is due."""
 
     class Meta:
         index_name = "sla-due"
         projection = AllProjection()
 
     sla_shard = UnicodeAttribute(hash_key=True)
-    sla_due_at = UTCDateTimeAttribute(range_key=True)
-
-
-class ResultMap(MapAttribute):
-    """What the agency did: text, evidence and enforcement taken."""
-
-    text = UnicodeAttribute()
-    media_ids = ListAttribute(of=UnicodeAttribute, default=list)
-    enforcement = ListAttribute(default=list)
-    submitted_at = UTCDateTimeAttribute()
-    submitted_by = UnicodeAttribute()
+    sla_next_at = UTCDateTimeAttribute(range_key=True)
 
 
 class ReportModel(Model):
@@ -106,8 +96,15 @@ class ReportModel(Model):
     last_actor_role = UnicodeAttribute()
     escalation_level = NumberAttribute(default=0)
     sla_shard = UnicodeAttribute(null=True)
-    sla_due_at = UTCDateTimeAttribute(null=True)
-    result = ResultMap(null=True)
+    sla_next_at = UTCDateTimeAttribute(null=True)
+    result = MapAttribute(null=True)
+    return_request = MapAttribute(null=True)
+    extension_request = MapAttribute(null=True)
+    extensions = ListAttribute(null=True)
+    rejection = MapAttribute(null=True)
+    feedback = MapAttribute(null=True)
+    published_at = UTCDateTimeAttribute(null=True)
+    closed_at = UTCDateTimeAttribute(null=True)
     extra = MapAttribute(null=True)
 
     agency_index = AgencyIndex()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -22,10 +23,20 @@ class StaleVersion(Exception):
 
 
 def _to_plain(value: Any) -> Any:
-    """MapAttribute values (raw or nested) as plain Python values."""
+    """MapAttribute values (raw or nested) as plain Python values (DynamoDB numbers as int/float)."""
     if hasattr(value, "as_dict"):
-        return value.as_dict()
+        value = value.as_dict()
+    if isinstance(value, dict):
+        return {k: _to_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
     return value
+
+
+def _plain_or_none(value: Any) -> Any:
+    return _to_plain(value) if value else None
 
 
 def to_report(m: ReportModel) -> Report:
@@ -52,8 +63,16 @@ def to_report(m: ReportModel) -> Report:
         occurred_at=m.occurred_at,
         round=int(m.round or 1),
         escalation_level=int(m.escalation_level or 0),
-        result=_to_plain(m.result) if m.result else None,
-        extra=_to_plain(m.extra) if m.extra else {},
+        sla_next_at=m.sla_next_at,
+        result=_plain_or_none(m.result),
+        return_request=_plain_or_none(m.return_request),
+        extension_request=_plain_or_none(m.extension_request),
+        extensions=[_to_plain(e) for e in (m.extensions or [])],
+        rejection=_plain_or_none(m.rejection),
+        feedback=_plain_or_none(m.feedback),
+        published_at=m.published_at,
+        closed_at=m.closed_at,
+        extra=_plain_or_none(m.extra) or {},
         version=int(m.version) if m.version is not None else None,
     )
 
@@ -84,18 +103,26 @@ def to_model(r: Report, token_digest: str) -> ReportModel:
         last_action=r.last_action,
         last_actor_role=r.last_actor_role,
         escalation_level=r.escalation_level,
+        result=r.result,
+        return_request=r.return_request,
+        extension_request=r.extension_request,
+        extensions=r.extensions or None,
+        rejection=r.rejection,
+        feedback=r.feedback,
+        published_at=r.published_at,
+        closed_at=r.closed_at,
         extra=r.extra or None,
     )
     if r.version is not None:
         m.version = r.version
-    _set_sla_key(m, r.is_open, r.due_at)
+    set_sla_key(m, r.sla_next_at if r.is_open else None)
     return m
 
 
-def _set_sla_key(m: ReportModel, is_open: bool, due_at: datetime) -> None:
-    """Only open reports carry the sparse SLA index key."""
-    m.sla_shard = SLA_OPEN_SHARD if is_open else None
-    m.sla_due_at = due_at if is_open else None
+def set_sla_key(m: ReportModel, next_check: datetime | None) -> None:
+    """Only open reports with a next SLA check carry the sparse index key."""
+    m.sla_shard = SLA_OPEN_SHARD if next_check else None
+    m.sla_next_at = next_check
 
 
 def to_audit_model(e: AuditEntry, version: int) -> AuditModel:
