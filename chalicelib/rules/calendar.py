@@ -125,6 +125,24 @@ class WorkingCalendar:
             day += timedelta(days=1)
         return total
 
+    def add_working_seconds(self, moment: datetime, seconds: float) -> datetime:
+        """The instant `seconds` of working time after (or, if negative, before) `moment`."""
+        local = moment.astimezone(VN_TZ)
+        remaining = abs(seconds)
+        forward = seconds >= 0
+        day = local.date()
+        while True:
+            if self.is_working_day(day):
+                opens = datetime.combine(day, self.opens, VN_TZ)
+                closes = datetime.combine(day, self.closes, VN_TZ)
+                lo, hi = (max(local, opens), closes) if forward else (opens, min(local, closes))
+                available = max(0.0, (hi - lo).total_seconds())
+                if remaining <= available and hi > lo:
+                    return lo + timedelta(seconds=remaining) if forward else hi - timedelta(seconds=remaining)
+                remaining -= available
+            day += timedelta(days=1 if forward else -1)
+            local = datetime.combine(day, time(0, 0) if forward else time(23, 59, 59, 999999), VN_TZ)
+
     @property
     def seconds_per_day(self) -> float:
         """Length of one working day, to turn working seconds into working days."""

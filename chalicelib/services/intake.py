@@ -13,6 +13,7 @@ from chalicelib.rules.media import plan_upload, raw_key
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report, Reporter
 from chalicelib.rules.routing import route_report
+from chalicelib.rules.sla import next_check_at
 from chalicelib.rules.urgency import is_urgent, urgent_advice
 from chalicelib.rules.views import iso_local, reporter_view
 from chalicelib.schemas import IntakeRequest, MediaRequest
@@ -109,7 +110,7 @@ class IntakeService:
             last_action="submit",
             last_actor_role="citizen",
             urgent=is_urgent(profile, category, req.description),
-            sla_next_at=due,
+            sla_next_at=next_check_at(due, 0, profile.working_calendar, profile.sla),
         )
         report = self._create_with_fresh_id(draft, ids.token_digest(token))
         emit("ReportsReceived", province=profile.slug, channel=report.channel, category=report.category)
