@@ -20,6 +20,10 @@ class Settings:
     media_bucket: str
     region: str
     endpoint_url: str | None
+    agency_alerts_topic_arn: str = ""
+    ioc_alerts_topic_arn: str = ""
+    thumbnail_queue_url: str = ""
+    ses_sender: str = "no-reply@phananh.example.gov.vn"
     idempotency_ttl_seconds: int = 86_400
     presign_ttl_seconds: int = 900
 
@@ -39,6 +43,10 @@ class Settings:
             media_bucket=e.get("MEDIA_BUCKET", f"{prefix}-media"),
             region=e.get("AWS_REGION") or e.get("AWS_DEFAULT_REGION") or "ap-southeast-1",
             endpoint_url=e.get("AWS_ENDPOINT_URL") or None,
+            agency_alerts_topic_arn=e.get("AGENCY_ALERTS_TOPIC_ARN", ""),
+            ioc_alerts_topic_arn=e.get("IOC_ALERTS_TOPIC_ARN", ""),
+            thumbnail_queue_url=e.get("THUMBNAIL_QUEUE_URL", ""),
+            ses_sender=e.get("SES_SENDER", "no-reply@phananh.example.gov.vn"),
             idempotency_ttl_seconds=int(e.get("IDEMPOTENCY_TTL_SECONDS", "86400")),
         )
 

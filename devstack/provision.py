@@ -40,7 +40,8 @@ class Provisioned:
 class Provisioner:
     """Turns the template's resources into moto resources, in dependency order."""
 
-    ORDER = ("AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::S3::Bucket")
+    ORDER = ("AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::S3::Bucket",
+             "AWS::SES::EmailIdentity")
 
     def __init__(self, stage: str, region: str = "ap-southeast-1", endpoint_url: str | None = None,
                  template: dict[str, Any] | None = None) -> None:
@@ -48,13 +49,15 @@ class Provisioner:
 
         self.template = template or load_template()
         self.out = Provisioned(stage=stage, region=region)
-        self.params = {"Stage": stage, "AWS::AccountId": ACCOUNT_ID, "AWS::Region": region,
+        defaults = {k: v["Default"] for k, v in self.template.get("Parameters", {}).items() if "Default" in v}
+        self.params = {**defaults, "Stage": stage, "AWS::AccountId": ACCOUNT_ID, "AWS::Region": region,
                        "AWS::Partition": "aws", "AWS::StackName": f"phananh-{stage}"}
         kw = {"region_name": region, "endpoint_url": endpoint_url}
         self.ddb = boto3.client("dynamodb", **kw)
         self.sqs = boto3.client("sqs", **kw)
         self.sns = boto3.client("sns", **kw)
         self.s3 = boto3.client("s3", **kw)
+        self.ses = boto3.client("ses", **kw)
 
     # -- intrinsic functions -------------------------------------------------
     def resolve(self, value: Any) -> Any:
@@ -86,7 +89,8 @@ class Provisioner:
     def run(self) -> Provisioned:
         resources = self.template["Resources"]
         makers = {"AWS::SQS::Queue": self._queue, "AWS::DynamoDB::Table": self._table,
-                  "AWS::SNS::Topic": self._topic, "AWS::S3::Bucket": self._bucket}
+                  "AWS::SNS::Topic": self._topic, "AWS::S3::Bucket": self._bucket,
+                  "AWS::SES::EmailIdentity": self._email_identity}
         for rtype in self.ORDER:
             for logical, res in resources.items():
                 if res["Type"] == rtype:
@@ -94,7 +98,10 @@ class Provisioner:
         self.out.skipped = sorted(k for k, r in resources.items() if r["Type"] not in self.ORDER)
         env_map = self.template.get("Metadata", {}).get("phananh:environment", {})
         for var, logical in env_map.items():
-            self.out.environment[var] = self.out.queue_urls.get(logical) or self.out.names[logical]
+            if logical in self.template.get("Parameters", {}):
+                self.out.environment[var] = str(self.resolve({"Ref": logical}))
+            else:
+                self.out.environment[var] = self.out.queue_urls.get(logical) or self.out.names[logical]
         self.out.environment.update(STAGE=self.out.stage, AWS_REGION=self.out.region)
         return self.out
 
@@ -130,6 +137,10 @@ class Provisioner:
     def _topic(self, logical: str, p: dict[str, Any]) -> None:
         arn = self.sns.create_topic(Name=p["TopicName"])["TopicArn"]
         self.out.names[logical], self.out.arns[logical] = arn, arn
+
+    def _email_identity(self, logical: str, p: dict[str, Any]) -> None:
+        self.ses.verify_email_identity(EmailAddress=p["EmailIdentity"])
+        self.out.names[logical] = p["EmailIdentity"]
 
     def _bucket(self, logical: str, p: dict[str, Any]) -> None:
         name = p["BucketName"]
