@@ -1,0 +1,70 @@
+"""Province profiles: data validated at load; wards generated from vietnam-provinces."""
+
+import json
+
+import pytest
+
+from chalicelib.provinces import ProfileError, available_profiles, load_profile
+from chalicelib.provinces.loader import DEFAULTS_FILE, build_profile
+
+CODES = ["an-toan-giao-thong", "an-ninh-trat-tu", "ha-tang-do-thi", "trat-tu-do-thi", "moi-truong",
+         "quy-dinh-hanh-chinh", "cong-vu-cong-chuc", "doanh-nghiep", "an-toan-thuc-pham", "dat-dai-xay-dung",
+         "hang-hoa-dich-vu", "phan-hoi-bao-chi", "hien-ke-do-thi-thong-minh", "bao-ve-tre-em", "khac"]
+
+
+@pytest.mark.parametrize(("slug", "code", "wards"), [("daklak", 66, 102), ("hue", 46, 40), ("danang", 48, 94)])
+def test_seed_profiles_load_with_generated_ward_committees(slug, code, wards):
+    profile = load_profile(slug)
+    assert profile.province_code == code
+    assert len(profile.wards) == wards
+    committees = [a for a in profile.agencies if a.kind == "ward_people_committee"]
+    assert len(committees) == wards
+    assert {a.ward_code for a in committees} == {w.code for w in profile.wards}
+    assert [c.code for c in profile.categories] == CODES
+    assert dict(profile.channels) == {"app": 7, "web": 7, "hotline": 3, "zalo": 3, "email": 7}
+
+
+def test_the_three_seed_provinces_ship():
+    assert {"daklak", "hue", "danang"} <= set(available_profiles())
+
+
+def _defaults():
+    return json.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))
+
+
+def _minimal(**over):
+    base = {"province_code": 66, "slug": "x", "name_vi": "X", "name_en": "X", "id_prefix": "XX", "hotline": "1022",
+            "public_base_url": "https://x", "console_base_url": "https://x/c",
+            "agencies": [{"id": "ioc", "name_vi": "IOC", "name_en": "IOC", "kind": "ioc"}]}
+    return {**base, **over}
+
+
+def test_malformed_profile_names_the_file_and_the_field(tmp_path):
+    path = tmp_path / "bad.json"
+    with pytest.raises(ProfileError) as err:
+        build_profile(_minimal(id_prefix="toolong1"), _defaults(), path)
+    assert str(path) in str(err.value) and "id_prefix" in str(err.value)
+
+
+def test_routing_to_an_unknown_agency_fails_at_load(tmp_path):
+    with pytest.raises(ProfileError, match="so-khong-co"):
+        bad = _minimal(routing={"by_category": {"moi-truong": "so-khong-co"}})
+        build_profile(bad, _defaults(), tmp_path / "p.json")
+
+
+def test_unknown_province_code_fails_at_load(tmp_path):
+    with pytest.raises(ProfileError, match="34 provinces"):
+        build_profile(_minimal(province_code=99), _defaults(), tmp_path / "p.json")
+
+
+def test_profile_may_rename_and_retire_categories(tmp_path):
+    changes = {"rename": {"khac": {"name_vi": "Khác"}}, "retire": ["phan-hoi-bao-chi"]}
+    profile = build_profile(_minimal(category_changes=changes), _defaults(), tmp_path / "p.json")
+    assert profile.category("khac").name_vi == "Khác"
+    assert profile.category("phan-hoi-bao-chi") is None
+    assert profile.any_category("phan-hoi-bao-chi") is not None
+
+
+def test_missing_profile_file_is_a_clear_error(tmp_path):
+    with pytest.raises(ProfileError, match="no such profile"):
+        load_profile("atlantis")
