@@ -1,22 +1,59 @@
 """Powertools Logger, Metrics and Tracer shared by every entry point.
 
 Nothing here does I/O at import: Logger writes JSON lines to stdout, metrics
-are EMF lines CloudWatch reads from the logs, and Tracer is a no-op off Lambda.
+are EMF lines CloudWatch reads from the logs. The Tracer is built on first
+use: its constructor imports the X-Ray SDK (and botocore through it) even when
+disabled, which would double the cold import of the API function.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Tracer
 
 SERVICE = "phananh"
 NAMESPACE = "Phananh"
 
 logger = Logger(service=SERVICE)
-metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
-tracer = Tracer(service=SERVICE, disabled=not os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+
+
+@functools.cache
+def tracer() -> Tracer:
+    """The process's Tracer; active on Lambda (patches boto3/botocore for AWS call subsegments)."""
+    from aws_lambda_powertools import Tracer
+
+    return Tracer(service=SERVICE, disabled=not os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+
+
+@contextmanager
+def traced(name: str) -> Iterator[Any]:
+    """A subsegment around a use case when tracing is on; nothing otherwise."""
+    active = tracer()
+    if active.disabled:
+        yield None
+        return
+    with active.provider.in_subsegment(name) as subsegment:
+        yield subsegment
+
+
+def trace_use_case(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator form of `traced`, named after the function."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with traced(fn.__qualname__):
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def emit(name: str, value: float = 1, unit: MetricUnit = MetricUnit.Count, **dimensions: str) -> None:

@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 from typing import Any, Protocol
 
-from chalicelib.observability import emit, logger
+from chalicelib.observability import emit, logger, trace_use_case
 from chalicelib.rules import ids
 from chalicelib.rules.errors import InvalidInput, NotFound
 from chalicelib.rules.media import plan_upload, raw_key
@@ -66,6 +66,7 @@ class IntakeService:
         self._clock = clock
         self._duplicate_ids = duplicate_ids
 
+    @trace_use_case
     def submit(
         self, request: IntakeRequest, idempotency_key: str | None = None, lambda_context: Any = None
     ) -> tuple[dict[str, Any], bool]:
@@ -153,6 +154,7 @@ class IntakeService:
             raise NotFound("report_not_found", "id")
         return found[0]
 
+    @trace_use_case
     def track(self, report_id: str, token: str | None) -> dict[str, Any]:
         """The reporter's own view: status, agency, due date, history, media."""
         report = self._own_report(report_id, token)
@@ -163,6 +165,7 @@ class IntakeService:
         ]
         return view
 
+    @trace_use_case
     def request_upload(self, report_id: str, token: str | None, req: MediaRequest) -> dict[str, Any]:
         """A presigned POST for one more photo or video of the reporter's own report."""
         report = self._own_report(report_id, token)
