@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STAGE ?= dev
 PYTEST_ARGS ?=
+RUN_ARGS ?=
 
 .PHONY: run test lint bench package deploy new-province token clean
 
@@ -16,8 +17,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@touch $(STAMP)
 
 ## Run the whole service locally: moto server, chalice local, event runner.
+## Several provinces side by side: make run STAGE="dev hue"; more options: RUN_ARGS="--port 9000 --tick 5".
 run: $(STAMP)
-	$(BIN)/python -m devstack --stage $(STAGE)
+	$(BIN)/python -m devstack $(foreach s,$(STAGE),--stage $(s)) $(RUN_ARGS)
 
 ## Run lint and the whole test suite (unit, functional, integration, e2e).
 test: $(STAMP)
@@ -30,6 +32,34 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/cold_import.py
 	$(BIN)/python bench/intake_calls.py
+	$(BIN)/python bench/transition_calls.py
+	$(BIN)/python bench/notify_calls.py
+
+## Print a staff sign-in token from the running local stack (moto's Cognito):
+##   make token USER=ward1.officer   (demo users are printed by `make run`; MOTO_URL if not on port 5000)
+token: $(STAMP)
+	@$(BIN)/python -m devstack.token "$(USER)" --stage $(firstword $(STAGE))
+
+## Package one province (or several: STAGE="daklak hue"): build/<stage>/sam.json + deployment.zip,
+## `chalice package` with infra/ merged in. TEMPLATE_ONLY=1 skips the zip (same template, seconds).
+package: $(STAMP)
+	$(BIN)/python -m infra.build $(foreach s,$(STAGE),--stage $(s)) $(if $(TEMPLATE_ONLY),--template-only,)
+
+## Deploy a packaged province with the AWS CLI (needs credentials; see infra/README.md):
+##   make deploy STAGE=daklak DEPLOY_BUCKET=<artefacts bucket> [SES_SENDER=phananh@daklak.gov.vn]
+deploy: package
+	@test -n "$(DEPLOY_BUCKET)" || { echo "DEPLOY_BUCKET=<S3 bucket for code artefacts> is required"; exit 2; }
+	aws cloudformation package --template-file build/$(STAGE)/sam.json --s3-bucket $(DEPLOY_BUCKET) \
+		--s3-prefix phananh-$(STAGE) --use-json --output-template-file build/$(STAGE)/packaged.json
+	aws cloudformation deploy --template-file build/$(STAGE)/packaged.json --stack-name phananh-$(STAGE) \
+		--capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --no-fail-on-empty-changeset \
+		$(if $(SES_SENDER),--parameter-overrides SesSender=$(SES_SENDER),)
+
+## Start a province: writes chalicelib/provinces/<slug>.json and its stage in .chalice/config.json.
+##   make new-province CODE=1   (any of the 34 codes; SLUG=... ID_PREFIX=... to choose)
+new-province: $(STAMP)
+	@test -n "$(CODE)" || { echo "CODE=<province code> is required, e.g. make new-province CODE=1"; exit 2; }
+	$(BIN)/python scripts/new_province.py $(CODE) $(if $(SLUG),--slug $(SLUG),) $(if $(ID_PREFIX),--id-prefix $(ID_PREFIX),)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

@@ -26,6 +26,17 @@ class Settings:
     ses_sender: str = "no-reply@phananh.example.gov.vn"
     idempotency_ttl_seconds: int = 86_400
     presign_ttl_seconds: int = 900
+    # Agency statistics, the overdue list and stream/digest markers (storage/stats.py).
+    stats_table: str = "phananh-dev-stats"
+    # Staff sign-in (Cognito). The issuer defaults to the pool's AWS address; the
+    # JWKS address is separate because a local moto server serves the keys at
+    # its own address while its tokens still name the AWS host as issuer.
+    staff_user_pool_id: str = ""
+    staff_client_ids: tuple[str, ...] = ()
+    staff_issuer: str = ""
+    staff_jwks_url: str = ""
+    # Signs list cursors so a client cannot forge one (set per stage in production).
+    cursor_secret: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -39,6 +50,7 @@ class Settings:
             reports_table=e.get("REPORTS_TABLE", f"{prefix}-reports"),
             audit_table=e.get("AUDIT_TABLE", f"{prefix}-audit"),
             media_table=e.get("MEDIA_TABLE", f"{prefix}-media"),
+            stats_table=e.get("STATS_TABLE", f"{prefix}-stats"),
             idempotency_table=e.get("IDEMPOTENCY_TABLE", f"{prefix}-idempotency"),
             media_bucket=e.get("MEDIA_BUCKET", f"{prefix}-media"),
             region=e.get("AWS_REGION") or e.get("AWS_DEFAULT_REGION") or "ap-southeast-1",
@@ -48,6 +60,11 @@ class Settings:
             thumbnail_queue_url=e.get("THUMBNAIL_QUEUE_URL", ""),
             ses_sender=e.get("SES_SENDER", "no-reply@phananh.example.gov.vn"),
             idempotency_ttl_seconds=int(e.get("IDEMPOTENCY_TTL_SECONDS", "86400")),
+            staff_user_pool_id=e.get("STAFF_USER_POOL_ID", ""),
+            staff_client_ids=tuple(c for c in e.get("STAFF_CLIENT_IDS", "").replace(" ", "").split(",") if c),
+            staff_issuer=e.get("STAFF_ISSUER", ""),
+            staff_jwks_url=e.get("STAFF_JWKS_URL", ""),
+            cursor_secret=e.get("CURSOR_SECRET", ""),
         )
 
 

@@ -103,6 +103,79 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Phản ánh vừa được người khác cập nhật; hãy tải lại và thử lại.",
         "The report was just changed by someone else; reload and try again.",
     ),
+    # -- case workflow and staff access ----------------------------------------
+    "auth_required": (
+        "Cần đăng nhập: gửi kèm tiêu đề Authorization: Bearer <token>.",
+        "Sign in first: send the header Authorization: Bearer <token>.",
+    ),
+    "invalid_token": (
+        "Mã đăng nhập không hợp lệ; hãy đăng nhập lại.",
+        "The sign-in token is not valid; sign in again.",
+    ),
+    "token_expired": (
+        "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.",
+        "The sign-in session has expired; sign in again.",
+    ),
+    "not_staff": (
+        "Tài khoản chưa được phân vai trò cán bộ (IOC, cơ quan xử lý, quản trị).",
+        "This account has no staff role (IOC, agency, admin).",
+    ),
+    "action_forbidden": (
+        "Vai trò của bạn không được thực hiện thao tác '{action}' với phản ánh này.",
+        "Your role may not take the action '{action}' on this report.",
+    ),
+    "action_not_allowed": (
+        "Không thể thực hiện '{action}' khi phản ánh đang ở trạng thái '{state}'; thao tác được phép: {allowed}.",
+        "'{action}' is not possible while the report is '{state}'; allowed now: {allowed}.",
+    ),
+    "unknown_agency": (
+        "Cơ quan '{value}' không có trong danh sách cơ quan của tỉnh.",
+        "Agency '{value}' is not one of this province's agencies.",
+    ),
+    "same_agency": (
+        "Cơ quan đề xuất phải khác cơ quan đang được giao.",
+        "The suggested agency must differ from the one currently assigned.",
+    ),
+    "duplicate_of_self": (
+        "Phản ánh không thể trùng với chính nó.",
+        "A report cannot duplicate itself.",
+    ),
+    "unknown_reference": (
+        "Trường '{field}' tham chiếu tới '{value}' không tồn tại hoặc không dùng được ở đây.",
+        "The field '{field}' refers to '{value}', which does not exist or cannot be used here.",
+    ),
+    "out_of_range": (
+        "Giá trị của trường '{field}' phải từ {min} đến {max}.",
+        "The field '{field}' must be between {min} and {max}.",
+    ),
+    "extension_pending": (
+        "Đã có một đề nghị gia hạn đang chờ IOC xem xét.",
+        "An extension request is already waiting for the IOC.",
+    ),
+    "no_extension_request": (
+        "Không có đề nghị gia hạn nào đang chờ xem xét.",
+        "There is no extension request waiting.",
+    ),
+    "feedback_already_given": (
+        "Bạn đã đánh giá kết quả xử lý lần này.",
+        "You have already rated this result.",
+    ),
+    "reopen_window_over": (
+        "Đã quá {days} ngày kể từ khi công bố kết quả; không thể phản ánh lại.",
+        "More than {days} days have passed since the result was published; it can no longer be reopened.",
+    ),
+    "close_too_early": (
+        "Chưa hết {days} ngày để người dân phản hồi kể từ khi công bố.",
+        "The citizen's {days}-day window after publication is still open.",
+    ),
+    "invalid_cursor": (
+        "Con trỏ phân trang (cursor) không hợp lệ hoặc không thuộc truy vấn này.",
+        "The pagination cursor is not valid, or belongs to another query.",
+    ),
+    "evidence_not_allowed_now": (
+        "Chỉ tải minh chứng khi phản ánh đang được cơ quan xử lý (trạng thái hiện tại: '{state}').",
+        "Evidence can be uploaded only while the agency handles the report (now: '{state}').",
+    ),
     "unsupported_content_type": (
         "Hãy gửi nội dung dạng JSON (Content-Type: application/json).",
         "Send the body as JSON (Content-Type: application/json).",
@@ -110,6 +183,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "method_not_allowed": (
         "Phương thức HTTP này không được hỗ trợ tại địa chỉ này.",
         "This HTTP method is not supported at this address.",
+    ),
+    "invalid_month": (
+        "Tháng '{value}' không hợp lệ; dùng dạng YYYY-MM, ví dụ 2026-11.",
+        "Month '{value}' is not valid; use YYYY-MM, e.g. 2026-11.",
     ),
     "internal_error": (
         "Hệ thống gặp lỗi; phản ánh của bạn không bị mất, hãy thử lại sau.",
@@ -170,3 +247,9 @@ class Unprocessable(DomainError):
     """Well-formed but contradicting an earlier request (422)."""
 
     status = 422
+
+
+class Unauthenticated(DomainError):
+    """No valid staff sign-in (401)."""
+
+    status = 401

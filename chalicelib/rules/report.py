@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 OPEN_STATES = frozenset({"received", "assigned", "in_progress", "returned", "result_submitted", "reopened"})
+# What the public portal shows: results (published, then closed) and rejections with their public reason.
+PUBLIC_STATES = frozenset({"published", "closed", "rejected"})
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,9 @@ class Report:
     feedback: dict[str, Any] | None = None  # rating, comment, at, round
     published_at: datetime | None = None
     closed_at: datetime | None = None
+    # When the IOC confirmed `agency_id` (None while it is only the routing rule's
+    # proposal): an agency sees a report only once it has been assigned to it.
+    assigned_at: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     version: int | None = None
 

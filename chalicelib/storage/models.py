@@ -12,6 +12,7 @@ from pynamodb.attributes import (
     ListAttribute,
     MapAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
@@ -22,6 +23,8 @@ from pynamodb.models import Model
 from chalicelib.config import Settings
 
 SLA_OPEN_SHARD = "open"
+OPEN_SHARD = "open"  # `open_shard` of every open report (staff "due before" lists)
+PUBLIC_SHARD = "public"  # `public_shard` of every published, closed or rejected report
 
 
 class _Meta:
@@ -62,6 +65,39 @@ class SlaDueIndex(GlobalSecondaryIndex):
 
     sla_shard = UnicodeAttribute(hash_key=True)
     sla_next_at = UTCDateTimeAttribute(range_key=True)
+
+
+class ProvinceIndex(GlobalSecondaryIndex):
+    """The whole province's reports, newest first: the IOC's unfiltered list."""
+
+    class Meta:
+        index_name = "province-received"
+        projection = AllProjection()
+
+    province_code = NumberAttribute(hash_key=True)
+    received_at = UTCDateTimeAttribute(range_key=True)
+
+
+class OpenDueIndex(GlobalSecondaryIndex):
+    """Sparse: open reports by due date, for "due before" lists (unlike sla-due, it keeps every open report)."""
+
+    class Meta:
+        index_name = "open-due"
+        projection = AllProjection()
+
+    open_shard = UnicodeAttribute(hash_key=True)
+    due_at = UTCDateTimeAttribute(range_key=True)
+
+
+class PublicIndex(GlobalSecondaryIndex):
+    """Sparse: what the public portal lists (published, closed, rejected), newest first."""
+
+    class Meta:
+        index_name = "public-received"
+        projection = AllProjection()
+
+    public_shard = UnicodeAttribute(hash_key=True)
+    received_at = UTCDateTimeAttribute(range_key=True)
 
 
 class ReportModel(Model):
@@ -106,10 +142,16 @@ class ReportModel(Model):
     published_at = UTCDateTimeAttribute(null=True)
     closed_at = UTCDateTimeAttribute(null=True)
     extra = MapAttribute(null=True)
+    assigned_at = UTCDateTimeAttribute(null=True)
+    open_shard = UnicodeAttribute(null=True)
+    public_shard = UnicodeAttribute(null=True)
 
     agency_index = AgencyIndex()
     status_index = StatusIndex()
     sla_due_index = SlaDueIndex()
+    province_index = ProvinceIndex()
+    open_due_index = OpenDueIndex()
+    public_index = PublicIndex()
 
 
 class AuditModel(Model):
@@ -151,10 +193,60 @@ class MediaModel(Model):
     width = NumberAttribute(null=True)
     height = NumberAttribute(null=True)
     renditions = ListAttribute(null=True)
-    exif = MapAttribute(null=True)
+    exif = MapAttribute(null=True)  # staff only: GPS position and capture time read before stripping
+    source_version = UnicodeAttribute(null=True)  # the S3 version that was vetted; links pin it
 
 
-ALL_MODELS: tuple[type[Model], ...] = (ReportModel, AuditModel, MediaModel)
+class AgencyMonthStatsModel(Model):
+    """One agency's counters for one month (pk "stats#YYYY-MM", sk agency id): one query reads a month.
+
+    Every counter is changed only by atomic ADDs from the reports' stream
+    (services/stats.py); `ttr_NN` is the time-to-result histogram whose
+    buckets rules/stats.py defines.
+    """
+
+    class Meta(_Meta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    received = NumberAttribute(null=True)
+    resolved_on_time = NumberAttribute(null=True)
+    resolved_late = NumberAttribute(null=True)
+    open_overdue = NumberAttribute(null=True)
+    rating_sum = NumberAttribute(null=True)
+    rating_count = NumberAttribute(null=True)
+    ttr_00 = NumberAttribute(null=True)
+    ttr_01 = NumberAttribute(null=True)
+    ttr_02 = NumberAttribute(null=True)
+    ttr_03 = NumberAttribute(null=True)
+    ttr_04 = NumberAttribute(null=True)
+    ttr_05 = NumberAttribute(null=True)
+    ttr_06 = NumberAttribute(null=True)
+    ttr_07 = NumberAttribute(null=True)
+    ttr_08 = NumberAttribute(null=True)
+    ttr_09 = NumberAttribute(null=True)
+    ttr_10 = NumberAttribute(null=True)
+    ttr_11 = NumberAttribute(null=True)
+    ttr_12 = NumberAttribute(null=True)
+    ttr_13 = NumberAttribute(null=True)
+    ttr_14 = NumberAttribute(null=True)
+    ttr_15 = NumberAttribute(null=True)
+
+
+class MarkerModel(Model):
+    """A once-only marker in the stats table (a stream event applied, a digest sent), expiring by TTL."""
+
+    class Meta(_Meta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute(null=True)
+
+
+ALL_MODELS: tuple[type[Model], ...] = (ReportModel, AuditModel, MediaModel, AgencyMonthStatsModel, MarkerModel)
 
 
 def bind(settings: Settings) -> None:
@@ -163,6 +255,8 @@ def bind(settings: Settings) -> None:
         ReportModel: settings.reports_table,
         AuditModel: settings.audit_table,
         MediaModel: settings.media_table,
+        AgencyMonthStatsModel: settings.stats_table,
+        MarkerModel: settings.stats_table,
     }
     for model, table in names.items():
         model.Meta.table_name = table

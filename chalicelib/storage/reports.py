@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.rules.report import AuditEntry, Report, Reporter
-from chalicelib.storage.models import SLA_OPEN_SHARD, AuditModel, ReportModel
+from chalicelib.rules.listing import IndexQuery
+from chalicelib.rules.report import OPEN_STATES, PUBLIC_STATES, AuditEntry, Report, Reporter
+from chalicelib.storage.models import OPEN_SHARD, PUBLIC_SHARD, SLA_OPEN_SHARD, AuditModel, MediaModel, ReportModel
 
 
 class DuplicateId(Exception):
@@ -37,6 +43,11 @@ def _to_plain(value: Any) -> Any:
 
 def _plain_or_none(value: Any) -> Any:
     return _to_plain(value) if value else None
+
+
+def report_from_image(image: dict[str, Any]) -> Report:
+    """A stream record's image (DynamoDB JSON) as a Report, through the same model the table is written with."""
+    return to_report(ReportModel.from_raw_data(image))
 
 
 def to_report(m: ReportModel) -> Report:
@@ -72,6 +83,7 @@ def to_report(m: ReportModel) -> Report:
         feedback=_plain_or_none(m.feedback),
         published_at=m.published_at,
         closed_at=m.closed_at,
+        assigned_at=m.assigned_at,
         extra=_plain_or_none(m.extra) or {},
         version=int(m.version) if m.version is not None else None,
     )
@@ -111,12 +123,20 @@ def to_model(r: Report, token_digest: str) -> ReportModel:
         feedback=r.feedback,
         published_at=r.published_at,
         closed_at=r.closed_at,
+        assigned_at=r.assigned_at,
         extra=r.extra or None,
     )
     if r.version is not None:
         m.version = r.version
     set_sla_key(m, r.sla_next_at if r.is_open else None)
+    set_listing_keys(m, r.status)
     return m
+
+
+def set_listing_keys(m: ReportModel, status: str) -> None:
+    """The sparse keys of the "open by due date" and public lists follow the status."""
+    m.open_shard = OPEN_SHARD if status in OPEN_STATES else None
+    m.public_shard = PUBLIC_SHARD if status in PUBLIC_STATES else None
 
 
 def set_sla_key(m: ReportModel, next_check: datetime | None) -> None:
@@ -191,6 +211,170 @@ class ReportStore:
     def history(self, report_id: str) -> list[AuditEntry]:
         """The audit trail, oldest first (one query)."""
         return [to_audit_entry(m) for m in AuditModel.query(report_id, consistent_read=True)]
+
+    def apply(self, before: Report, after: Report, audit: AuditEntry,
+              references: Sequence[Reference] = ()) -> Report:
+        """One workflow transition: the report (if still at `before.version`) and its audit row, both or neither.
+
+        `references` are checked inside the same transaction (evidence media
+        of this report, the report a rejection names as duplicated), so a
+        transition costs this one call whatever it refers to. Raises
+        StaleVersion if someone changed the report since it was read, and
+        MissingReference if a reference does not hold.
+        """
+        if before.version is None:
+            raise ValueError("a report read from the table has a version")
+        model = ReportModel(before.id, version=before.version)
+        # A network retry of this very request (same token) is answered as the first was, instead of
+        # failing its own version check: a transition that happened is never reported as a conflict.
+        token = str(uuid.uuid4())
+        try:
+            with TransactWrite(connection=self.connection, client_request_token=token) as tx:
+                tx.update(model, case_actions(after))
+                tx.save(to_audit_model(audit, before.version + 1), condition=AuditModel.seq.does_not_exist())
+                for ref in references:
+                    _check_reference(tx, ref)
+        except TransactWriteError as exc:
+            # PynamoDB sends condition checks first, then puts, then updates: [refs..., audit, report].
+            reasons = getattr(exc, "cancellation_reasons", None) or []
+            codes = [getattr(r, "code", None) if r is not None else None for r in reasons]
+            own = codes[len(references):]
+            if "TransactionConflict" in codes or "ConditionalCheckFailed" in own:
+                raise StaleVersion(before.id) from exc
+            for ref, code in zip(references, codes, strict=False):
+                if code == "ConditionalCheckFailed":
+                    raise MissingReference(ref.field, ref.value) from exc
+            raise
+        return after.evolve(version=before.version + 1)
+
+    def page(self, query: IndexQuery, limit: int,
+             start_key: dict[str, Any] | None = None) -> tuple[list[Report], dict[str, Any] | None]:
+        """Up to `limit` reports from one index query, and the key to resume after (None at the end).
+
+        Filters run server-side; when they drop most of a page the query goes
+        on for at most MAX_PAGES pages, so a request's cost stays bounded and
+        a short page with a cursor is a normal answer.
+        """
+        index, range_attr = _INDEXES[query.index]
+        results = index.query(
+            query.key,
+            range_key_condition=_range_condition(query, range_attr),
+            filter_condition=_filter_condition(query),
+            scan_index_forward=not query.newest_first,
+            page_size=limit,
+            last_evaluated_key=start_key,
+        )
+        pages = results.page_iter
+        raw: list[dict[str, Any]] = []
+        for n, page in enumerate(pages, start=1):
+            raw.extend(page.get("Items", []))
+            if len(raw) >= limit or n >= MAX_PAGES:
+                break
+        if len(raw) > limit:
+            raw = raw[:limit]
+            last = {k: raw[-1][k] for k in pages.key_names}
+        else:
+            last = pages.last_evaluated_key
+        return [to_report(ReportModel.from_raw_data(item)) for item in raw], last or None
+
+
+class MissingReference(Exception):
+    """A transition refers to something that does not exist (or cannot be used there)."""
+
+    def __init__(self, field: str, value: str) -> None:
+        super().__init__(f"{field}={value}")
+        self.field = field
+        self.value = value
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Something a transition names, checked in its transaction: evidence of a report, or a report."""
+
+    kind: Literal["evidence", "report"]
+    field: str
+    value: str
+    report_id: str = ""
+
+
+MAX_PAGES = 3
+_CASE_FIELDS = (
+    "status", "agency_id", "category", "round", "due_at", "original_due_at", "updated_at", "last_action",
+    "last_actor_role", "escalation_level", "result", "return_request", "extension_request", "rejection",
+    "feedback", "published_at", "closed_at", "assigned_at",
+)
+
+
+def case_actions(r: Report) -> list[Action]:
+    """The update a transition writes: every case field, the sparse keys, and nothing the workflow does not own."""
+    actions: list[Action] = []
+    for name in _CASE_FIELDS:
+        attr, value = getattr(ReportModel, name), getattr(r, name)
+        actions.append(attr.remove() if value is None else attr.set(value))
+    actions.append(ReportModel.extensions.set(r.extensions) if r.extensions else ReportModel.extensions.remove())
+    actions.append(ReportModel.extra.set(r.extra) if r.extra else ReportModel.extra.remove())
+    next_check = r.sla_next_at if r.is_open else None
+    if next_check is None:
+        actions += [ReportModel.sla_shard.remove(), ReportModel.sla_next_at.remove()]
+    else:
+        actions += [ReportModel.sla_shard.set(SLA_OPEN_SHARD), ReportModel.sla_next_at.set(next_check)]
+    actions.append(ReportModel.open_shard.set(OPEN_SHARD) if r.is_open else ReportModel.open_shard.remove())
+    public = r.status in PUBLIC_STATES
+    actions.append(ReportModel.public_shard.set(PUBLIC_SHARD) if public else ReportModel.public_shard.remove())
+    return actions
+
+
+def _check_reference(tx: TransactWrite, ref: Reference) -> None:
+    if ref.kind == "evidence":
+        usable = (MediaModel.purpose == "evidence") & (MediaModel.status != "rejected")
+        tx.condition_check(MediaModel, ref.report_id, ref.value, condition=usable)
+    else:
+        tx.condition_check(ReportModel, ref.value, condition=ReportModel.id.exists())
+
+
+_INDEXES: dict[str, tuple[Any, Any]] = {
+    "agency-received": (ReportModel.agency_index, ReportModel.received_at),
+    "status-received": (ReportModel.status_index, ReportModel.received_at),
+    "province-received": (ReportModel.province_index, ReportModel.received_at),
+    "open-due": (ReportModel.open_due_index, ReportModel.due_at),
+    "public-received": (ReportModel.public_index, ReportModel.received_at),
+}
+
+
+def _range_condition(q: IndexQuery, range_attr: Any) -> Condition | None:
+    if range_attr is ReportModel.due_at:
+        return ReportModel.due_at < q.due_before if q.due_before else None
+    if q.received_from and q.received_to:
+        return ReportModel.received_at.between(q.received_from, q.received_to)
+    if q.received_from:
+        return ReportModel.received_at >= q.received_from
+    if q.received_to:
+        return ReportModel.received_at <= q.received_to
+    return None
+
+
+def _filter_condition(q: IndexQuery) -> Condition | None:
+    parts: list[Condition] = []
+    if q.statuses and q.index != "status-received":
+        parts.append(ReportModel.status.is_in(*q.statuses))
+    if q.agency_id and q.index != "agency-received":
+        parts.append(ReportModel.agency_id == q.agency_id)
+    if q.category:
+        parts.append(ReportModel.category == q.category)
+    if q.ward_code:
+        parts.append(ReportModel.ward_code == q.ward_code)
+    if q.assigned_only:
+        parts.append(ReportModel.assigned_at.exists())
+    if q.open_only and q.index != "open-due":
+        parts.append(ReportModel.open_shard.exists())
+    if q.due_before and q.index != "open-due":
+        parts.append(ReportModel.due_at < q.due_before)
+    if q.published_before:
+        parts.append(ReportModel.published_at < q.published_before)
+    condition: Condition | None = None
+    for part in parts:
+        condition = part if condition is None else condition & part
+    return condition
 
 
 def _cancelled_by_condition(exc: TransactWriteError) -> bool:

@@ -1,0 +1,147 @@
+"""Workflow bench: AWS calls per transition (target <= 2: the read it needs and one transaction), on moto.
+
+    .venv/bin/python bench/transition_calls.py [--reports 5]
+
+Reports are submitted and driven along the whole lifecycle (assign, return,
+forward, accept, extension asked and granted, result with three evidence
+photos, sent back, resubmitted, approved, rated, reopened, round two to
+publication) through the real CaseService over PynamoDB on moto. Every AWS
+call is counted by a botocore `before-call` hook (bench/aws_calls.py), per
+action; list and case-file reads are counted the same way. Printed: calls per
+action (by operation), the worst transition against the target, and the reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+REGION = "ap-southeast-1"
+TARGET = 2
+AGENCY, OTHER = "ubnd-24133", "ubnd-22015"
+
+
+def _env() -> None:
+    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN="testing",
+                      AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION, AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
+                      POWERTOOLS_METRICS_DISABLED="true", POWERTOOLS_LOG_LEVEL="WARNING")
+
+
+def lifecycle(service, intake, media_ids):
+    """(who, action, fields): the steps of one report's life after submission."""
+    from chalicelib.rules.workflow import Actor
+
+    ioc = Actor("ioc", frozenset({"ioc_operator"}), "ioc")
+    officer = Actor("officer", frozenset({"agency_officer"}), AGENCY)
+    other = Actor("other", frozenset({"agency_officer"}), OTHER)
+    result = {"text": "Đã vá ổ gà, thảm lại 20 m2", "media_ids": media_ids,
+              "enforcement": [{"type": "fine", "amount_vnd": 1_500_000}]}
+    return [
+        (ioc, "assign", {"agency_id": OTHER}),
+        (other, "return_to_ioc", {"reason": "Không thuộc địa bàn", "suggested_agency_id": AGENCY}),
+        (ioc, "forward", {}),
+        (officer, "accept", {}),
+        (officer, "request_extension", {"working_days": 3, "reason": "Chờ vật liệu"}),
+        (ioc, "approve_extension", {}),
+        (officer, "submit_result", result),
+        (ioc, "send_back_result", {"reason": "Thiếu ảnh sau khắc phục"}),
+        (officer, "submit_result", result),
+        (ioc, "approve_result", {}),
+        ("citizen", "feedback", {"rating": 2, "comment": "Chưa triệt để"}),
+        ("citizen", "reopen", {"reason": "Ổ gà xuất hiện lại sau mưa"}),
+        (ioc, "assign", {"agency_id": AGENCY}),
+        (officer, "accept", {}),
+        (officer, "submit_result", {"text": "Đã thảm lại toàn bộ đoạn đường"}),
+        (ioc, "approve_result", {}),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=5)
+    args = parser.parse_args()
+    _env()
+
+    from moto import mock_aws
+
+    from bench.aws_calls import count_calls
+
+    # The service's EMF metric lines go to stdout; keep the bench's own output readable.
+    with mock_aws(), count_calls() as calls, contextlib.redirect_stdout(io.StringIO()):
+        from chalicelib import container
+        from chalicelib.rules.workflow import Actor
+        from chalicelib.schemas import IntakeRequest
+        from devstack.provision import provision
+
+        stack = provision("dev", REGION)
+        os.environ.update({**stack.environment, "PROVINCE": "daklak"})
+        container.reset()
+        service, intake = container.cases(), container.intake()
+        officer = Actor("officer", frozenset({"agency_officer"}), AGENCY)
+        per_action: dict[str, list[Counter]] = defaultdict(list)
+        reads: dict[str, list[int]] = defaultdict(list)
+        for n in range(args.reports):
+            answer, _ = intake.submit(IntakeRequest.model_validate({
+                "category": "ha-tang-do-thi", "description": f"Ổ gà lớn số {n} trên đường Lê Duẩn",
+                "location": {"lat": 12.68, "lng": 108.04}, "ward_code": "24133",
+                "reporter": {"name": "Nguyễn Văn An", "phone": "0905123456"}}))
+            report_id, token = answer["id"], answer["tracking_token"]
+            media_ids: list[str] = []
+            for who, action, fields in lifecycle(service, intake, media_ids):
+                if action == "submit_result" and "media_ids" in fields and not media_ids:
+                    for _ in range(3):
+                        media_ids.append(service.request_evidence_upload(officer, report_id, "image/jpeg",
+                                                                         1000)["media_id"])
+                calls.clear()
+                if who == "citizen":
+                    service.citizen_act(report_id, token, action, fields)
+                else:
+                    service.act(who, report_id, action, fields)
+                per_action[action].append(Counter(f"{s}:{o}" for s, o in calls.by_operation().elements()))
+            for label, read in (
+                ("staff case file", lambda rid=report_id: service.staff_report(officer, rid)),
+                ("staff queue page", lambda: service.staff_list(officer, _filters())),
+                ("public case", lambda rid=report_id: service.public_report(rid)),
+                ("public list page", lambda: service.public_list(_public_filters())),
+            ):
+                calls.clear()
+                read()
+                reads[label].append(calls.total())
+
+    print(f"AWS calls per workflow transition ({args.reports} reports x {len(per_action)} kinds of action, moto)")
+    print(f"{'action':<20} {'calls':>5}  by operation")
+    worst = 0
+    for action, samples in per_action.items():
+        totals = {sum(c.values()) for c in samples}
+        ops = samples[0]
+        worst = max(worst, *totals)
+        shown = ", ".join(f"{op} x{k}" for op, k in sorted(ops.items()))
+        print(f"{action:<20} {'/'.join(str(t) for t in sorted(totals)):>5}  {shown}")
+    print(f"worst transition: {worst} calls (target <= {TARGET}): {'OK' if worst <= TARGET else 'OVER TARGET'}")
+    print("reads (calls per request):")
+    for label, counts in reads.items():
+        print(f"  {label:<18} {max(counts)}")
+    return 0 if worst <= TARGET else 1
+
+
+def _filters():
+    from chalicelib.rules.listing import StaffFilters
+
+    return StaffFilters()
+
+
+def _public_filters():
+    from chalicelib.rules.listing import PublicFilters
+
+    return PublicFilters()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""Staff sign-in, verified in the app: a Cognito ID token checked against the pool's published keys.
+
+API Gateway's Cognito authorizer also guards deployed stages; checking here
+as well means `chalice local` and the tests enforce exactly the same rules.
+A token passes only if it is RS256-signed by a key of the pool's JWKS, names
+the pool as issuer and one of our app clients as audience, is an ID token
+(`token_use` = "id": it carries the groups and the agency attribute), and
+has not expired. Role = Cognito group; agency = `custom:agency_id`.
+
+The keys are fetched once per process and again only when a token names an
+unknown key id (key rotation), at most once a minute. The JWKS address is a
+setting of its own: moto's tokens name the AWS host as issuer while a local
+moto server serves the keys at its own address.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib.config import Settings
+from chalicelib.observability import logger
+from chalicelib.rules.errors import Forbidden, Unauthenticated
+from chalicelib.rules.workflow import STAFF_ROLES, Actor
+
+AGENCY_CLAIM = "custom:agency_id"
+LEEWAY_SECONDS = 30
+REFRESH_AT_MOST_EVERY = 60.0
+
+
+def fetch_json(url: str, timeout: float = 5.0) -> dict[str, Any]:
+    """GET a JSON document (the JWKS); only http(s) addresses."""
+    if not url.startswith(("https://", "http://")):
+        raise ValueError(f"not an http(s) address: {url}")
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+class JwksKeys:
+    """The pool's signing keys by key id, cached for the life of the process."""
+
+    def __init__(self, url: str, fetch: Callable[[str], dict[str, Any]] = fetch_json,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.url = url
+        self._fetch = fetch
+        self._monotonic = monotonic
+        self._keys: dict[str, Any] = {}
+        self._fetched_at: float | None = None
+        self._lock = threading.Lock()
+        self.fetches = 0
+
+    def get(self, kid: str) -> Any:
+        """The key (a PyJWK) for `kid`, or None; fetches on first use and on an unknown id."""
+        key = self._keys.get(kid)
+        if key is not None:
+            return key
+        with self._lock:
+            stale = self._fetched_at is None or self._monotonic() - self._fetched_at >= REFRESH_AT_MOST_EVERY
+            if kid not in self._keys and stale:
+                self._refresh()
+        return self._keys.get(kid)
+
+    def _refresh(self) -> None:
+        from jwt import PyJWKSet
+        from jwt.exceptions import PyJWKSetError
+
+        self._fetched_at = self._monotonic()
+        self.fetches += 1
+        try:
+            keys = PyJWKSet.from_dict(self._fetch(self.url)).keys
+        except (OSError, ValueError, PyJWKSetError) as exc:
+            logger.warning("staff keys could not be fetched", extra={"jwks_url": self.url, "error": str(exc)})
+            return
+        self._keys = {k.key_id: k for k in keys if k.key_id}
+
+
+def issuer_of(settings: Settings) -> str:
+    """The pool's issuer: as configured, else Cognito's address for the pool (its region is the id's prefix)."""
+    if settings.staff_issuer:
+        return settings.staff_issuer.rstrip("/")
+    pool = settings.staff_user_pool_id
+    region = pool.split("_", 1)[0] if "_" in pool else settings.region
+    return f"https://cognito-idp.{region}.amazonaws.com/{pool}"
+
+
+def jwks_url_of(settings: Settings) -> str:
+    """Where the keys are: as configured; on a local stack, the moto server; else the issuer's well-known path."""
+    if settings.staff_jwks_url:
+        return settings.staff_jwks_url
+    if settings.endpoint_url:
+        return f"{settings.endpoint_url.rstrip('/')}/{settings.staff_user_pool_id}/.well-known/jwks.json"
+    return f"{issuer_of(settings)}/.well-known/jwks.json"
+
+
+class StaffAuthenticator:
+    """Turns an `Authorization: Bearer <ID token>` header into the Actor the workflow rules reason about."""
+
+    def __init__(self, settings: Settings, keys: JwksKeys | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.pool_id = settings.staff_user_pool_id
+        self.client_ids = tuple(settings.staff_client_ids)
+        self.issuer = issuer_of(settings)
+        self.keys = keys or JwksKeys(jwks_url_of(settings))
+        self._clock = clock
+
+    def authenticate(self, authorization: str | None) -> Actor:
+        """The signed-in staff member; 401 without a valid, current ID token, 403 without a staff group."""
+        claims = self._verified_claims(authorization)
+        groups = claims.get("cognito:groups") or []
+        roles = frozenset(g for g in groups if g in STAFF_ROLES)
+        username = claims.get("cognito:username") or claims.get("sub")
+        if not roles:
+            logger.info("staff sign-in without a staff group", extra={"actor": username})
+            raise Forbidden("not_staff")
+        agency = claims.get(AGENCY_CLAIM)
+        return Actor(id=str(username), roles=roles, agency_id=str(agency) if agency else None)
+
+    def _verified_claims(self, authorization: str | None) -> dict[str, Any]:
+        import jwt
+
+        scheme, _, token = (authorization or "").strip().partition(" ")
+        if not authorization:
+            raise Unauthenticated("auth_required")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("invalid_token")
+        if not self.pool_id or not self.client_ids:
+            logger.warning("staff sign-in is not configured (STAFF_USER_POOL_ID / STAFF_CLIENT_IDS)")
+            raise Unauthenticated("invalid_token")
+        token = token.strip()
+        try:
+            header = jwt.get_unverified_header(token)
+            key = self.keys.get(str(header.get("kid", ""))) if header.get("alg") == "RS256" else None
+            if key is None:
+                raise Unauthenticated("invalid_token")
+            claims = jwt.decode(
+                token, key.key, algorithms=["RS256"], audience=list(self.client_ids), issuer=self.issuer,
+                options={"verify_exp": False, "verify_iat": False,
+                         "require": ["exp", "iat", "iss", "aud", "token_use"]},
+            )
+        except jwt.InvalidTokenError as exc:
+            raise Unauthenticated("invalid_token") from exc
+        if claims.get("token_use") != "id":
+            raise Unauthenticated("invalid_token")
+        now = self._clock().timestamp()
+        try:
+            exp, iat = float(claims["exp"]), float(claims["iat"])
+        except (TypeError, ValueError) as exc:
+            raise Unauthenticated("invalid_token") from exc
+        if now >= exp + LEEWAY_SECONDS:
+            raise Unauthenticated("token_expired")
+        if iat > now + LEEWAY_SECONDS:
+            raise Unauthenticated("invalid_token")
+        return claims

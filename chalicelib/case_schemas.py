@@ -1,0 +1,184 @@
+"""Bodies and query strings of the workflow's endpoints, validated by pydantic (shape and format only).
+
+Which action is allowed, and the ranges that depend on the rules (rating,
+working days, fine amounts), are checked by `rules.workflow`, so the same
+messages come back whether a request or a test drives it. Everything here
+answers a problem with the same bilingual 400 body as intake.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, StrictInt, StrictStr, field_validator
+
+from chalicelib.rules.calendar import VN_TZ
+from chalicelib.rules.errors import InvalidInput
+from chalicelib.rules.workflow import ENFORCEMENT_TYPES, REJECT_REASONS, STAFF_ACTIONS
+from chalicelib.schemas import CleanText, _Body, _ward_code, parse_body
+
+Code = Annotated[StrictStr, Field(min_length=1, max_length=64)]
+Note = Annotated[CleanText, Field(max_length=2000)]
+Reason = Annotated[CleanText, Field(min_length=5, max_length=2000)]
+Version = Annotated[StrictInt, Field(ge=1)]
+
+
+class _Action(_Body):
+    version: Version | None = None
+
+
+class AssignBody(_Action):
+    action: Literal["assign"]
+    agency_id: Code
+    category: Code | None = None
+    note: Note | None = None
+
+
+class ForwardBody(_Action):
+    action: Literal["forward"]
+    agency_id: Code | None = None
+    note: Note | None = None
+
+
+class RejectBody(_Action):
+    action: Literal["reject"]
+    reason_code: Literal[REJECT_REASONS]  # type: ignore[valid-type]
+    public_reason: Reason
+    duplicate_of: Annotated[StrictStr, Field(min_length=3, max_length=32)] | None = None
+
+
+class AcceptBody(_Action):
+    action: Literal["accept"]
+    note: Note | None = None
+
+
+class ReturnBody(_Action):
+    action: Literal["return_to_ioc"]
+    reason: Reason
+    suggested_agency_id: Code
+
+
+class RequestExtensionBody(_Action):
+    action: Literal["request_extension"]
+    working_days: StrictInt
+    reason: Reason
+
+
+class ApproveExtensionBody(_Action):
+    action: Literal["approve_extension"]
+    note: Note | None = None
+
+
+class DenyExtensionBody(_Action):
+    action: Literal["deny_extension"]
+    reason: Note | None = None
+
+
+class Enforcement(_Body):
+    """One measure taken: a reminder, a written commitment, a record (biên bản), or a fine in VND."""
+
+    type: Literal[ENFORCEMENT_TYPES]  # type: ignore[valid-type]
+    note: Note | None = None
+    amount_vnd: StrictInt | None = None
+
+
+class SubmitResultBody(_Action):
+    action: Literal["submit_result"]
+    text: Annotated[CleanText, Field(min_length=10, max_length=8000)]
+    media_ids: list[Annotated[StrictStr, Field(min_length=1, max_length=64)]] = Field(default_factory=list)
+    enforcement: list[Enforcement] = Field(default_factory=list)
+
+
+class SendBackBody(_Action):
+    action: Literal["send_back_result"]
+    reason: Reason
+
+
+class ApproveResultBody(_Action):
+    action: Literal["approve_result"]
+    note: Note | None = None
+
+
+class FeedbackBody(_Body):
+    rating: StrictInt
+    comment: Annotated[CleanText, Field(max_length=2000)] | None = None
+
+
+class ReopenBody(_Body):
+    reason: Annotated[CleanText, Field(min_length=10, max_length=4000)]
+
+
+STAFF_BODIES: dict[str, type[_Action]] = {
+    "assign": AssignBody, "forward": ForwardBody, "reject": RejectBody, "accept": AcceptBody,
+    "return_to_ioc": ReturnBody, "request_extension": RequestExtensionBody,
+    "approve_extension": ApproveExtensionBody, "deny_extension": DenyExtensionBody,
+    "submit_result": SubmitResultBody, "send_back_result": SendBackBody, "approve_result": ApproveResultBody,
+}
+assert set(STAFF_BODIES) == set(STAFF_ACTIONS), "every staff action of the workflow has a body"
+
+
+def parse_action(body: dict[str, Any]) -> tuple[str, dict[str, Any], int | None]:
+    """(action, its fields, expected version) from a staff action body; 400 naming the field otherwise."""
+    action = body.get("action")
+    if action is None:
+        raise InvalidInput("missing_field", "action")
+    if not isinstance(action, str) or action not in STAFF_BODIES:
+        raise InvalidInput("invalid_choice", "action", choices=", ".join(STAFF_BODIES))
+    parsed = parse_body(body, STAFF_BODIES[action])
+    fields = parsed.model_dump(exclude={"action", "version"}, exclude_none=True)
+    return action, fields, parsed.version
+
+
+def _day_bound(end: bool) -> Any:
+    """A bare date means the whole day in Vietnam: its start for `from`, its end for `to`."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, str) and len(value.strip()) == 10:
+            try:
+                day = date.fromisoformat(value.strip())
+            except ValueError:
+                return value
+            return datetime.combine(day, time.max if end else time.min, VN_TZ)
+        return value
+
+    return convert
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """A time without offset is Vietnam's local time."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=VN_TZ)
+    return value
+
+
+class _Query(_Body):
+    limit: int | None = None
+    cursor: Annotated[StrictStr, Field(max_length=2000)] | None = None
+
+
+class StaffListQuery(_Query):
+    status: StrictStr | None = None
+    agency: Code | None = None
+    category: Code | None = None
+    ward: Annotated[StrictStr | None, BeforeValidator(_ward_code)] = None
+    due_before: Annotated[datetime | None, BeforeValidator(_day_bound(end=False))] = None
+
+    @field_validator("due_before")
+    @classmethod
+    def _local(cls, value: datetime | None) -> datetime | None:
+        return _aware(value)
+
+
+class PublicListQuery(_Query):
+    status: Literal["published", "closed", "rejected"] | None = None
+    category: Code | None = None
+    ward: Annotated[StrictStr | None, BeforeValidator(_ward_code)] = None
+    from_: Annotated[datetime | None, BeforeValidator(_day_bound(end=False)), Field(alias="from")] = None
+    to: Annotated[datetime | None, BeforeValidator(_day_bound(end=True))] = None
+    format: Literal["json", "geojson"] = "json"
+
+    @field_validator("from_", "to")
+    @classmethod
+    def _local(cls, value: datetime | None) -> datetime | None:
+        return _aware(value)

@@ -1,0 +1,35 @@
+"""Citizen follow-up with the tracking token: rate the published result, or reopen it ("phản ánh lần 2")."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib import container
+from chalicelib.handlers.http import CORS, guarded, json_response, read_json
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/reports/{report_id}/feedback", methods=["POST"], cors=CORS)
+@guarded(bp)
+def give_feedback(report_id: str) -> Response:
+    from chalicelib.case_schemas import FeedbackBody
+    from chalicelib.schemas import parse_body
+
+    request = bp.current_request
+    body = parse_body(read_json(request.raw_body), FeedbackBody)
+    token = (request.headers or {}).get("x-tracking-token")
+    answer = container.cases().citizen_act(report_id, token, "feedback", body.model_dump(exclude_none=True))
+    return json_response(answer, 201)
+
+
+@bp.route("/reports/{report_id}/reopen", methods=["POST"], cors=CORS)
+@guarded(bp)
+def reopen(report_id: str) -> Response:
+    from chalicelib.case_schemas import ReopenBody
+    from chalicelib.schemas import parse_body
+
+    request = bp.current_request
+    body = parse_body(read_json(request.raw_body), ReopenBody)
+    token = (request.headers or {}).get("x-tracking-token")
+    return json_response(container.cases().citizen_act(report_id, token, "reopen", body.model_dump()))

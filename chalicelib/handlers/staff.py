@@ -1,0 +1,70 @@
+"""Staff API: the signed-in officer's queue, a case file, workflow actions, and evidence uploads."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chalice import Blueprint, Response
+
+from chalicelib import container
+from chalicelib.handlers.http import CORS, guarded, json_response, read_json
+
+if TYPE_CHECKING:
+    from chalicelib.rules.workflow import Actor
+
+bp = Blueprint(__name__)
+
+
+def _actor() -> Actor:
+    """The signed-in staff member (401/403 before anything else is looked at)."""
+    return container.staff_auth().authenticate((bp.current_request.headers or {}).get("authorization"))
+
+
+@bp.route("/staff/me", methods=["GET"], cors=CORS)
+@guarded(bp)
+def whoami() -> Response:
+    actor = _actor()
+    return json_response({"username": actor.id, "role": actor.role, "roles": sorted(actor.roles),
+                          "agency_id": actor.agency_id})
+
+
+@bp.route("/staff/reports", methods=["GET"], cors=CORS)
+@guarded(bp)
+def list_reports() -> Response:
+    from chalicelib.case_schemas import StaffListQuery
+    from chalicelib.rules.listing import StaffFilters
+    from chalicelib.schemas import parse_body
+
+    actor = _actor()
+    q = parse_body(dict(bp.current_request.query_params or {}), StaffListQuery)
+    filters = StaffFilters(status=q.status, agency_id=q.agency, category=q.category, ward_code=q.ward,
+                           due_before=q.due_before)
+    return json_response(container.cases().staff_list(actor, filters, q.limit, q.cursor))
+
+
+@bp.route("/staff/reports/{report_id}", methods=["GET"], cors=CORS)
+@guarded(bp)
+def get_report(report_id: str) -> Response:
+    actor = _actor()
+    return json_response(container.cases().staff_report(actor, report_id))
+
+
+@bp.route("/staff/reports/{report_id}/actions", methods=["POST"], cors=CORS)
+@guarded(bp)
+def take_action(report_id: str) -> Response:
+    from chalicelib.case_schemas import parse_action
+
+    actor = _actor()
+    action, fields, version = parse_action(read_json(bp.current_request.raw_body))
+    return json_response(container.cases().act(actor, report_id, action, fields, expected_version=version))
+
+
+@bp.route("/staff/reports/{report_id}/media", methods=["POST"], cors=CORS)
+@guarded(bp)
+def upload_evidence(report_id: str) -> Response:
+    from chalicelib.schemas import MediaRequest, parse_body
+
+    actor = _actor()
+    body = parse_body(read_json(bp.current_request.raw_body), MediaRequest)
+    answer = container.cases().request_evidence_upload(actor, report_id, body.content_type, body.size)
+    return json_response(answer, 201)

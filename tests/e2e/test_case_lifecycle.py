@@ -1,0 +1,106 @@
+"""A report's whole life over HTTP on the local stack, with demo staff signed in through `make token`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from test_local_stack import HTTP, ROOT, Stack
+
+pytestmark = pytest.mark.e2e
+
+REPORT = {
+    "category": "ha-tang-do-thi",
+    "description": "Ổ gà lớn giữa đường, gọi tôi 0912 345 678 hoặc a.nguyen@gmail.com",
+    "location": {"lat": 13.09, "lng": 109.3, "address": "Phường Tuy Hòa"},
+    "ward_code": "22015",  # ward1's committee in the demo staff
+    "reporter": {"name": "Nguyễn Văn An", "phone": "0912 345 678"},
+}
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    started = Stack(tmp_path_factory.mktemp("e2e-cases"))
+    try:
+        started.wait_until_up()
+        yield started
+    finally:
+        started.interrupt()
+
+
+@pytest.fixture(scope="module")
+def tokens(stack):
+    """ID tokens of the demo staff, from `python -m devstack.token` (what `make token USER=...` runs)."""
+    out = {}
+    for user in ("ioc.operator", "ward1.officer", "ward1.lead", "ward2.officer", "province.admin"):
+        done = subprocess.run([sys.executable, "-m", "devstack.token", user, "--endpoint-url",
+                               f"http://127.0.0.1:{stack.moto_port}"], cwd=ROOT, capture_output=True, text=True,
+                              check=True, timeout=60)
+        out[user] = done.stdout.strip()
+    return out
+
+
+def call(stack, method, path, body=None, headers=None):
+    response = HTTP.request(method, f"{stack.url}{path}", data=json.dumps(body).encode() if body is not None else None,
+                            headers={"Content-Type": "application/json", **(headers or {})}, timeout=30)
+    return response.status_code, response.json()
+
+
+def test_the_banner_lists_the_demo_staff(stack):
+    out = stack.output.read_text()
+    for user in ("ioc.operator", "ward1.officer", "ward1.lead", "ward2.officer", "ward2.lead", "province.admin"):
+        assert f"username: {user}," in out
+
+
+def test_a_whole_lifecycle_over_http(stack, tokens):
+    def act(user, action, **fields):
+        status, body = call(stack, "POST", f"/staff/reports/{report_id}/actions", {"action": action, **fields},
+                            {"Authorization": f"Bearer {tokens[user]}"})
+        assert status == 200, (user, action, body)
+        return body
+
+    status, receipt = call(stack, "POST", "/reports", REPORT)
+    assert status == 201
+    report_id, tracking = receipt["id"], {"X-Tracking-Token": receipt["tracking_token"]}
+    ward1 = {"Authorization": f"Bearer {tokens['ward1.officer']}"}
+    assert call(stack, "GET", f"/staff/reports/{report_id}", headers=ward1)[0] == 404  # proposed, not assigned
+
+    act("ioc.operator", "assign", agency_id="ubnd-22045")
+    act("ward2.officer", "return_to_ioc", reason="Không thuộc địa bàn phường", suggested_agency_id="ubnd-22015")
+    act("ioc.operator", "forward")
+    act("ward1.officer", "accept")
+    act("ward1.officer", "submit_result", text="Đã kiểm tra hiện trường")
+    act("ioc.operator", "send_back_result", reason="Cần ảnh sau khắc phục")
+    act("ward1.lead", "submit_result", text="Đã vá ổ gà", enforcement=[{"type": "fine", "amount_vnd": 1_000_000}])
+    assert act("ioc.operator", "approve_result")["status"] == "published"
+    assert call(stack, "POST", f"/reports/{report_id}/feedback", {"rating": 2}, tracking)[0] == 201
+    status, reopened = call(stack, "POST", f"/reports/{report_id}/reopen",
+                            {"reason": "Ổ gà xuất hiện lại sau mưa"}, tracking)
+    assert status == 200 and reopened["round_label"] == "lần 2"
+    act("ioc.operator", "assign", agency_id="ubnd-22015")
+    act("ward1.officer", "accept")
+    act("ward1.officer", "submit_result", text="Đã thảm lại đoạn đường")
+    act("ioc.operator", "approve_result")
+
+    status, case = call(stack, "GET", f"/staff/reports/{report_id}", headers=ward1)
+    assert status == 200 and case["reporter"]["name"] == "Nguyễn Văn An"
+    assert [h["action"] for h in case["history"]] == [
+        "submit", "assign", "return_to_ioc", "forward", "accept", "submit_result", "send_back_result",
+        "submit_result", "approve_result", "feedback", "reopen", "assign", "accept", "submit_result",
+        "approve_result"]
+    assert [h["round"] for h in case["history"]][-5:] == [2, 2, 2, 2, 2]
+
+    admin = {"Authorization": f"Bearer {tokens['province.admin']}"}
+    assert call(stack, "GET", f"/staff/reports/{report_id}", headers=admin)[1]["reporter"] is None
+
+    for path in (f"/public/reports/{report_id}", "/public/reports", "/public/reports?format=geojson"):
+        status, body = call(stack, "GET", path)
+        text = json.dumps(body, ensure_ascii=False)
+        assert status == 200 and report_id in text
+        assert "Nguyễn Văn An" not in text and "912345678" not in text and "0912 345 678" not in text
+        assert "a.nguyen@gmail.com" not in text
+
+    logs = "".join(p.read_text(errors="replace") for p in stack.log_dir.glob("*/*.log"))
+    assert "Nguyễn Văn An" not in logs and "912345678" not in logs
