@@ -35,7 +35,48 @@ class MediaBucket:
             ExpiresIn=self._settings.presign_ttl_seconds,
         )
 
-    def presigned_get(self, key: str, ttl_seconds: int = 300) -> str:
-        return self.client.generate_presigned_url(
-            "get_object", Params={"Bucket": self._settings.media_bucket, "Key": key}, ExpiresIn=ttl_seconds
-        )
+    def presigned_get(self, key: str, ttl_seconds: int = 300, version_id: str | None = None,
+                      content_type: str | None = None) -> str:
+        """A short-lived link; `version_id` pins the vetted upload, `content_type` is what the browser is told."""
+        params: dict[str, Any] = {"Bucket": self._settings.media_bucket, "Key": key}
+        if version_id:
+            params["VersionId"] = version_id
+        if content_type:
+            params["ResponseContentType"] = content_type
+        return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=ttl_seconds)
+
+    # -- what the thumbnailer needs (one call each) ---------------------------------
+    def _where(self, key: str, version_id: str | None) -> dict[str, Any]:
+        where = {"Bucket": self._settings.media_bucket, "Key": key}
+        return {**where, "VersionId": version_id} if version_id else where
+
+    def stat(self, key: str, version_id: str | None = None) -> dict[str, Any] | None:
+        """Size and version id of an object, or None when it is gone."""
+        from botocore.exceptions import ClientError
+
+        kwargs = self._where(key, version_id)
+        try:
+            head = self.client.head_object(**kwargs)
+        except ClientError as err:
+            if err.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NoSuchVersion", "405"):
+                return None
+            raise
+        return {"size": head["ContentLength"], "version_id": head.get("VersionId")}
+
+    def read(self, key: str, version_id: str | None = None) -> bytes:
+        kwargs = self._where(key, version_id)
+        return self.client.get_object(**kwargs)["Body"].read()
+
+    def read_range(self, key: str, start: int, length: int, version_id: str | None = None) -> bytes:
+        """`length` bytes from `start` (fewer at the end of the object)."""
+        kwargs = {**self._where(key, version_id), "Range": f"bytes={start}-{start + length - 1}"}
+        return self.client.get_object(**kwargs)["Body"].read()
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        self.client.put_object(Bucket=self._settings.media_bucket, Key=key, Body=data, ContentType=content_type,
+                               CacheControl="private, max-age=86400")
+
+    def delete(self, key: str, version_id: str | None = None) -> None:
+        """Delete an object; with `version_id`, that version for good (not just a delete marker)."""
+        kwargs = self._where(key, version_id)
+        self.client.delete_object(**kwargs)

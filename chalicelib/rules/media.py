@@ -56,3 +56,73 @@ def raw_key(report_id: str, media_id: str) -> str:
 
 def thumbs_prefix(report_id: str, media_id: str) -> str:
     return f"thumbs/{report_id}/{media_id}/"
+
+
+# -- after the upload: what the thumbnailer decides ---------------------------
+
+MAX_PHOTO_PIXELS = 50_000_000  # a 48-50 MP phone photo passes; beyond that decoding alone costs too much memory
+RENDITION_SIZES: tuple[int, ...] = (1280, 320)  # long side in px, largest first: one decode covers them all
+STAFF_LINK_SECONDS = 300
+PUBLIC_LINK_SECONDS = 3600
+
+# reason code -> (Vietnamese, English): what the citizen or the officer reads next to a rejected file.
+REJECTIONS: dict[str, tuple[str, str]] = {
+    "empty_file": ("Tệp rỗng, không có nội dung.", "The file is empty."),
+    "not_an_image": ("Tệp không phải là ảnh.", "The file is not an image."),
+    "not_a_video": ("Tệp không phải là video MP4 hoặc MOV hợp lệ.", "The file is not a valid MP4 or MOV video."),
+    "unsupported_format": (
+        "Định dạng tệp không được hỗ trợ: chỉ nhận ảnh JPEG, PNG, WebP, HEIC và video MP4, MOV.",
+        "Unsupported file format: only JPEG, PNG, WebP, HEIC photos and MP4, MOV videos are accepted.",
+    ),
+    "image_too_large": (
+        f"Ảnh quá lớn: tối đa {MAX_PHOTO_PIXELS // 1_000_000} megapixel.",
+        f"The image is too large: at most {MAX_PHOTO_PIXELS // 1_000_000} megapixels.",
+    ),
+    "file_too_large": ("Tệp vượt quá dung lượng cho phép.", "The file is larger than allowed."),
+    "corrupt_file": ("Tệp bị hỏng hoặc không đọc được.", "The file is corrupt or cannot be read."),
+    "processing_failed": (
+        "Không xử lý được tệp sau nhiều lần thử; vui lòng gửi lại.",
+        "The file could not be processed after several attempts; please upload it again.",
+    ),
+}
+
+
+class MediaRejected(Exception):
+    """An upload refused for a reason a person can read; `code` is a key of REJECTIONS."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+def rejection_text(code: str) -> dict[str, str]:
+    """The bilingual sentence for a rejection code (unknown codes read as a corrupt file)."""
+    vi, en = REJECTIONS.get(code, REJECTIONS["corrupt_file"])
+    return {"reason": code, "message": vi, "message_en": en}
+
+
+def parse_raw_key(key: str) -> tuple[str, str] | None:
+    """(report_id, media_id) of an upload key `raw/{report_id}/{media_id}`; None for anything else."""
+    parts = key.split("/")
+    if len(parts) != 3 or parts[0] != "raw" or not parts[1] or not parts[2]:
+        return None
+    if any(not p.replace("-", "").replace("_", "").isalnum() for p in parts[1:]):
+        return None
+    return parts[1], parts[2]
+
+
+def rendition_key(report_id: str, media_id: str, name: str, ext: str) -> str:
+    """Where a rendition lives: beside its siblings, never under raw/ (that would trigger us again)."""
+    return f"{thumbs_prefix(report_id, media_id)}{name}.{ext}"
+
+
+def max_bytes_for(kind: str) -> int:
+    """The byte cap the POST policy already enforced, checked again on the stored object."""
+    return MAX_VIDEO_BYTES if kind == "video" else MAX_PHOTO_BYTES
+
+
+def target_size(width: int, height: int, long_side: int) -> tuple[int, int]:
+    """Fit (width, height) into a square of `long_side`, never enlarging, never below 1 px."""
+    scale = min(1.0, long_side / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))

@@ -1,0 +1,37 @@
+"""The thumbnailer's entry point: S3 `raw/` uploads arrive as SQS messages (services/media.py does the work).
+
+Partial batch response (Powertools BatchProcessor): a message whose processing raised (S3 or DynamoDB
+trouble) is listed alone in `batchItemFailures` and comes back after the visibility timeout; the others are
+deleted. Hostile files never raise, they end `rejected`. The event source mapping's ReportBatchItemFailures
+is set in infra/, since Chalice does not package it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalice import Blueprint
+
+from chalicelib import container
+from chalicelib.handlers.sources import THUMBNAIL_FUNCTION, THUMBNAIL_QUEUE
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from chalice.app import SQSEvent
+
+bp = Blueprint(__name__)
+
+
+@bp.on_sqs_message(queue=THUMBNAIL_QUEUE, batch_size=5, name=THUMBNAIL_FUNCTION)
+def make_thumbnails(event: SQSEvent) -> dict[str, Any]:
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+    service = container.media()
+
+    def handle(record: SQSRecord) -> list[str]:
+        attempt = int(record.attributes.approximate_receive_count or 1)
+        return service.handle_message(record.body, attempt)
+
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    return process_partial_response(event=event.to_dict(), record_handler=handle, processor=processor,
+                                    context=event.context)
