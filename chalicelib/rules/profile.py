@@ -39,6 +39,8 @@ class Agency(_Strict):
     kind: Literal["ioc", "ward_people_committee", "department", "police"]
     ward_code: str | None = None
     focal_emails: tuple[str, ...] = ()
+    # Who gets the agency's morning SLA digest (rules/digest.py); ward committees may use the SLA pattern.
+    lead_emails: tuple[str, ...] = ()
 
 
 class Ward(_Strict):
@@ -66,6 +68,8 @@ class SlaSettings(_Strict):
     leadership_emails: tuple[str, ...] = ()
     overdue_alarm_threshold: int = 20
     ranking_min_sample: int = 10
+    # Digest address of a ward committee's lead, e.g. "lanhdao.{ward_code}@tinh.example.gov.vn" (None: no digest).
+    ward_lead_email_pattern: str | None = None
 
 
 class EmergencyNumbers(_Strict):

@@ -1,0 +1,199 @@
+"""The agency lead's morning digest, as pure functions: who gets it, what it lists, how it reads.
+
+Sent at 07:30 on working days only. One message per agency that has
+something to show (an empty digest is noise and is not sent), listing its
+overdue, due-today and due-soon reports: id, category, ward, due time, working
+days late and a link to the console. Never the reporter, never the
+description: a digest may be forwarded, so it carries nothing personal.
+
+Who receives it: the agency's `lead_emails` from the profile. Ward People's
+Committees are generated from the national ward list, so the profile cannot
+name their leads one by one; for them `sla.ward_lead_email_pattern` (e.g.
+"lanhdao.{ward_code}@daklak.example.gov.vn", placeholders `{ward_code}` and
+`{agency_id}`) gives an address. An agency with neither gets no digest (its
+reports still reach the IOC's own digest if the IOC has lead e-mails).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from chalicelib.rules.calendar import VN_TZ, WorkingCalendar
+from chalicelib.rules.profile import ProvinceProfile
+
+# "Due soon": due within this many working days after today.
+DUE_SOON_WORKING_DAYS = 2
+Section = Literal["overdue", "due_today", "due_soon"]
+SECTIONS: tuple[Section, ...] = ("overdue", "due_today", "due_soon")
+_TITLES: dict[Section, str] = {
+    "overdue": "QUÁ HẠN",
+    "due_today": "ĐẾN HẠN HÔM NAY",
+    "due_soon": f"SẮP ĐẾN HẠN (trong {DUE_SOON_WORKING_DAYS} ngày làm việc tới)",
+}
+_WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """What the digest needs of one open report (no personal data by construction)."""
+
+    report_id: str
+    agency_id: str
+    category: str
+    ward_code: str | None
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    section: Section
+    report_id: str
+    category: str
+    ward: str
+    due_at: datetime
+    days_late: int
+    link: str
+
+
+@dataclass(frozen=True)
+class DigestMessage:
+    agency_id: str
+    to: tuple[str, ...]
+    subject: str
+    text: str
+    lines: tuple[DigestLine, ...]
+
+
+def is_digest_day(now: datetime, calendar: WorkingCalendar) -> bool:
+    """Digests go out on working days only: make-up Saturdays yes, holidays and weekends no."""
+    return calendar.is_working_day(now.astimezone(VN_TZ).date())
+
+
+def horizon_end(now: datetime, calendar: WorkingCalendar, days: int = DUE_SOON_WORKING_DAYS) -> datetime:
+    """Closing time of the `days`-th working day after today: the end of 'due soon'."""
+    day = now.astimezone(VN_TZ).date()
+    for _ in range(days):
+        day = calendar.next_working_day(day)
+    return datetime.combine(day, calendar.closes, VN_TZ)
+
+
+def working_days_late(due_at: datetime, now: datetime, calendar: WorkingCalendar) -> int:
+    """Working days from the due date (exclusive) to today (inclusive); 0 if not yet late.
+
+    A report due yesterday afternoon is 1 day late this morning; one due at
+    10:00 today is late but 0 days late until tomorrow.
+    """
+    if now <= due_at:
+        return 0
+    day: date = due_at.astimezone(VN_TZ).date()
+    today = now.astimezone(VN_TZ).date()
+    late = 0
+    while day < today:
+        day += timedelta(days=1)
+        late += calendar.is_working_day(day)
+    return late
+
+
+def section_of(due_at: datetime, now: datetime, calendar: WorkingCalendar) -> Section | None:
+    """Where a report goes in the digest, or None if it is not due soon enough to list."""
+    if due_at < now:
+        return "overdue"
+    if due_at.astimezone(VN_TZ).date() == now.astimezone(VN_TZ).date():
+        return "due_today"
+    if due_at <= horizon_end(now, calendar):
+        return "due_soon"
+    return None
+
+
+def lead_recipients(profile: ProvinceProfile, agency_id: str) -> tuple[str, ...]:
+    """The agency's lead e-mails, else the profile's ward pattern for a ward committee, else none."""
+    agency = profile.agency(agency_id)
+    if agency is None:
+        return ()
+    if agency.lead_emails:
+        return tuple(agency.lead_emails)
+    pattern = profile.sla.ward_lead_email_pattern
+    if pattern and agency.kind == "ward_people_committee" and agency.ward_code:
+        return (pattern.format(ward_code=agency.ward_code, agency_id=agency.id),)
+    return ()
+
+
+def build_lines(profile: ProvinceProfile, items: Iterable[DueItem], now: datetime) -> dict[str, list[DigestLine]]:
+    """Lines per agency, most urgent first; reports not due soon are left out."""
+    calendar = profile.working_calendar
+    seen: set[str] = set()
+    per_agency: dict[str, list[DigestLine]] = {}
+    for item in items:
+        section = section_of(item.due_at, now, calendar)
+        if section is None or item.report_id in seen:
+            continue
+        seen.add(item.report_id)
+        category = profile.any_category(item.category)
+        ward = profile.ward(item.ward_code) if item.ward_code else None
+        per_agency.setdefault(item.agency_id, []).append(DigestLine(
+            section=section,
+            report_id=item.report_id,
+            category=category.name_vi if category else item.category,
+            ward=ward.name if ward else "(không rõ phường/xã)",
+            due_at=item.due_at,
+            days_late=working_days_late(item.due_at, now, calendar),
+            link=f"{profile.console_base_url.rstrip('/')}/reports/{item.report_id}",
+        ))
+    for lines in per_agency.values():
+        lines.sort(key=lambda line: (SECTIONS.index(line.section), line.due_at, line.report_id))
+    return per_agency
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
+
+
+def compose(profile: ProvinceProfile, agency_id: str, to: tuple[str, ...], lines: list[DigestLine],
+            now: datetime) -> DigestMessage:
+    """The digest e-mail in Vietnamese: counts in the subject, one block per section."""
+    agency = profile.agency(agency_id)
+    name = agency.name_vi if agency else agency_id
+    local = now.astimezone(VN_TZ)
+    counts = {s: sum(1 for line in lines if line.section == s) for s in SECTIONS}
+    subject = (f"[Phản ánh hiện trường] {name} – ngày {local:%d/%m/%Y}: {counts['overdue']} quá hạn, "
+               f"{counts['due_today']} đến hạn hôm nay, {counts['due_soon']} sắp đến hạn")
+    out = [
+        f"Kính gửi Lãnh đạo {name},",
+        "",
+        f"Tình hình xử lý phản ánh hiện trường của đơn vị lúc {local:%H:%M}, "
+        f"{_WEEKDAYS[local.weekday()]} ngày {local:%d/%m/%Y}:",
+    ]
+    for section in SECTIONS:
+        chosen = [line for line in lines if line.section == section]
+        if not chosen:
+            continue
+        out += ["", f"{_TITLES[section]}: {len(chosen)} phản ánh"]
+        for i, line in enumerate(chosen, 1):
+            late = f" – trễ {line.days_late} ngày làm việc" if line.days_late else ""
+            out.append(f"{i}. {line.report_id} – {line.category} – {line.ward} – hạn {_when(line.due_at)}{late}")
+            out.append(f"   {line.link}")
+    out += [
+        "",
+        "Đề nghị đơn vị chỉ đạo xử lý, trả lời đúng hạn; phản ánh quá hạn sẽ được báo cáo lãnh đạo tỉnh.",
+        f"Thư tự động từ hệ thống tiếp nhận phản ánh hiện trường {profile.name_vi}; vui lòng không trả lời thư này.",
+    ]
+    return DigestMessage(agency_id=agency_id, to=to, subject=subject, text="\n".join(out), lines=tuple(lines))
+
+
+def plan_digests(profile: ProvinceProfile, items: Iterable[DueItem], now: datetime) -> tuple[list[DigestMessage],
+                                                                                            list[str]]:
+    """(messages to send, agencies with due reports but no recipient); nothing on a non-working day."""
+    if not is_digest_day(now, profile.working_calendar):
+        return [], []
+    messages: list[DigestMessage] = []
+    unaddressed: list[str] = []
+    for agency_id, lines in sorted(build_lines(profile, items, now).items()):
+        to = lead_recipients(profile, agency_id)
+        if to:
+            messages.append(compose(profile, agency_id, to, lines, now))
+        else:
+            unaddressed.append(agency_id)
+    return messages, unaddressed

@@ -1,0 +1,93 @@
+"""Agency statistics in the stats table: counters changed by atomic ADDs, once per stream event.
+
+One item per (month, agency): pk "stats#YYYY-MM", sk the agency id, so a
+month is one query. A stream event's changes and its marker
+("event#<eventID>") are written in one transaction whose marker must not
+exist yet: a redelivered event finds its marker and changes nothing. The same
+table holds the digest's once-a-day markers ("digest#YYYY-MM-DD", agency).
+Markers expire by TTL (stream records live 24 hours; markers 3 days).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.rules.report import Report
+from chalicelib.rules.stats import Cell, Figures
+from chalicelib.storage.models import AgencyMonthStatsModel, MarkerModel, ReportModel
+from chalicelib.storage.reports import to_report
+
+MARKER_TTL = timedelta(days=3)
+
+
+def report_from_image(image: dict[str, Any] | None) -> Report | None:
+    """A stream image (DynamoDB JSON) as a Report, through the model's own deserialisation."""
+    if not image:
+        return None
+    return to_report(ReportModel.from_raw_data(image))
+
+
+def stream_change(record: dict[str, Any]) -> tuple[str, Report | None, Report | None]:
+    """(event id, old report, new report) of one reports-stream record."""
+    change = record.get("dynamodb") or {}
+    return record["eventID"], report_from_image(change.get("OldImage")), report_from_image(change.get("NewImage"))
+
+
+def stats_key(month: str) -> str:
+    return f"stats#{month}"
+
+
+class StatsStore:
+    """Reads a month's cells; applies one stream event's counter changes exactly once."""
+
+    def __init__(self, connection: Connection | None = None) -> None:
+        self._connection = connection
+
+    @property
+    def connection(self) -> Connection:
+        if self._connection is None:
+            meta = AgencyMonthStatsModel.Meta
+            self._connection = Connection(region=meta.region, host=meta.host)
+        return self._connection
+
+    def apply(self, event_id: str, changes: dict[Cell, dict[str, int]], now: datetime) -> bool:
+        """Add the changes and mark the event, atomically; False if the event was already applied."""
+        marker = MarkerModel(f"event#{event_id}", "stats", at=now, expires_at=now + MARKER_TTL)
+        try:
+            with TransactWrite(connection=self.connection) as tx:
+                tx.save(marker, condition=MarkerModel.pk.does_not_exist())
+                for (month, agency_id), counts in sorted(changes.items()):
+                    cell = AgencyMonthStatsModel(stats_key(month), agency_id)
+                    tx.update(cell, [getattr(AgencyMonthStatsModel, k).add(v) for k, v in sorted(counts.items())])
+        except TransactWriteError as exc:
+            reasons = getattr(exc, "cancellation_reasons", None) or []
+            if reasons and getattr(reasons[0], "code", None) == "ConditionalCheckFailed":
+                return False  # the marker exists: this event was applied before
+            raise
+        return True
+
+    def month(self, month: str) -> list[Figures]:
+        """Every agency's figures for one month (one paginated query)."""
+        return [Figures.from_counters(m.sk, m.attribute_values)
+                for m in AgencyMonthStatsModel.query(stats_key(month))]
+
+    def claim(self, kind: str, day: str, key: str, now: datetime) -> bool:
+        """Take a once-only marker (e.g. today's digest for an agency); False if already taken."""
+        marker = MarkerModel(f"{kind}#{day}", key, at=now, expires_at=now + MARKER_TTL)
+        try:
+            marker.save(condition=MarkerModel.pk.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def release(self, kind: str, day: str, key: str) -> None:
+        """Give a marker back (the work it guarded failed and may be retried)."""
+        MarkerModel(f"{kind}#{day}", key).delete()
+

@@ -1,0 +1,228 @@
+"""Agency statistics from the reports' real stream records (read from moto), redelivery included."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+import pytest
+
+from chalicelib.rules.calendar import VN_TZ
+from chalicelib.rules.report import AuditEntry, Report, Reporter
+from chalicelib.rules.sla import next_check_at
+
+REPORTER = Reporter("Đỗ Văn Bí Mật", "+84977888999")
+
+
+@contextmanager
+def logged_lines() -> Iterator[list[str]]:
+    """The service's log lines, as Powertools formats them, collected by a handler on its logger.
+
+    At INFO: under pytest's output capture, `Chalice(app_name="phananh")` may have set the shared
+    "phananh" logger to ERROR (it leaves a logger alone only if it already writes to the current stdout).
+    """
+    import logging
+
+    from chalicelib.observability import logger
+
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    keep = Keep()
+    keep.setFormatter(logger.registered_formatter)
+    logger.addHandler(keep)
+    previous = logger.log_level
+    logger.setLevel(logging.INFO)
+    try:
+        yield lines
+    finally:
+        logger.setLevel(previous)
+        logger.removeHandler(keep)
+
+
+def vn(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
+    return datetime(y, mo, d, h, mi, tzinfo=VN_TZ)
+
+
+class Stream:
+    """Reads the reports table's stream on moto and hands records over in Lambda's shape, once each."""
+
+    def __init__(self, province) -> None:
+        import boto3
+
+        from devstack.events import dynamodb_record
+
+        self.arn = province.stream_arns["ReportsTable"]
+        self.client = boto3.client("dynamodbstreams", region_name="ap-southeast-1")
+        self._convert = lambda r: dynamodb_record(r, self.arn, "ap-southeast-1")
+        self._seen = 0
+
+    def _all(self) -> list[dict]:
+        records = []
+        for shard in self.client.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]:
+            it = self.client.get_shard_iterator(StreamArn=self.arn, ShardId=shard["ShardId"],
+                                                ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+            while it:
+                page = self.client.get_records(ShardIterator=it, Limit=1000)
+                records += page["Records"]
+                it = page.get("NextShardIterator") if page["Records"] else None
+        return [self._convert(r) for r in records]
+
+    def new(self) -> list[dict]:
+        records = self._all()
+        fresh, self._seen = records[self._seen:], len(records)
+        return fresh
+
+
+@pytest.fixture
+def profile(province):
+    from chalicelib import container
+
+    container._bound_storage()
+    return container.profile()
+
+
+@pytest.fixture
+def stream(province):
+    return Stream(province)
+
+
+@pytest.fixture
+def client(province, monkeypatch):
+    from chalice.test import Client
+
+    from app import app
+    from chalicelib import container
+
+    monkeypatch.setattr(container, "clock", lambda: lambda: vn(2026, 11, 30, 12))
+    container.reset()
+    with Client(app, stage_name="dev") as c:
+        yield c
+
+
+@pytest.fixture
+def seed(profile):
+    from chalicelib.storage.reports import ReportStore
+
+    store, cal = ReportStore(), profile.working_calendar
+
+    def make(rid: str, received: datetime, agency: str) -> Report:
+        due = cal.due_after(received, profile.sla_days("hotline"))
+        report = Report(
+            id=rid, province_code=profile.province_code, status="received", channel="hotline", category="moi-truong",
+            description="Đèn đường hỏng cả tuần", lat=12.68, lng=108.04, address=None,
+            ward_code=profile.wards[0].code, agency_id=agency, reporter=REPORTER, received_at=received, due_at=due,
+            original_due_at=due, updated_at=received, last_action="submit", last_actor_role="citizen",
+            sla_next_at=next_check_at(due, 0, cal, profile.sla))
+        return store.create(report, "digest", AuditEntry(rid, received, "citizen", "citizen", "submit", None,
+                                                         "received"))
+
+    return make
+
+
+def act(report_id: str, **changes) -> None:
+    """A workflow step as the case engineer's code writes it: one versioned update of the report."""
+    from chalicelib.storage.models import ReportModel
+
+    model = ReportModel.get(report_id, consistent_read=True)
+    model.update([getattr(ReportModel, k).set(v) if v is not None else getattr(ReportModel, k).remove()
+                  for k, v in changes.items()])
+
+
+def publish(report_id: str, submitted: datetime) -> None:
+    act(report_id, status="published", result={"text": "Đã thay bóng đèn", "submitted_at": submitted.isoformat()},
+        published_at=submitted + timedelta(hours=3), sla_shard=None, sla_next_at=None)
+
+
+def deliver(client, records: list[dict]) -> dict:
+    return client.lambda_.invoke("update_statistics", {"Records": records}).payload
+
+
+def month_figures(month: str = "2026-11") -> dict:
+    from chalicelib.storage.stats import StatsStore
+
+    return {f.agency_id: f for f in StatsStore().month(month)}
+
+
+def test_a_sequence_of_stream_events_builds_the_month_and_redelivery_changes_nothing(profile, stream, client, seed):
+    monday = vn(2026, 11, 2, 9)  # hotline: due Thu 05/11 09:00
+    ids = [f"DLK-ST{i:05d}" for i in range(14)]
+    for rid in ids[:12]:
+        seed(rid, monday, "so-y-te")
+    seed(ids[12], monday, "so-xay-dung")
+    seed(ids[13], vn(2026, 10, 30, 9), "so-y-te")  # received in October
+    first = deliver(client, stream.new())
+    assert first == {"batchItemFailures": []}
+
+    for rid in ids[:9]:
+        publish(rid, vn(2026, 11, 3, 9))  # one working day: on time
+    publish(ids[9], vn(2026, 11, 4, 16, 30))  # two working days: on time
+    from chalicelib.services.sla import SlaSweeper
+    from chalicelib.storage.sla import SlaStore
+
+    SlaSweeper(profile, SlaStore()).sweep(vn(2026, 11, 5, 10))  # 10, 11 (so-y-te) and 12 (so-xay-dung) overdue
+    publish(ids[10], vn(2026, 11, 6, 9))  # late
+    act(ids[12], agency_id="so-nn-mt")  # forwarded, overdue, to another agency
+    for rid, stars in zip(ids[:4], (5, 4, 4, 3), strict=True):
+        act(rid, feedback={"rating": stars, "comment": "", "round": 1})
+    act(ids[0], feedback={"rating": 1, "comment": "", "round": 1})  # a changed rating replaces the old one
+    batch = stream.new()
+    assert deliver(client, batch[:7]) == {"batchItemFailures": []}
+    assert deliver(client, batch[7:]) == {"batchItemFailures": []}
+    before = month_figures()
+    with logged_lines() as logs:
+        assert deliver(client, batch) == {"batchItemFailures": []}  # the whole batch delivered again
+        assert deliver(client, batch[3:9]) == {"batchItemFailures": []}  # and a part of it, again
+    assert month_figures() == before
+    logged = "\n".join(logs)
+    assert "already counted" in logged and REPORTER.name not in logged and "977888999" not in logged
+
+    health = before["so-y-te"]
+    assert (health.received, health.resolved_on_time, health.resolved_late, health.open_overdue) == (12, 10, 1, 1)
+    assert (health.rating_count, health.rating_sum, health.mean_rating) == (4, 12, 3.0)
+    assert health.median_days_to_result == pytest.approx(0.95, abs=0.5)  # most took one working day
+    assert "so-xay-dung" not in before or before["so-xay-dung"].received == 0
+    moved = before["so-nn-mt"]
+    assert (moved.received, moved.open_overdue) == (1, 1)
+    assert month_figures("2026-10")["so-y-te"].received == 1
+
+    answer = client.http.get("/public/stats?month=2026-11")
+    assert answer.status_code == 200
+    body = json.loads(answer.body)
+    assert body["month"] == "2026-11"
+    assert body["province"]["received"] == 13 and body["province"]["resolved_on_time"] == 10
+    assert [row["agency_id"] for row in body["ranking"]] == ["so-y-te"]  # so-nn-mt resolved none
+    assert body["ranking"][0]["on_time_rate"] == pytest.approx(10 / 11, abs=1e-4)
+    assert {row["agency_id"] for row in body["agencies"]} == {"so-y-te", "so-nn-mt"}
+    text = answer.body.decode() if isinstance(answer.body, bytes) else answer.body
+    assert REPORTER.name not in text and REPORTER.phone not in text and "977888999" not in text
+
+
+def test_a_bad_record_fails_alone_and_the_rest_of_the_batch_counts(profile, stream, client, seed):
+    seed("DLK-GOOD001", vn(2026, 11, 2, 9), "so-y-te")
+    seed("DLK-GOOD002", vn(2026, 11, 2, 9), "so-y-te")
+    good = stream.new()
+    broken = json.loads(json.dumps(good[0]))
+    broken["eventID"] = "broken-1"
+    broken["dynamodb"]["SequenceNumber"] = "999"
+    del broken["dynamodb"]["NewImage"]["received_at"]
+    answer = deliver(client, [good[0], broken, good[1]])
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "999"}]}
+    assert month_figures()["so-y-te"].received == 2
+
+
+def test_the_current_month_is_the_default_and_a_bad_month_is_a_bilingual_400(client):
+    ok = client.http.get("/public/stats")
+    assert ok.status_code == 200 and json.loads(ok.body)["month"] == "2026-11"
+    assert json.loads(ok.body)["province"]["received"] == 0
+    for bad in ("2026-13", "11-2026", "tháng-11"):
+        answer = client.http.get(f"/public/stats?month={bad}")
+        body = json.loads(answer.body)
+        assert answer.status_code == 400
+        assert body["code"] == "invalid_month" and body["field"] == "month"
+        assert "YYYY-MM" in body["message"] and "YYYY-MM" in body["message_en"]

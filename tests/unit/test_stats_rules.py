@@ -1,0 +1,193 @@
+"""Statistics kept from the stream: contributions, deltas, the histogram median, the ranking."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chalicelib.rules.calendar import VN_TZ, WorkingCalendar
+from chalicelib.rules.errors import InvalidInput
+from chalicelib.rules.report import Report, Reporter
+from chalicelib.rules.stats import (
+    TTR_BUCKETS,
+    Figures,
+    contribution,
+    deltas,
+    median_days,
+    month_of,
+    parse_month,
+    province_total,
+    ranking,
+    ttr_bucket,
+    ttr_field,
+)
+
+CAL = WorkingCalendar()
+
+
+def vn(y: int, mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
+    return datetime(y, mo, d, h, mi, tzinfo=VN_TZ)
+
+
+def report(**kw) -> Report:
+    received = kw.pop("received_at", vn(2026, 11, 16, 9))
+    due = kw.pop("due_at", CAL.due_after(received, 3))
+    base = dict(id="DLK-1", province_code=66, status="received", channel="hotline", category="moi-truong",
+                description="Cống thoát nước bị tắc", lat=12.7, lng=108.0, address=None, ward_code=None,
+                agency_id="so-nn-mt", reporter=Reporter("Lê Văn C", "+84987654321"), received_at=received,
+                due_at=due, original_due_at=due, updated_at=received, last_action="submit",
+                last_actor_role="citizen", version=1)
+    base.update(kw)
+    return Report(**base)
+
+
+def published(r: Report, submitted: datetime, **kw) -> Report:
+    return r.evolve(status="published", result={"text": "Đã xử lý", "submitted_at": submitted.isoformat()},
+                    published_at=submitted + timedelta(hours=2), **kw)
+
+
+def test_month_is_vietnam_time():
+    assert month_of(datetime.fromisoformat("2026-11-30T18:00:00+00:00")) == "2026-12"
+    assert month_of(vn(2026, 11, 30, 23)) == "2026-11"
+
+
+@pytest.mark.parametrize("text", ["2026-13", "2026-1", "26-11", "", "2026-11-01", "abcd-ef", "1999-12"])
+def test_a_bad_month_is_a_bilingual_400(text):
+    with pytest.raises(InvalidInput) as err:
+        parse_month(text)
+    assert err.value.status == 400
+    assert "YYYY-MM" in err.value.message and "YYYY-MM" in err.value.message_en
+
+
+def test_parse_month_accepts_a_month():
+    assert parse_month("2026-11") == "2026-11"
+
+
+def test_an_insert_counts_one_received_for_the_agency_and_month():
+    assert deltas(None, report(), CAL) == {("2026-11", "so-nn-mt"): {"received": 1}}
+
+
+def test_an_on_time_result_counts_on_time_with_its_time_to_result():
+    r = report()  # received Mon 16/11 09:00, due Thu 19/11 09:00
+    done = published(r, vn(2026, 11, 17, 9))  # one working day later
+    assert deltas(r, done, CAL) == {("2026-11", "so-nn-mt"): {"resolved_on_time": 1, ttr_field(ttr_bucket(1)): 1}}
+
+
+def test_a_late_result_counts_late_even_if_published_later_still():
+    r = report(escalation_level=2)
+    done = published(r, vn(2026, 11, 20, 9), escalation_level=2)
+    change = deltas(r, done, CAL)[("2026-11", "so-nn-mt")]
+    assert change["resolved_late"] == 1 and change["open_overdue"] == -1 and "resolved_on_time" not in change
+
+
+def test_an_extension_approved_before_the_result_makes_it_on_time():
+    r = report(due_at=vn(2026, 11, 23, 9))  # extended
+    assert "resolved_on_time" in deltas(r, published(r, vn(2026, 11, 20, 9)), CAL)[("2026-11", "so-nn-mt")]
+
+
+def test_becoming_overdue_and_forwarding_move_counts_between_agencies():
+    r = report()
+    overdue = r.evolve(escalation_level=2)
+    assert deltas(r, overdue, CAL) == {("2026-11", "so-nn-mt"): {"open_overdue": 1}}
+    moved = overdue.evolve(agency_id="so-xay-dung")
+    assert deltas(overdue, moved, CAL) == {
+        ("2026-11", "so-nn-mt"): {"received": -1, "open_overdue": -1},
+        ("2026-11", "so-xay-dung"): {"received": 1, "open_overdue": 1},
+    }
+
+
+def test_a_rating_counts_and_a_changed_rating_replaces_it():
+    done = published(report(), vn(2026, 11, 17, 9))
+    rated = done.evolve(feedback={"rating": 4})
+    assert deltas(done, rated, CAL) == {("2026-11", "so-nn-mt"): {"rating_sum": 4, "rating_count": 1}}
+    assert deltas(rated, rated.evolve(feedback={"rating": 2}), CAL) == {("2026-11", "so-nn-mt"): {"rating_sum": -2}}
+
+
+def test_changes_that_touch_no_figure_make_no_delta():
+    r = report()
+    assert deltas(r, r.evolve(status="assigned", last_action="assign", version=2), CAL) == {}
+    assert deltas(r, r.evolve(escalation_level=1), CAL) == {}
+
+
+@pytest.mark.parametrize(("days", "bucket"), [(0, 0), (0.5, 0), (0.51, 1), (3, 5), (7, 10), (20, 14), (21, 15)])
+def test_time_to_result_buckets(days, bucket):
+    assert ttr_bucket(days) == bucket
+
+
+def test_median_is_interpolated_inside_its_bucket():
+    hist = [0] * TTR_BUCKETS
+    assert median_days(hist) is None
+    hist[ttr_bucket(1)] = 1  # (0.5, 1]
+    assert median_days(hist) == 0.75
+    hist = [0] * TTR_BUCKETS
+    hist[ttr_bucket(1)], hist[ttr_bucket(3)], hist[ttr_bucket(6)] = 1, 1, 1
+    assert 2.5 <= median_days(hist) <= 3  # the middle one took 3 working days
+    hist = [0] * TTR_BUCKETS
+    hist[-1] = 3
+    assert median_days(hist) == 20  # past the last bound it reads as the bound
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(min_value=0, max_value=19.9), min_size=1, max_size=60))
+def test_histogram_median_is_within_one_bucket_of_the_true_median(samples):
+    from chalicelib.rules.stats import TTR_BOUNDS_DAYS
+
+    hist = [0] * TTR_BUCKETS
+    for s in samples:
+        hist[ttr_bucket(s)] += 1
+    ordered = sorted(samples)
+    true = ordered[(len(ordered) - 1) // 2], ordered[len(ordered) // 2]
+    lows = (0.0, *TTR_BOUNDS_DAYS)
+    got = median_days(hist)
+    lo_bucket, hi_bucket = ttr_bucket(true[0]), ttr_bucket(true[1])
+    assert lows[lo_bucket] - 1e-9 <= got <= TTR_BOUNDS_DAYS[hi_bucket] + 1e-9
+
+
+def _figures(agency: str, on_time: int, late: int, received: int | None = None) -> Figures:
+    return Figures(agency_id=agency, received=received or on_time + late, resolved_on_time=on_time,
+                   resolved_late=late)
+
+
+def test_ranking_ignores_agencies_below_the_minimum_sample():
+    cells = [_figures("quick-fix", 1, 0), _figures("steady", 18, 2), _figures("slow", 6, 6)]
+    assert [f.agency_id for f in ranking(cells, 10)] == ["steady", "slow"]
+    assert [f.agency_id for f in ranking(cells, 1)] == ["quick-fix", "steady", "slow"]
+
+
+def test_province_total_adds_agencies_up():
+    total = province_total([_figures("a", 3, 1), _figures("b", 5, 0, received=9)])
+    assert (total.received, total.resolved_on_time, total.resolved_late, total.on_time_rate) == (13, 8, 1, 0.8889)
+
+
+# -- the invariant that makes the stream incremental -------------------------------------
+statuses = st.sampled_from(["received", "assigned", "in_progress", "returned", "result_submitted", "published",
+                            "reopened", "closed", "rejected"])
+agencies = st.sampled_from(["so-nn-mt", "so-xay-dung", "ubnd-24607"])
+steps = st.tuples(statuses, agencies, st.integers(0, 3), st.one_of(st.none(), st.integers(1, 5)),
+                  st.integers(0, 10 * 86400))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(steps, min_size=1, max_size=12))
+def test_summed_deltas_equal_the_latest_images_contribution(history):
+    """Whatever path a report takes, the counters end up as its last image says: nothing drifts."""
+    base = report()
+    images: list[Report] = [base]
+    for status, agency, level, rating, offset in history:
+        submitted = base.received_at + timedelta(seconds=offset)
+        images.append(base.evolve(
+            status=status, agency_id=agency, escalation_level=level,
+            feedback={"rating": rating} if rating else None,
+            result={"text": "ok", "submitted_at": submitted.isoformat()} if status in {"published", "closed"}
+            else None))
+    totals: dict[tuple[str, str], Counter] = {}
+    for old, new in zip([None, *images], images, strict=False):
+        for cell, change in deltas(old, new, CAL).items():
+            totals.setdefault(cell, Counter()).update(change)
+    cell, expected = contribution(images[-1], CAL)
+    got = {c: {k: v for k, v in counts.items() if v} for c, counts in totals.items()}
+    assert {c: v for c, v in got.items() if v} == {cell: expected}
