@@ -1,0 +1,53 @@
+"""SNS: topic alerts in batches of ten, and SMS to one phone; the client is built on first use."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.config import Settings
+
+if TYPE_CHECKING:
+    from chalicelib.services.notify import TopicEntry
+
+# Transactional SMS are delivered with priority (and outside quiet-hours rules), as a receipt should be.
+SMS_ATTRIBUTES = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}
+
+
+class SnsAlerts:
+    """The notifier's TopicsPort over boto3's SNS client."""
+
+    def __init__(self, settings: Settings, client: Any = None) -> None:
+        self._settings = settings
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            import boto3
+
+            s = self._settings
+            self._client = boto3.client("sns", region_name=s.region, endpoint_url=s.endpoint_url)
+        return self._client
+
+    def publish_batch(self, topic_arn: str, entries: Sequence[TopicEntry]) -> list[dict[str, Any]]:
+        """One PublishBatch call (at most 10 entries); answers SNS's per-entry `Failed` list."""
+        answer = self.client.publish_batch(
+            TopicArn=topic_arn,
+            PublishBatchRequestEntries=[
+                {
+                    "Id": e.id,
+                    "Subject": e.subject,
+                    "Message": e.text,
+                    "MessageAttributes": {
+                        k: {"DataType": "String", "StringValue": v} for k, v in e.attributes.items()
+                    },
+                }
+                for e in entries
+            ],
+        )
+        return list(answer.get("Failed", []))
+
+    def send_sms(self, phone: str, text: str) -> str:
+        """One SMS to an E.164 number; answers SNS's message id."""
+        return self.client.publish(PhoneNumber=phone, Message=text, MessageAttributes=SMS_ATTRIBUTES)["MessageId"]

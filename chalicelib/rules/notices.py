@@ -1,0 +1,316 @@
+"""Who hears of a change to a report, and in what words: a pure rule over two versions of it.
+
+`notices_for(old, new, profile, templates)` reads what happened between two
+versions of a report (a stream record's old and new images) and answers the
+notices to send: an agency's topic, the IOC's topic, an agency's focal
+officers by e-mail, the province's leadership (escalation level 3), the
+reporter by SMS. Texts come from templates (data, chalicelib/notices/) filled
+with SAFE_FIELDS only: ids, names of categories, wards and agencies, due dates
+in +07:00 and links. The reporter's name and phone and a report's free text
+(description, reasons, comments) are never among the values, so no template
+can leak them; staff read the rest in the console.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.rules.calendar import VN_TZ
+from chalicelib.rules.profile import IOC_AGENCY_ID, ProvinceProfile
+from chalicelib.rules.report import Report
+
+# -- audiences -----------------------------------------------------------------
+AGENCY_TOPIC = "agency_topic"  # the agency-alerts topic, filtered by the `agency_id` attribute
+IOC_TOPIC = "ioc_topic"  # the IOC-alerts topic
+AGENCY_EMAIL = "agency_email"  # the agency's focal officers (profile: agencies[].focal_emails)
+LEADERSHIP_EMAIL = "leadership_email"  # the province's leadership (profile: sla.leadership_emails)
+REPORTER_SMS = "reporter_sms"  # the reporter's own phone: the only notice that may carry it
+
+CHANNEL_OF: dict[str, str] = {
+    AGENCY_TOPIC: "sns",
+    IOC_TOPIC: "sns",
+    AGENCY_EMAIL: "email",
+    LEADERSHIP_EMAIL: "email",
+    REPORTER_SMS: "sms",
+}
+STAFF_AUDIENCES = frozenset({AGENCY_TOPIC, IOC_TOPIC, AGENCY_EMAIL, LEADERSHIP_EMAIL})
+
+# -- events and who hears of each: the table to check against the lifecycle ----
+ROUTES: dict[str, tuple[str, ...]] = {
+    "new_report": (IOC_TOPIC, REPORTER_SMS),
+    "urgent_report": (IOC_TOPIC, AGENCY_TOPIC, REPORTER_SMS),
+    "assigned": (AGENCY_TOPIC, AGENCY_EMAIL),
+    "returned": (IOC_TOPIC,),
+    "result_submitted": (IOC_TOPIC,),
+    "published": (AGENCY_TOPIC, REPORTER_SMS),
+    "rejected": (REPORTER_SMS,),
+    "result_sent_back": (AGENCY_TOPIC,),
+    "extension_requested": (IOC_TOPIC,),
+    "extension_decided": (AGENCY_TOPIC,),
+    "sla_warning": (AGENCY_TOPIC,),
+    "sla_overdue": (AGENCY_TOPIC, IOC_TOPIC, AGENCY_EMAIL),
+    "sla_escalation": (AGENCY_TOPIC, IOC_TOPIC, AGENCY_EMAIL, LEADERSHIP_EMAIL),
+    "reopened": (IOC_TOPIC, AGENCY_TOPIC),
+    "feedback_received": (AGENCY_TOPIC, IOC_TOPIC),
+}
+EVENTS: tuple[str, ...] = tuple(ROUTES)
+
+# The action that produced a version -> the event it stands for (None: nobody needs to hear).
+ACTION_EVENTS: dict[str, str | None] = {
+    "submit": "new_report",
+    "assign": "assigned",
+    "forward": "assigned",
+    "accept": None,
+    "return_to_ioc": "returned",
+    "submit_result": "result_submitted",
+    "approve_result": "published",
+    "send_back_result": "result_sent_back",
+    "reject": "rejected",
+    "request_extension": "extension_requested",
+    "approve_extension": "extension_decided",
+    "deny_extension": "extension_decided",
+    "reopen": "reopened",
+    "feedback": "feedback_received",
+    "close": None,  # the reopen window ended; nothing for anyone to do
+}
+# The SLA sweep's actions: they speak through the level they raise (LEVEL_EVENTS).
+SLA_ACTIONS = frozenset({"sla_warning", "sla_overdue", "sla_escalation"})
+# For an action this table does not know, the new state says what happened.
+STATUS_EVENTS: dict[str, str] = {
+    "assigned": "assigned",
+    "returned": "returned",
+    "result_submitted": "result_submitted",
+    "published": "published",
+    "rejected": "rejected",
+    "reopened": "reopened",
+}
+LEVEL_EVENTS: dict[int, str] = {1: "sla_warning", 2: "sla_overdue", 3: "sla_escalation"}
+
+# What a template may name. Nothing here is typed by a citizen or an officer.
+SAFE_FIELDS = frozenset({
+    "id", "category", "category_en", "ward", "ward_en", "agency", "agency_en",
+    "suggested_agency", "suggested_agency_en", "due", "due_date", "link", "public_link",
+    "round", "level", "rating", "extension_days", "decision", "decision_en",
+    "province", "province_en", "hotline", "police", "fire", "ambulance",
+})
+SMS_MAX_CHARS = 160  # one GSM-7 segment
+_AGENCY_ID = re.compile(r"^[a-z0-9-]+$")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message to one audience about one event of one report."""
+
+    audience: str
+    event: str
+    report_id: str
+    agency_id: str
+    category: str
+    urgent: bool
+    subject: str
+    text: str
+    to: tuple[str, ...] = ()  # e-mail addresses, or the reporter's phone (E.164) for REPORTER_SMS
+
+    @property
+    def key(self) -> str:
+        """Unique among one record's notices, and the same on every replay of that record."""
+        return f"{self.audience}:{self.event}"
+
+    @property
+    def channel(self) -> str:
+        return CHANNEL_OF[self.audience]
+
+    def attributes(self) -> dict[str, str]:
+        """SNS message attributes subscriptions filter on."""
+        return {
+            "agency_id": self.agency_id,
+            "event": self.event,
+            "category": self.category,
+            "urgent": "true" if self.urgent else "false",
+        }
+
+
+@dataclass(frozen=True)
+class StaffTemplate:
+    subject_vi: str
+    subject_en: str
+    body_vi: str
+    body_en: str
+
+
+@dataclass(frozen=True, eq=False)
+class Templates:
+    """Staff texts per event (subject and body, vi and en) and one-line SMS texts per event."""
+
+    staff: Mapping[str, StaffTemplate]
+    sms: Mapping[str, str]
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Templates:
+        """Check the data against ROUTES and SAFE_FIELDS; a bad template fails loudly, naming itself."""
+        staff_data, sms_data = data.get("staff", {}), data.get("sms", {})
+        staff: dict[str, StaffTemplate] = {}
+        for event, entry in staff_data.items():
+            texts = {
+                "subject_vi": entry["subject"]["vi"], "subject_en": entry["subject"]["en"],
+                "body_vi": entry["body"]["vi"], "body_en": entry["body"]["en"],
+            }
+            for part, text in texts.items():
+                _check_placeholders(f"staff.{event}.{part}", text)
+            staff[event] = StaffTemplate(**texts)
+        for event, text in sms_data.items():
+            _check_placeholders(f"sms.{event}", text)
+            if not text.isascii():
+                raise ValueError(f"sms.{event}: SMS texts are GSM-7 (plain ASCII, no diacritics)")
+        for event in (*staff, *sms_data):
+            if event not in ROUTES:
+                raise ValueError(f"templates: unknown event '{event}'")
+        for event, audiences in ROUTES.items():
+            if STAFF_AUDIENCES.intersection(audiences) and event not in staff:
+                raise ValueError(f"templates: staff.{event} is missing")
+            if REPORTER_SMS in audiences and event not in sms_data:
+                raise ValueError(f"templates: sms.{event} is missing")
+        return cls(staff=staff, sms=dict(sms_data))
+
+
+def _check_placeholders(where: str, text: str) -> None:
+    for _literal, field, spec, conversion in string.Formatter().parse(text):
+        if field is None:
+            continue
+        if field not in SAFE_FIELDS or spec or conversion:
+            raise ValueError(f"{where}: placeholder '{{{field}}}' is not a safe field")
+
+
+# -- the rule ------------------------------------------------------------------
+def is_transition(old: Report, new: Report) -> bool:
+    """A write is a transition only if the state, the action, the level, the round or the agency moved."""
+    fields = ("status", "last_action", "escalation_level", "round", "agency_id")
+    return any(getattr(old, f) != getattr(new, f) for f in fields)
+
+
+def event_of(old: Report | None, new: Report) -> str | None:
+    """The event a new version of a report stands for; None for writes nobody needs to hear of."""
+    if old is None:
+        if new.status != "received":
+            return None  # not a citizen's submission (e.g. an import)
+        return "urgent_report" if new.urgent else "new_report"
+    if not is_transition(old, new):
+        return None
+    moved = any(getattr(old, f) != getattr(new, f) for f in ("status", "last_action", "agency_id", "round"))
+    if moved and new.last_action not in SLA_ACTIONS:
+        # A workflow action: it is the news, even if it also moved the SLA level (forward, extension).
+        if new.last_action in ACTION_EVENTS:
+            return ACTION_EVENTS[new.last_action]
+        return STATUS_EVENTS.get(new.status) if new.status != old.status else None
+    if new.escalation_level > old.escalation_level:
+        return LEVEL_EVENTS[min(new.escalation_level, max(LEVEL_EVENTS))]
+    return None
+
+
+def notices_for(old: Report | None, new: Report, profile: ProvinceProfile, templates: Templates) -> list[Notice]:
+    """Every notice one change of a report calls for, at most one per audience."""
+    event = event_of(old, new)
+    if event is None:
+        return []
+    values = safe_values(old, new, event, profile)
+    notices: dict[str, Notice] = {}
+    for audience in ROUTES[event]:
+        notice = _notice(audience, event, new, profile, templates, values)
+        if notice is not None:
+            notices.setdefault(notice.key, notice)
+    return list(notices.values())
+
+
+def _notice(audience: str, event: str, report: Report, profile: ProvinceProfile, templates: Templates,
+            values: Mapping[str, str]) -> Notice | None:
+    if audience == AGENCY_TOPIC and report.agency_id == IOC_AGENCY_ID:
+        audience = IOC_TOPIC  # the IOC hears on its own topic
+    to: tuple[str, ...] = ()
+    if audience == AGENCY_EMAIL:
+        agency = profile.agency(report.agency_id)
+        to = tuple(sorted(set(agency.focal_emails))) if agency else ()
+    elif audience == LEADERSHIP_EMAIL:
+        to = tuple(sorted(set(profile.sla.leadership_emails)))
+    elif audience == REPORTER_SMS:
+        to = (report.reporter.phone,) if report.reporter.phone else ()
+    if audience in (AGENCY_EMAIL, LEADERSHIP_EMAIL, REPORTER_SMS) and not to:
+        return None
+    if audience == REPORTER_SMS:
+        subject, text = "", templates.sms[event].format_map(values)
+    else:
+        t = templates.staff[event]
+        subject = f"{t.subject_vi.format_map(values)} / {t.subject_en.format_map(values)}"
+        text = f"{t.body_vi.format_map(values)}\n\n---\n\n{t.body_en.format_map(values)}"
+    return Notice(audience=audience, event=event, report_id=report.id, agency_id=report.agency_id,
+                  category=report.category, urgent=report.urgent, subject=subject, text=text, to=to)
+
+
+def safe_values(old: Report | None, new: Report, event: str, profile: ProvinceProfile) -> dict[str, str]:
+    """The values a template may use: nothing typed by a citizen or an officer, nothing about the reporter."""
+    category = profile.any_category(new.category)
+    ward = profile.ward(new.ward_code) if new.ward_code else None
+    # A return names the agency that returned it, whatever the workflow did with agency_id.
+    acting_agency = new.agency_id
+    if event == "returned":
+        returned_by = (new.return_request or {}).get("agency_id")
+        acting_agency = returned_by if isinstance(returned_by, str) else old.agency_id if old else new.agency_id
+    agency_vi, agency_en = _agency_names(profile, acting_agency)
+    suggested_id = (new.return_request or {}).get("suggested_agency_id")
+    suggested = profile.agency(suggested_id) if isinstance(suggested_id, str) else None
+    due = new.due_at.astimezone(VN_TZ)
+    approved = new.last_action == "approve_extension"
+    return {
+        "id": new.id,
+        "category": category.name_vi if category else new.category,
+        "category_en": category.name_en if category else new.category,
+        "ward": ward.name if ward else "địa bàn chưa xác định",
+        "ward_en": ward.name if ward else "an unspecified ward",
+        "agency": agency_vi,
+        "agency_en": agency_en,
+        "suggested_agency": suggested.name_vi if suggested else "(chưa đề xuất)",
+        "suggested_agency_en": suggested.name_en if suggested else "(none suggested)",
+        "due": due.strftime("%H:%M %d/%m/%Y (UTC+07:00)"),
+        "due_date": due.strftime("%d/%m/%Y"),
+        "link": f"{profile.console_base_url.rstrip('/')}/reports/{new.id}",
+        "public_link": f"{profile.public_base_url.rstrip('/')}/reports/{new.id}",
+        "round": str(int(new.round)),
+        "level": str(int(new.escalation_level)),
+        "rating": _small_int((new.feedback or {}).get("rating")),
+        "extension_days": _small_int((new.extension_request or {}).get("working_days")),
+        "decision": "được chấp thuận" if approved else "không được chấp thuận",
+        "decision_en": "approved" if approved else "denied",
+        "province": profile.name_vi,
+        "province_en": profile.name_en,
+        "hotline": profile.hotline,
+        "police": profile.emergency_numbers.police,
+        "fire": profile.emergency_numbers.fire,
+        "ambulance": profile.emergency_numbers.ambulance,
+    }
+
+
+def _agency_names(profile: ProvinceProfile, agency_id: str) -> tuple[str, str]:
+    agency = profile.agency(agency_id)
+    if agency is not None:
+        return agency.name_vi, agency.name_en
+    shown = agency_id if _AGENCY_ID.match(agency_id or "") else "?"
+    return shown, shown
+
+
+def _small_int(value: Any) -> str:
+    """A count or a rating as digits; anything else (free text that slipped in) as '?'."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        return "?"
+    return str(int(value))
+
+
+def ascii_subject(subject: str, limit: int = 99) -> str:
+    """An SNS Subject: ASCII only, one line, under 100 characters ('Phản ánh' -> 'Phan anh')."""
+    text = unicodedata.normalize("NFD", subject.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = " ".join(text.encode("ascii", "ignore").decode("ascii").split())
+    return text[:limit].rstrip()

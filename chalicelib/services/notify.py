@@ -1,0 +1,285 @@
+"""The notifier: every change on the reports stream fans out to topics, e-mail and the reporter, once.
+
+One invocation handles a batch of stream records in four steps:
+
+1. plan (per record): decode the old and new images, apply rules.notices. A
+   record that cannot be read fails alone, before anything is claimed; a
+   write that is no transition plans nothing and costs nothing more.
+2. claim (per record, the ledger: Powertools idempotency keyed on the
+   record's eventID): a record already handled sends nothing (a redelivery);
+   one an earlier attempt left with undelivered notices sends only those; one
+   another invocation holds fails, to be retried.
+3. send (the whole batch at once): topic notices go out in PublishBatch calls
+   of 10 entries across all records, so 100 records cost about 10 topic
+   calls, not 100; entries SNS refuses for a passing reason are retried
+   (bounded, with backoff); e-mail and SMS are one call each.
+4. settle (per record): the ledger keeps the keys still undelivered (none,
+   normally). A record with undelivered notices is reported failed, so Lambda
+   redelivers it and only those go out again: a notice SNS or SES accepted is
+   never sent twice, and a refused one is retried or reported, never dropped.
+
+Batching across records is safe because outcomes are tracked per notice and
+settled per record: one record's refused entry never fails another record,
+and a partial batch response that makes Lambda redeliver the records after a
+failed one (stream checkpoints are by sequence number) finds them settled.
+The one window left is a crash (timeout) between send and settle, or a
+settle the ledger's table refuses: the claim stays in progress until the
+invocation's deadline (a redelivery before then fails that record, to be
+retried), then the record is replayed whole, as with Powertools' own
+decorator. That loses nothing but may repeat that record's notices once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from chalicelib.adapters.email import Email
+from chalicelib.observability import emit, logger
+from chalicelib.rules.notices import (
+    AGENCY_TOPIC,
+    IOC_TOPIC,
+    REPORTER_SMS,
+    Notice,
+    Templates,
+    ascii_subject,
+    notices_for,
+)
+from chalicelib.rules.profile import ProvinceProfile
+from chalicelib.rules.report import Report
+
+BATCH_SIZE = 10  # SNS PublishBatch's limit
+DEFAULT_CLAIM_MS = 300_000  # how long a claim holds when the invocation's deadline is unknown (local runs)
+
+
+@dataclass(frozen=True)
+class TopicEntry:
+    """One PublishBatch entry: Id is unique within its call."""
+
+    id: str
+    subject: str
+    text: str
+    attributes: Mapping[str, str]
+
+
+class TopicsPort(Protocol):
+    def publish_batch(self, topic_arn: str, entries: Sequence[TopicEntry]) -> list[dict[str, Any]]:
+        """Up to 10 entries in one call; answers SNS's `Failed` list (Id, Code, SenderFault)."""
+        ...
+
+    def send_sms(self, phone: str, text: str) -> str: ...
+
+
+class MailPort(Protocol):
+    def send(self, email: Email) -> str: ...
+
+
+class LedgerPort(Protocol):
+    def claim(self, event_id: str, remaining_ms: int) -> frozenset[str] | None:
+        """None: first time, send everything; else the keys an earlier attempt left undelivered."""
+        ...
+
+    def settle(self, event_id: str, pending: Collection[str]) -> None: ...
+
+
+class RecordBusy(Exception):
+    """Another invocation holds this stream record; it will be redelivered."""
+
+
+class DeliveryFailed(Exception):
+    """Some of a record's notices were refused after retries; they go out on the record's redelivery."""
+
+    def __init__(self, event_id: str, pending: Sequence[str], reasons: Sequence[str]) -> None:
+        super().__init__(f"record {event_id}: undelivered {', '.join(pending)} ({'; '.join(reasons)})")
+        self.event_id = event_id
+        self.pending = tuple(pending)
+
+
+@dataclass
+class _Staged:
+    ticket: Any
+    event_id: str
+    notices: list[tuple[int, Notice]]
+
+
+class NotifyService:
+    """Turns stream records into notices and delivers them through the ports it is given."""
+
+    def __init__(
+        self,
+        profile: ProvinceProfile,
+        templates: Templates,
+        *,
+        decode: Callable[[Mapping[str, Any]], Report],
+        topics: TopicsPort,
+        mail: MailPort,
+        ledger: LedgerPort,
+        agency_topic_arn: str,
+        ioc_topic_arn: str,
+        attempts: int = 3,
+        backoff_seconds: float = 0.2,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.profile = profile
+        self.templates = templates
+        self._decode = decode
+        self.topics = topics
+        self.mail = mail
+        self.ledger = ledger
+        self.topic_arns = {AGENCY_TOPIC: agency_topic_arn, IOC_TOPIC: ioc_topic_arn}
+        self.attempts = max(1, attempts)
+        self.backoff_seconds = backoff_seconds
+        self.sleep = sleep
+
+    def plan(self, old_image: Mapping[str, Any] | None, new_image: Mapping[str, Any] | None) -> list[Notice]:
+        """The notices one stream record calls for (a deletion calls for none)."""
+        if not new_image:
+            return []
+        old = self._decode(old_image) if old_image else None
+        return notices_for(old, self._decode(new_image), self.profile, self.templates)
+
+    def batch(self, lambda_context: Any = None) -> FanOut:
+        """A fan-out for one invocation: stage each record, then flush them all."""
+        remaining = getattr(lambda_context, "get_remaining_time_in_millis", None)
+        return FanOut(self, int(remaining()) if callable(remaining) else DEFAULT_CLAIM_MS)
+
+
+@dataclass
+class FanOut:
+    """One invocation's outbox: notices of every staged record, sent together, settled per record."""
+
+    service: NotifyService
+    claim_ms: int
+    _staged: list[_Staged] = field(default_factory=list)
+    _count: int = 0
+
+    def stage(self, event_id: str, old_image: Mapping[str, Any] | None, new_image: Mapping[str, Any] | None,
+              ticket: Any = None) -> int:
+        """Plan and claim one record; answers how many notices it adds (0 for a replay or a non-transition)."""
+        notices = self.service.plan(old_image, new_image)
+        if not notices:
+            return 0
+        pending = self.service.ledger.claim(event_id, self.claim_ms)
+        if pending is not None:
+            notices = [n for n in notices if n.key in pending]
+            if not notices:
+                if pending:  # keys an older version of the rule made: nothing left that can be sent
+                    self.service.ledger.settle(event_id, ())
+                return 0
+        numbered = [(self._count + i, n) for i, n in enumerate(notices)]
+        self._count += len(numbered)
+        self._staged.append(_Staged(ticket, event_id, numbered))
+        return len(numbered)
+
+    def flush(self) -> list[tuple[Any, Exception]]:
+        """Send everything staged, settle each record; answers (ticket, error) for records to retry."""
+        everything = [item for staged in self._staged for item in staged.notices]
+        failures = _Delivery(self.service).run(everything)
+        retry: list[tuple[Any, Exception]] = []
+        for staged in self._staged:
+            undelivered = [n.key for i, n in staged.notices if i in failures]
+            try:
+                self.service.ledger.settle(staged.event_id, undelivered)
+            except Exception as exc:
+                # Sent but not recorded: the claim expires at the deadline. Only retry if something is owed.
+                logger.exception("could not settle stream record", extra={"event_id": staged.event_id})
+                if not undelivered:
+                    continue
+                retry.append((staged.ticket, exc))
+                continue
+            if undelivered:
+                reasons = sorted({failures[i] for i, _ in staged.notices if i in failures})
+                retry.append((staged.ticket, DeliveryFailed(staged.event_id, undelivered, reasons)))
+        if self._staged:
+            _count_metrics(self.service.profile.slug, everything, failures)
+            logger.info("notices fanned out", extra={
+                "records": len(self._staged), "notices": len(everything), "failed": len(failures),
+                "records_to_retry": len(retry),
+            })
+        self._staged.clear()
+        return retry
+
+
+class _Delivery:
+    """Sends one invocation's notices: topic entries in batches of 10, e-mail and SMS one by one."""
+
+    def __init__(self, service: NotifyService) -> None:
+        self.s = service
+        self.failures: dict[int, str] = {}
+
+    def run(self, items: list[tuple[int, Notice]]) -> dict[int, str]:
+        """Deliver numbered notices; answers the reason for each one that did not go out."""
+        for audience, arn in self.s.topic_arns.items():
+            entries = [(i, n) for i, n in items if n.audience == audience]
+            if entries:
+                self._publish(audience, arn, entries)
+        for i, n in items:
+            if n.channel == "email":
+                self._attempt(i, lambda n=n: self.s.mail.send(Email(to=n.to, subject=n.subject, text=n.text)))
+            elif n.audience == REPORTER_SMS:
+                self._attempt(i, lambda n=n: self.s.topics.send_sms(n.to[0], n.text))
+        return self.failures
+
+    def _attempt(self, index: int, send: Callable[[], Any]) -> None:
+        """One call (botocore already retried throttling and 5xx); a refusal is recorded, not raised."""
+        try:
+            send()
+        except Exception as exc:
+            logger.warning("notice refused", extra={"error": type(exc).__name__})
+            self.failures[index] = type(exc).__name__
+
+    def _publish(self, audience: str, arn: str, items: list[tuple[int, Notice]]) -> None:
+        if not arn:
+            logger.error("topic not configured", extra={"audience": audience})
+            self.failures.update({i: "TopicNotConfigured" for i, _ in items})
+            return
+        pending = items
+        for attempt in range(self.s.attempts):
+            if attempt:
+                self.s.sleep(self.s.backoff_seconds * 2 ** (attempt - 1))
+            again: list[tuple[int, Notice]] = []
+            for chunk in _chunks(pending, BATCH_SIZE):
+                again.extend(self._publish_chunk(arn, chunk))
+            pending = again
+            if not pending:
+                return
+        self.failures.update({i: "RetriesExhausted" for i, _ in pending})
+
+    def _publish_chunk(self, arn: str, chunk: list[tuple[int, Notice]]) -> list[tuple[int, Notice]]:
+        """One PublishBatch call; answers the entries worth another try."""
+        by_id = {f"n{i}": (i, n) for i, n in chunk}
+        entries = [TopicEntry(id=f"n{i}", subject=ascii_subject(n.subject), text=n.text, attributes=n.attributes())
+                   for i, n in chunk]
+        try:
+            failed = self.s.topics.publish_batch(arn, entries)
+        except Exception as exc:  # the whole call, after botocore's own retries
+            logger.warning("PublishBatch refused", extra={"error": type(exc).__name__, "entries": len(chunk)})
+            self.failures.update({i: type(exc).__name__ for i, _ in chunk})
+            return []
+        again = []
+        for entry in failed:
+            item = by_id.get(entry.get("Id", ""))
+            if item is None:
+                continue
+            if entry.get("SenderFault"):  # the same entry would be refused again
+                self.failures[item[0]] = str(entry.get("Code") or "SenderFault")
+            else:
+                again.append(item)
+        return again
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _count_metrics(province: str, items: list[tuple[int, Notice]], failures: Mapping[int, str]) -> None:
+    """NoticesSent (and NoticesFailed) by event and channel, one EMF line per pair."""
+    sent = Counter((n.event, n.channel) for i, n in items if i not in failures)
+    failed = Counter((n.event, n.channel) for i, n in items if i in failures)
+    for name, counts in (("NoticesSent", sent), ("NoticesFailed", failed)):
+        for (event, channel), value in sorted(counts.items()):
+            emit(name, value, province=province, event=event, channel=channel)
