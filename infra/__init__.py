@@ -1,0 +1,1 @@
+"""One province's CloudFormation resources and the build that merges them into `chalice package`."""

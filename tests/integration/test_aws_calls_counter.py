@@ -1,0 +1,47 @@
+"""bench/aws_calls.py sees every AWS call: PynamoDB's own botocore session, Powertools' and our boto3 clients."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench.aws_calls import count_calls
+
+REPORT = {
+    "category": "ha-tang-do-thi",
+    "description": "Ổ gà lớn trên đường Lê Duẩn, xe máy dễ ngã",
+    "location": {"lat": 12.68, "lng": 108.04, "address": "Lê Duẩn, Buôn Ma Thuột"},
+    "ward_code": "24133",
+    "reporter": {"name": "Nguyễn Văn An", "phone": "0905 123 456"},
+}
+
+
+def test_counts_pynamodb_powertools_and_boto3_calls_but_not_presigning(province):
+    from chalicelib import container
+    from chalicelib.schemas import IntakeRequest, MediaRequest
+
+    with count_calls() as calls:
+        container.reset()
+        service = container.intake()
+        answer, _ = service.submit(IntakeRequest.model_validate(REPORT), idempotency_key="key-00000001")
+        service.request_upload(answer["id"], answer["tracking_token"], MediaRequest(content_type="image/jpeg",
+                                                                                     size=1000))
+    ops = calls.by_operation()
+    assert ops[("dynamodb", "TransactWriteItems")] == 1  # PynamoDB: the report and its first audit row
+    assert ops[("dynamodb", "PutItem")] >= 2  # Powertools' idempotency record, and the pending media row
+    assert ("s3", "CreateBucket") not in ops and not any(svc == "s3" for svc, _ in ops), "presigning is no call"
+    writes = [c for c in calls.calls if c.operation == "TransactWriteItems"]
+    assert writes[0].params["TransactItems"] and writes[0].response is not None
+
+
+def test_clients_made_outside_the_block_are_not_counted_unless_watched(province):
+    import boto3
+
+    early = boto3.client("sqs")
+    with count_calls() as calls:
+        early.list_queues()
+        assert calls.total() == 0
+        calls.watch(early).list_queues()
+    assert calls.by_operation() == {("sqs", "ListQueues"): 1}

@@ -1,0 +1,69 @@
+"""`make package` output: the zip Lambda runs and the templates CloudFormation deploys.
+
+The zip must carry Pillow's manylinux build (with its vendored libraries in
+pillow.libs/), never one compiled against this machine; every province's
+packaged template must pass cfn-lint.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pytest
+from infra_builds import PROVINCE_STAGES, ZIP_STAGE, cfn_lint, packaged
+
+AL2023_GLIBC = (2, 34)  # Lambda python3.12 runs on Amazon Linux 2023
+LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def deployment_zip():
+    with zipfile.ZipFile(packaged(ZIP_STAGE) / "deployment.zip") as zf:
+        yield zf
+
+
+def test_zip_holds_pillow_from_its_manylinux_wheel(deployment_zip):
+    names = deployment_zip.namelist()
+    wheel = next(n for n in names if re.fullmatch(r"pillow-[\d.]+\.dist-info/WHEEL", n))
+    tags = re.findall(r"^Tag: (\S+)$", deployment_zip.read(wheel).decode(), flags=re.M)
+    assert tags and all("manylinux" in t and t.startswith("cp312-cp312-") for t in tags), tags
+    levels = [tuple(map(int, m.groups())) for t in tags if (m := re.search(r"manylinux_(\d+)_(\d+)_x86_64", t))]
+    assert levels and min(levels) <= AL2023_GLIBC, f"no tag runs on glibc {AL2023_GLIBC}: {tags}"
+    assert any(n.startswith("pillow.libs/") for n in names), "auditwheel's vendored libraries are missing"
+
+
+def test_pillow_extension_loads_its_libraries_from_pillow_libs(deployment_zip):
+    names = set(deployment_zip.namelist())
+    imaging = next(n for n in names if re.fullmatch(r"PIL/_imaging\.cpython-312-x86_64-linux-gnu\.so", n))
+    binary = deployment_zip.read(imaging)
+    assert binary[:4] == b"\x7fELF"
+    assert b"$ORIGIN/../pillow.libs" in binary, "the extension was not repaired by auditwheel (built here?)"
+    vendored = set(re.findall(rb"(lib[\w+.-]+-[0-9a-f]{8}\.so[\d.]*)\x00", binary))
+    assert vendored, "the extension names no vendored library"
+    assert {f"pillow.libs/{v.decode()}" for v in vendored} <= names
+
+
+def test_zip_holds_the_app_and_its_data_files(deployment_zip):
+    names = set(deployment_zip.namelist())
+    assert {"app.py", "chalicelib/__init__.py", "chalicelib/provinces/_defaults.json"} <= names
+    assert {f"chalicelib/provinces/{stage}.json" for stage in PROVINCE_STAGES} <= names
+    assert any(n.startswith("vietnam_provinces/") for n in names)
+    unzipped = sum(i.file_size for i in deployment_zip.infolist())
+    assert unzipped < LAMBDA_UNZIPPED_LIMIT, f"{unzipped / 2**20:.0f} MiB unzipped is over Lambda's limit"
+
+
+def test_every_province_template_passes_cfn_lint():
+    done = cfn_lint(*(packaged(stage) / "sam.json" for stage in PROVINCE_STAGES))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_packaged_template_points_at_the_zip_beside_it():
+    import json
+
+    out = packaged(ZIP_STAGE)
+    sam = json.loads((out / "sam.json").read_text(encoding="utf-8"))
+    code_uris = {r["Properties"]["CodeUri"] for r in sam["Resources"].values()
+                 if r["Type"] == "AWS::Serverless::Function"}
+    assert code_uris == {"./deployment.zip"}
+    assert (out / "deployment.zip").stat().st_size > 1_000_000

@@ -1,0 +1,251 @@
+"""Properties of every province's packaged template that a deployment must never lose.
+
+Read from the template `make package` writes (infra/province.json merged into
+Chalice's output), for each province stage: data is recoverable and private,
+every asynchronous path ends in a dead-letter queue or a failure destination
+that an alarm watches, each function may touch only its own province's
+resources, and configuration reaches functions as references, not literals.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from infra_builds import PROVINCE_STAGES, template
+
+pytestmark = pytest.mark.parametrize("stage", PROVINCE_STAGES)
+
+
+def _of_type(t: dict[str, Any], rtype: str) -> dict[str, dict[str, Any]]:
+    return {k: r for k, r in t["Resources"].items() if r["Type"] == rtype}
+
+
+def _functions(t: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return _of_type(t, "AWS::Serverless::Function")
+
+
+def _getatt(value: Any) -> tuple[str, str] | None:
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        logical, attr = value["Fn::GetAtt"]
+        return logical, attr
+    return None
+
+
+def _alarmed_queues(t: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Queue logical id -> the alarms on its depth."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for alarm in _of_type(t, "AWS::CloudWatch::Alarm").values():
+        p = alarm["Properties"]
+        for dim in p.get("Dimensions", []):
+            ref = _getatt(dim["Value"])
+            if p.get("Namespace") == "AWS/SQS" and dim["Name"] == "QueueName" and ref:
+                out.setdefault(ref[0], []).append(p)
+    return out
+
+
+def test_every_table_has_point_in_time_recovery_encryption_and_deletion_protection(stage):
+    tables = _of_type(template(stage), "AWS::DynamoDB::Table")
+    assert {"ReportsTable", "AuditTable", "MediaTable", "IdempotencyTable"} <= set(tables)
+    for name, table in tables.items():
+        p = table["Properties"]
+        assert p["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True, name
+        assert p["SSESpecification"]["SSEEnabled"] is True, name
+        assert p["DeletionProtectionEnabled"] is True, name
+        assert p["BillingMode"] == "PAY_PER_REQUEST", name
+        assert table["DeletionPolicy"] == "Retain", name
+
+
+def test_reports_table_streams_both_images_and_has_the_sweep_index(stage):
+    p = template(stage)["Resources"]["ReportsTable"]["Properties"]
+    assert p["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    assert "sla-due" in {g["IndexName"] for g in p["GlobalSecondaryIndexes"]}
+    ttl = template(stage)["Resources"]["IdempotencyTable"]["Properties"]["TimeToLiveSpecification"]
+    assert ttl == {"AttributeName": "expiration", "Enabled": True}
+
+
+def test_media_bucket_is_private_versioned_encrypted_and_tls_only(stage):
+    t = template(stage)
+    p = t["Resources"]["MediaBucket"]["Properties"]
+    assert p["VersioningConfiguration"]["Status"] == "Enabled"
+    assert all(p["PublicAccessBlockConfiguration"][k] is True for k in
+               ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"))
+    assert p["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert p["OwnershipControls"]["Rules"][0]["ObjectOwnership"] == "BucketOwnerEnforced"
+    assert {"POST"} <= set(p["CorsConfiguration"]["CorsRules"][0]["AllowedMethods"])
+    assert p["LifecycleConfiguration"]["Rules"]
+    policies = [b for b in _of_type(t, "AWS::S3::BucketPolicy").values() if b["Properties"]["Bucket"] ==
+                {"Ref": "MediaBucket"}]
+    denies = [s for b in policies for s in b["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Deny"]
+    assert any(s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in denies)
+
+
+def test_uploads_under_raw_reach_a_queue_with_a_dead_letter_queue_and_an_alarm(stage):
+    t = template(stage)
+    [notification] = t["Resources"]["MediaBucket"]["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
+    assert notification["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "raw/"}]
+    queue, _ = _getatt(notification["Queue"])
+    redrive = t["Resources"][queue]["Properties"]["RedrivePolicy"]
+    dlq, _ = _getatt(redrive["deadLetterTargetArn"])
+    assert 1 <= redrive["maxReceiveCount"] <= 10
+    assert dlq in _alarmed_queues(t)
+
+
+def test_stream_consumers_report_partial_failures_with_bounded_retries_and_a_destination(stage):
+    t = template(stage)
+    mappings = [(name, e["Properties"]) for name, f in _functions(t).items()
+                for e in f["Properties"].get("Events", {}).values() if e["Type"] == "DynamoDB"]
+    for name, m in mappings:
+        assert _getatt(m["Stream"]) == ("ReportsTable", "StreamArn"), name
+        assert m["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
+        assert m["BisectBatchOnFunctionError"] is True, name
+        assert 0 <= m["MaximumRetryAttempts"] <= 10, name
+        assert 60 <= m["MaximumRecordAgeInSeconds"] <= 86_400, name
+        destination, _ = _getatt(m["DestinationConfig"]["OnFailure"]["Destination"])
+        assert destination in _alarmed_queues(t), name
+
+
+def test_queue_consumers_report_partial_failures_on_a_queue_with_a_dead_letter_queue(stage):
+    t = template(stage)
+    for name, f in _functions(t).items():
+        for e in f["Properties"].get("Events", {}).values():
+            if e["Type"] != "SQS":
+                continue
+            queue, _ = _getatt(e["Properties"]["Queue"])
+            assert e["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
+            dlq, _ = _getatt(t["Resources"][queue]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"])
+            assert dlq in _alarmed_queues(t), name
+            timeout = f["Properties"]["Timeout"]
+            assert t["Resources"][queue]["Properties"]["VisibilityTimeout"] >= 6 * timeout, name
+
+
+def test_scheduled_functions_park_failed_runs_in_a_watched_queue(stage):
+    t = template(stage)
+    for name, f in _functions(t).items():
+        schedules = [e for e in f["Properties"].get("Events", {}).values() if e["Type"] == "Schedule"]
+        if not schedules:
+            continue
+        for e in schedules:
+            dlq, _ = _getatt(e["Properties"]["DeadLetterConfig"]["Arn"])
+            assert dlq in _alarmed_queues(t), name
+        on_failure, _ = _getatt(f["Properties"]["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]["Destination"])
+        assert on_failure in _alarmed_queues(t), name
+
+
+def test_alarms_cover_dead_letters_api_errors_and_overdue_reports_and_tell_the_ioc(stage):
+    from chalicelib.provinces import load_profile
+
+    t = template(stage)
+    alarms = _of_type(t, "AWS::CloudWatch::Alarm")
+    for name, alarm in alarms.items():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "IocAlertsTopic"}], name
+    watched = _alarmed_queues(t)
+    failure_queues = {k for k, q in _of_type(t, "AWS::SQS::Queue").items() if "RedrivePolicy" not in q["Properties"]}
+    assert failure_queues <= set(watched)
+    assert all(a["Threshold"] == 0 and a["ComparisonOperator"] == "GreaterThanThreshold"
+               for qs in watched.values() for a in qs)
+    bodies = json.dumps(alarms)
+    assert '"5XXError"' in bodies and "OverdueReports" in bodies
+    overdue = next(a["Properties"] for a in alarms.values() if "OverdueReports" in json.dumps(a))
+    assert overdue["Threshold"] == {"Ref": "OverdueAlarmThreshold"}
+    assert t["Parameters"]["OverdueAlarmThreshold"]["Default"] == load_profile(stage).sla.overdue_alarm_threshold
+    api = next(a["Properties"] for a in alarms.values() if "5XXError" in json.dumps(a))
+    stage_dims = {d["Value"] for m in api["Metrics"] if "MetricStat" in m
+                  for d in m["MetricStat"]["Metric"]["Dimensions"] if d["Name"] == "Stage"}
+    assert stage_dims == {t["Resources"]["RestAPI"]["Properties"]["StageName"]}
+
+
+def test_the_ioc_topic_uses_a_key_cloudwatch_alarms_may_use(stage):
+    t = template(stage)
+    key, _ = _getatt(t["Resources"]["IocAlertsTopic"]["Properties"]["KmsMasterKeyId"])
+    statements = t["Resources"][key]["Properties"]["KeyPolicy"]["Statement"]
+    assert any(s["Principal"] == {"Service": "cloudwatch.amazonaws.com"} for s in statements)
+
+
+def _resources_of(statement: dict[str, Any]) -> list[Any]:
+    res = statement.get("Resource", [])
+    return res if isinstance(res, list) else [res]
+
+
+def _referenced_logicals(value: Any) -> set[str]:
+    text = json.dumps(value)
+    refs = set(re.findall(r'"Ref": "([A-Za-z0-9:]+)"', text))
+    refs |= set(re.findall(r'"Fn::GetAtt": \["([A-Za-z0-9]+)"', text))
+    refs |= {m.split(".")[0] for m in re.findall(r"\$\{([A-Za-z0-9:.]+)\}", text)}
+    return {r for r in refs if not r.startswith("AWS::")}
+
+
+def test_each_function_has_its_own_role_and_no_policy_grants_a_wildcard_resource(stage):
+    t = template(stage)
+    roles = _of_type(t, "AWS::IAM::Role")
+    assert "DefaultRole" not in roles
+    role_of = {name: _getatt(f["Properties"]["Role"])[0] for name, f in _functions(t).items()}
+    assert len(set(role_of.values())) == len(role_of), "functions share a role"
+    for role_name, role in roles.items():
+        for policy in role["Properties"].get("Policies", []):
+            for s in policy["PolicyDocument"]["Statement"]:
+                actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
+                assert not any(a == "*" or a.endswith(":*") for a in actions), (role_name, s)
+                if "NotResource" in s:  # SMS to phone numbers: everything that is not an SNS ARN
+                    assert s["Effect"] == "Allow" and actions == ["sns:Publish"], (role_name, s)
+                    continue
+                for res in _resources_of(s):
+                    assert isinstance(res, dict), f"{role_name}: literal resource {res!r}"
+                    arn_head = res.get("Fn::Sub", "").split("/", 1)[0]  # service, region, account, type
+                    assert "*" not in arn_head, (role_name, res)
+
+
+def test_policies_name_only_this_stacks_resources(stage):
+    t = template(stage)
+    known = set(t["Resources"]) | set(t.get("Parameters", {}))
+    for role_name, role in _of_type(t, "AWS::IAM::Role").items():
+        for policy in role["Properties"].get("Policies", []):
+            for s in policy["PolicyDocument"]["Statement"]:
+                named = _referenced_logicals(s.get("Resource", []))
+                assert named <= known, (role_name, named - known)
+                for res in _resources_of(s):
+                    text = res.get("Fn::Sub", "") if isinstance(res, dict) else ""
+                    if text.startswith("arn:"):
+                        assert "${AWS::AccountId}" in text and "${AWS::Region}" in text, (role_name, text)
+                        assert "${Stage}" in text or "${SesSender}" in text, (role_name, text)
+
+
+def test_functions_get_resource_names_as_references_not_literals(stage):
+    t = template(stage)
+    env_map = t["Metadata"]["phananh:environment"]
+    for name, f in _functions(t).items():
+        variables = f["Properties"]["Environment"]["Variables"]
+        for var, target in env_map.items():
+            assert variables[var] == {"Ref": target}, (name, var)
+        literals = [v for v in variables.values() if isinstance(v, str) and re.search(r"phananh-[a-z0-9-]+-", v)]
+        assert not literals, (name, literals)
+        assert variables["STAGE"] == stage
+        assert f["Properties"]["FunctionName"] == {"Fn::Sub": f"phananh-${{Stage}}-{_handler_name(f)}"}
+
+
+def _handler_name(f: dict[str, Any]) -> str:
+    handler = f["Properties"]["Handler"]
+    return "api_handler" if handler == "app.app" else handler.split(".", 1)[1]
+
+
+def test_the_template_deploys_only_as_its_own_province(stage):
+    from chalicelib.provinces import load_profile
+
+    params = template(stage)["Parameters"]
+    assert params["Stage"]["Default"] == stage and params["Stage"]["AllowedValues"] == [stage]
+    assert params["Province"]["Default"] == load_profile(stage).slug
+
+
+def test_the_ioc_dashboard_is_deployed_with_the_stack(stage):
+    t = template(stage)
+    [dash] = _of_type(t, "AWS::CloudWatch::Dashboard").values()
+    body = json.loads(dash["Properties"]["DashboardBody"]["Fn::Sub"])
+    titles = {w["properties"].get("title") for w in body["widgets"]}
+    assert {"Reports received by channel", "Reports received by category", "Open reports", "Overdue now",
+            "Median time to result (working hours)", "Lambda errors", "Lambda throttles", "Queue depth",
+            "Dead-letter and failure queues (should be 0)"} <= titles
+    fn_names = {f"phananh-${{Stage}}-{_handler_name(f)}" for f in _functions(t).values()}
+    errors = next(w for w in body["widgets"] if w["properties"].get("title") == "Lambda errors")
+    assert {m[3] for m in errors["properties"]["metrics"]} == fn_names
