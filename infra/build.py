@@ -86,7 +86,8 @@ def chalice_functions(template: dict[str, Any]) -> list[Function]:
             continue
         props = res["Properties"]
         handler = props["Handler"]
-        name = "api_handler" if handler == "app.app" else handler.split(".", 1)[1]
+        # "chalicelib.handlers.schedules.sla_sweep" -> "sla_sweep": Chalice's own name for the function
+        name = "api_handler" if handler == "app.app" else handler.rsplit(".", 1)[1]
         role_ref = props.get("Role")
         role = role_ref["Fn::GetAtt"][0] if isinstance(role_ref, dict) and "Fn::GetAtt" in role_ref else None
         found.append(Function(logical, name, role, dict(props.get("Events", {}))))

@@ -197,6 +197,19 @@ def test_each_function_has_its_own_role_and_no_policy_grants_a_wildcard_resource
                     assert "*" not in arn_head, (role_name, res)
 
 
+def test_function_names_are_valid_lambda_names_and_match_their_log_groups_and_policies(stage):
+    t = template(stage)
+    for logical, fn in _functions(t).items():
+        name = fn["Properties"]["FunctionName"]["Fn::Sub"].replace("${Stage}", stage)
+        assert re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name), (logical, name)
+        role = t["Resources"][_getatt(fn["Properties"]["Role"])[0]]
+        log_arns = [res.get("Fn::Sub", "") for policy in role["Properties"].get("Policies", [])
+                    for s in policy["PolicyDocument"]["Statement"] if "logs:PutLogEvents" in s["Action"]
+                    for res in _resources_of(s)]
+        assert any(arn.replace("${Stage}", stage).endswith(f":log-group:/aws/lambda/{name}:*") for arn in log_arns), (
+            logical, name, log_arns)
+
+
 def test_policies_name_only_this_stacks_resources(stage):
     t = template(stage)
     known = set(t["Resources"]) | set(t.get("Parameters", {}))
@@ -227,7 +240,7 @@ def test_functions_get_resource_names_as_references_not_literals(stage):
 
 def _handler_name(f: dict[str, Any]) -> str:
     handler = f["Properties"]["Handler"]
-    return "api_handler" if handler == "app.app" else handler.split(".", 1)[1]
+    return "api_handler" if handler == "app.app" else handler.rsplit(".", 1)[1]
 
 
 def test_the_template_deploys_only_as_its_own_province(stage):
