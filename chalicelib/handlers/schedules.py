@@ -1,4 +1,4 @@
-"""Scheduled entry points: the SLA sweep and the agency leads' morning digest."""
+"""Scheduled entry points: the SLA sweep, the agency leads' morning digest, closing old cases."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Blueprint, Cron, Rate
 
 from chalicelib import container
-from chalicelib.handlers.sources import DIGEST_FUNCTION, SLA_SWEEP_MINUTES, SWEEP_FUNCTION
+from chalicelib.handlers.sources import CLOSE_FUNCTION, DIGEST_FUNCTION, SLA_SWEEP_MINUTES, SWEEP_FUNCTION
 
 bp = Blueprint(__name__)
 
@@ -15,13 +15,16 @@ bp = Blueprint(__name__)
 # the service itself skips non-working days and sends on make-up working days,
 # whatever weekday they fall on.
 DIGEST_SCHEDULE = Cron(30, 0, "*", "*", "?", "*")
+# 01:00 in Vietnam: close the published reports whose 30-day reopen window has passed.
+CLOSE_SCHEDULE = Cron(0, 18, "*", "*", "?", "*")
 
 
 @bp.schedule(Rate(SLA_SWEEP_MINUTES, unit=Rate.MINUTES), name=SWEEP_FUNCTION,
              description="Raise the SLA level of reports that are due (warning, overdue, escalation)")
 def sla_sweep(event: Any) -> dict[str, Any]:
     result = container.sla_sweeper().run()
-    return {"read": result.read, "raised": {str(k): v for k, v in sorted(result.raised.items())},
+    open_now, overdue = container.statistics().publish_gauges()
+    return {"open": open_now, "overdue": overdue, "read": result.read, "raised": {str(k): v for k, v in sorted(result.raised.items())},
             "lost": result.lost}
 
 
@@ -30,3 +33,9 @@ def sla_sweep(event: Any) -> dict[str, Any]:
 def daily_digest(event: Any) -> dict[str, Any]:
     result = container.digest().run()
     return {"working_day": result.working_day, "sent": len(result.sent), "already_sent": len(result.already_sent)}
+
+
+@bp.schedule(CLOSE_SCHEDULE, name=CLOSE_FUNCTION,
+             description="Close published reports whose reopen window has passed")
+def close_expired_reports(event: Any) -> dict[str, Any]:
+    return {"closed": container.cases().close_all_expired()}

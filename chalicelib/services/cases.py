@@ -216,6 +216,16 @@ class CaseService:
             closed += 1
         return closed
 
+    def close_all_expired(self, page: int = 50, most: int = 5000) -> int:
+        """Close every expired published report, a page at a time (bounded, so one run cannot run away)."""
+        total = 0
+        while total < most:
+            closed = self.close_expired(page)
+            total += closed
+            if closed < page:
+                return total
+        return total
+
     # -- the one write path ---------------------------------------------------------------
 
     def _take(self, report: Report, action: str, fields: Mapping[str, Any], actor: Actor,

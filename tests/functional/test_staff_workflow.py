@@ -208,7 +208,10 @@ def test_closing_after_the_reopen_window_via_the_scheduled_closer(client, staff,
     assert container.cases().close_expired() == 0
     monkeypatch.setattr(container, "clock", lambda: lambda: utc_now() + timedelta(days=31))
     container.cases.cache_clear()
-    assert container.cases().close_expired() == 1
+    closer = client.lambda_.invoke("close_expired_reports", client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
+    assert closer.payload == {"closed": 1}
+    assert container.cases().close_all_expired() == 0  # nothing left to close
     status, body = citizen(client, report_id, token, "reopen", {"reason": "Vẫn chưa được xử lý triệt để"})
     assert status == 409 and body["code"] == "action_not_allowed" and body["state"] == "closed"
     status, body = citizen(client, report_id, token, "feedback", {"rating": 3})
