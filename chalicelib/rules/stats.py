@@ -43,6 +43,9 @@ OVERDUE_LEVEL = 2
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 Cell = tuple[str, str]  # (month "YYYY-MM", agency_id)
+# The province's live gauges (how many reports are open, how many of them overdue, right now), kept
+# the same way in one more cell, so the sweep reads both with one GetItem instead of counting an index.
+NOW_CELL: Cell = ("now", "province")
 
 
 def ttr_field(bucket: int) -> str:
@@ -109,17 +112,28 @@ def contribution(report: Report | None, calendar: WorkingCalendar) -> tuple[Cell
     return (month_of(report.received_at), report.agency_id), counts
 
 
+def gauge_contribution(report: Report | None) -> dict[str, int]:
+    """What one report image adds to the province's live gauges: open, and open at the overdue level."""
+    if report is None or not report.is_open:
+        return {}
+    counts = {"open_now": 1}
+    if report.escalation_level >= OVERDUE_LEVEL:
+        counts["open_overdue"] = 1
+    return counts
+
+
 def deltas(old: Report | None, new: Report | None, calendar: WorkingCalendar) -> dict[Cell, dict[str, int]]:
     """Counter changes one stream event makes: new image's contribution minus the old one's, zeros dropped."""
     out: dict[Cell, dict[str, int]] = {}
     for sign, image in ((-1, old), (1, new)):
         found = contribution(image, calendar)
-        if found is None:
-            continue
-        cell, counts = found
-        target = out.setdefault(cell, {})
-        for name, value in counts.items():
-            target[name] = target.get(name, 0) + sign * value
+        cells = [found] if found is not None else []
+        if image is not None:
+            cells.append((NOW_CELL, gauge_contribution(image)))
+        for cell, counts in cells:
+            target = out.setdefault(cell, {})
+            for name, value in counts.items():
+                target[name] = target.get(name, 0) + sign * value
     cleaned = {cell: {k: v for k, v in counts.items() if v} for cell, counts in out.items()}
     return {cell: counts for cell, counts in cleaned.items() if counts}
 

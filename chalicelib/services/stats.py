@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from chalicelib.observability import logger
+from chalicelib.observability import emit, logger
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import Report
 from chalicelib.rules.stats import Cell, Figures, deltas, month_of, parse_month, province_total, ranking
@@ -22,6 +22,7 @@ from chalicelib.services.clock import Clock, utc_now
 class StatsPort(Protocol):
     def apply(self, event_id: str, changes: dict[Cell, dict[str, int]], now: datetime) -> bool: ...
     def month(self, month: str) -> list[Figures]: ...
+    def gauges(self) -> tuple[int, int]: ...
 
 
 def _figures(f: Figures) -> dict[str, Any]:
@@ -55,6 +56,13 @@ class StatisticsService:
         if not applied:
             logger.info("stream event already counted", extra={"event_id": event_id})
         return applied
+
+    def publish_gauges(self) -> tuple[int, int]:
+        """Emit OpenReports and OverdueReports (province only): what the dashboard and the overdue alarm read."""
+        open_now, overdue = self._store.gauges()
+        emit("OpenReports", open_now, province=self.profile.slug)
+        emit("OverdueReports", overdue, province=self.profile.slug)
+        return open_now, overdue
 
     def month_view(self, month: str | None) -> dict[str, Any]:
         """The public figures of a month (default: this month): per agency, province, ranking."""

@@ -214,6 +214,7 @@ class AgencyMonthStatsModel(Model):
     resolved_on_time = NumberAttribute(null=True)
     resolved_late = NumberAttribute(null=True)
     open_overdue = NumberAttribute(null=True)
+    open_now = NumberAttribute(null=True)  # the NOW_CELL gauge only (rules/stats.py)
     rating_sum = NumberAttribute(null=True)
     rating_count = NumberAttribute(null=True)
     ttr_00 = NumberAttribute(null=True)

@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.rules.report import Report
-from chalicelib.rules.stats import Cell, Figures
+from chalicelib.rules.stats import NOW_CELL, Cell, Figures
 from chalicelib.storage.models import AgencyMonthStatsModel, MarkerModel, ReportModel
 from chalicelib.storage.reports import to_report
 
@@ -75,6 +75,15 @@ class StatsStore:
         """Every agency's figures for one month (one paginated query)."""
         return [Figures.from_counters(m.sk, m.attribute_values)
                 for m in AgencyMonthStatsModel.query(stats_key(month))]
+
+    def gauges(self) -> tuple[int, int]:
+        """(open, open and overdue) right now, province-wide (one consistent read)."""
+        month, sk = NOW_CELL
+        try:
+            cell = AgencyMonthStatsModel.get(stats_key(month), sk, consistent_read=True)
+        except DoesNotExist:
+            return 0, 0
+        return int(cell.open_now or 0), int(cell.open_overdue or 0)
 
     def claim(self, kind: str, day: str, key: str, now: datetime) -> bool:
         """Take a once-only marker (e.g. today's digest for an agency); False if already taken."""

@@ -191,6 +191,12 @@ def test_a_sequence_of_stream_events_builds_the_month_and_redelivery_changes_not
     assert (moved.received, moved.open_overdue) == (1, 1)
     assert month_figures("2026-10")["so-y-te"].received == 1
 
+    from chalicelib import container
+
+    overdue_in_cells = sum(f.open_overdue for m in ("2026-10", "2026-11") for f in month_figures(m).values())
+    assert container.statistics().publish_gauges() == (3, overdue_in_cells)  # 14 received, 11 published
+    assert overdue_in_cells >= 2
+
     answer = client.http.get("/public/stats?month=2026-11")
     assert answer.status_code == 200
     body = json.loads(answer.body)

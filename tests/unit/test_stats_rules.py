@@ -13,10 +13,12 @@ from chalicelib.rules.calendar import VN_TZ, WorkingCalendar
 from chalicelib.rules.errors import InvalidInput
 from chalicelib.rules.report import Report, Reporter
 from chalicelib.rules.stats import (
+    NOW_CELL,
     TTR_BUCKETS,
     Figures,
     contribution,
     deltas,
+    gauge_contribution,
     median_days,
     month_of,
     parse_month,
@@ -68,13 +70,14 @@ def test_parse_month_accepts_a_month():
 
 
 def test_an_insert_counts_one_received_for_the_agency_and_month():
-    assert deltas(None, report(), CAL) == {("2026-11", "so-nn-mt"): {"received": 1}}
+    assert deltas(None, report(), CAL) == {("2026-11", "so-nn-mt"): {"received": 1}, NOW_CELL: {"open_now": 1}}
 
 
 def test_an_on_time_result_counts_on_time_with_its_time_to_result():
     r = report()  # received Mon 16/11 09:00, due Thu 19/11 09:00
     done = published(r, vn(2026, 11, 17, 9))  # one working day later
-    assert deltas(r, done, CAL) == {("2026-11", "so-nn-mt"): {"resolved_on_time": 1, ttr_field(ttr_bucket(1)): 1}}
+    assert deltas(r, done, CAL) == {("2026-11", "so-nn-mt"): {"resolved_on_time": 1, ttr_field(ttr_bucket(1)): 1},
+                                    NOW_CELL: {"open_now": -1}}
 
 
 def test_a_late_result_counts_late_even_if_published_later_still():
@@ -92,12 +95,28 @@ def test_an_extension_approved_before_the_result_makes_it_on_time():
 def test_becoming_overdue_and_forwarding_move_counts_between_agencies():
     r = report()
     overdue = r.evolve(escalation_level=2)
-    assert deltas(r, overdue, CAL) == {("2026-11", "so-nn-mt"): {"open_overdue": 1}}
+    assert deltas(r, overdue, CAL) == {("2026-11", "so-nn-mt"): {"open_overdue": 1}, NOW_CELL: {"open_overdue": 1}}
     moved = overdue.evolve(agency_id="so-xay-dung")
     assert deltas(overdue, moved, CAL) == {
         ("2026-11", "so-nn-mt"): {"received": -1, "open_overdue": -1},
         ("2026-11", "so-xay-dung"): {"received": 1, "open_overdue": 1},
     }
+
+
+def test_live_gauges_count_open_and_overdue_reports_until_they_leave_the_open_states():
+    r = report()
+    overdue = r.evolve(escalation_level=2)
+    done = published(overdue, vn(2026, 11, 20, 9), escalation_level=2)
+    reopened = done.evolve(status="reopened", escalation_level=0)
+    steps = [(None, r), (r, overdue), (overdue, done), (done, reopened)]
+    totals = {"open_now": 0, "open_overdue": 0}
+    seen = []
+    for old, new in steps:
+        for name, value in deltas(old, new, CAL).get(NOW_CELL, {}).items():
+            totals[name] += value
+        seen.append(dict(totals))
+    assert seen == [{"open_now": 1, "open_overdue": 0}, {"open_now": 1, "open_overdue": 1},
+                    {"open_now": 0, "open_overdue": 0}, {"open_now": 1, "open_overdue": 0}]
 
 
 def test_a_rating_counts_and_a_changed_rating_replaces_it():
@@ -189,5 +208,8 @@ def test_summed_deltas_equal_the_latest_images_contribution(history):
         for cell, change in deltas(old, new, CAL).items():
             totals.setdefault(cell, Counter()).update(change)
     cell, expected = contribution(images[-1], CAL)
+    expected_cells = {cell: expected}
+    if gauge_contribution(images[-1]):
+        expected_cells[NOW_CELL] = gauge_contribution(images[-1])
     got = {c: {k: v for k, v in counts.items() if v} for c, counts in totals.items()}
-    assert {c: v for c, v in got.items() if v} == {cell: expected}
+    assert {c: v for c, v in got.items() if v} == expected_cells
