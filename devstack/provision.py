@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,16 @@ class Provisioned:
     environment: dict[str, str] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=64)
+def _client(service: str, region: str, endpoint_url: str | None) -> Any:
+    """One client per service and endpoint for the process: building one costs ~50 ms, and the
+    test suite provisions a fresh moto province for most tests (moto intercepts whichever
+    client is used while it is active)."""
+    import boto3
+
+    return boto3.client(service, region_name=region, endpoint_url=endpoint_url)
+
+
 class Provisioner:
     """Turns the template's resources into moto resources, in dependency order."""
 
@@ -46,21 +57,18 @@ class Provisioner:
 
     def __init__(self, stage: str, region: str = "ap-southeast-1", endpoint_url: str | None = None,
                  template: dict[str, Any] | None = None) -> None:
-        import boto3
-
         self.template = template or load_template()
         self.out = Provisioned(stage=stage, region=region)
         defaults = {k: v["Default"] for k, v in self.template.get("Parameters", {}).items() if "Default" in v}
         self.params = {**defaults, "Stage": stage, "AWS::AccountId": ACCOUNT_ID, "AWS::Region": region,
                        "AWS::Partition": "aws", "AWS::StackName": f"phananh-{stage}"}
-        kw = {"region_name": region, "endpoint_url": endpoint_url}
-        self.ddb = boto3.client("dynamodb", **kw)
-        self.sqs = boto3.client("sqs", **kw)
-        self.sns = boto3.client("sns", **kw)
-        self.s3 = boto3.client("s3", **kw)
-        self.ses = boto3.client("ses", **kw)
-        self.idp = boto3.client("cognito-idp", **kw)
-        self.kms = boto3.client("kms", **kw)
+        self.ddb = _client("dynamodb", region, endpoint_url)
+        self.sqs = _client("sqs", region, endpoint_url)
+        self.sns = _client("sns", region, endpoint_url)
+        self.s3 = _client("s3", region, endpoint_url)
+        self.ses = _client("ses", region, endpoint_url)
+        self.idp = _client("cognito-idp", region, endpoint_url)
+        self.kms = _client("kms", region, endpoint_url)
 
     # -- intrinsic functions -------------------------------------------------
     def resolve(self, value: Any) -> Any:

@@ -127,6 +127,8 @@ class WorkingCalendar:
 
     def add_working_seconds(self, moment: datetime, seconds: float) -> datetime:
         """The instant `seconds` of working time after (or, if negative, before) `moment`."""
+        if seconds == 0:  # also -0.0, which would otherwise count forward
+            return moment
         local = moment.astimezone(VN_TZ)
         remaining = abs(seconds)
         forward = seconds >= 0

@@ -1,0 +1,95 @@
+"""Intake bench: AWS calls per citizen submission, through the real API on moto.
+
+    .venv/bin/python bench/intake_calls.py [--reports 20]
+
+Each report is POSTed through chalice.test.Client to the app, on a province
+provisioned from infra/province.json. Every AWS call is counted with a
+botocore `before-call` hook (bench/aws_calls.py), which also sees PynamoDB's
+private botocore session and Powertools' idempotency client. Printed: calls
+per intake with and without an Idempotency-Key, and for a retried key.
+Target: <= 3 per intake (the report write, plus the idempotency record).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+REGION = "ap-southeast-1"
+TARGET = 3
+REPORT = {
+    "category": "ha-tang-do-thi",
+    "description": "Ổ gà lớn trên đường Lê Duẩn, xe máy dễ ngã",
+    "location": {"lat": 12.68, "lng": 108.04},
+    "ward_code": "24133",
+    "reporter": {"name": "Nguyễn Văn An", "phone": "0905 123 456"},
+}
+
+
+def _env() -> None:
+    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN="testing",
+                      AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION, AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
+                      POWERTOOLS_METRICS_DISABLED="true", POWERTOOLS_LOG_LEVEL="WARNING")
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+
+
+def measure(reports: int) -> dict[str, Counter]:
+    """Counted calls per kind of submission, averaged over `reports` submissions each."""
+    from chalice.test import Client
+    from moto import mock_aws
+
+    from bench.aws_calls import count_calls
+
+    results: dict[str, Counter] = {}
+    with mock_aws():
+        from devstack.provision import provision
+
+        os.environ.update(provision("dev").environment)
+        from app import app
+        from chalicelib import container
+
+        container.reset()
+        with count_calls() as log, Client(app, stage_name="dev") as client, \
+                contextlib.redirect_stdout(io.StringIO()):
+
+            def submit(key: str | None) -> None:
+                headers = {"Content-Type": "application/json", **({"Idempotency-Key": key} if key else {})}
+                response = client.http.post("/reports", headers=headers, body=json.dumps(REPORT))
+                assert response.status_code == 201, response.body
+
+            submit(None)  # warm-up: builds the clients (no AWS call), not counted
+            for kind, key_of in (("without key", lambda i: None), ("with a new key", lambda i: f"bench-key-{i:06d}"),
+                                 ("retry of a used key", lambda i: f"bench-key-{i:06d}")):
+                log.clear()
+                for i in range(reports):
+                    submit(key_of(i))
+                results[kind] = Counter({op: n / reports for op, n in log.by_operation().items()})
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=20)
+    args = parser.parse_args(argv)
+    _env()
+    results = measure(args.reports)
+    worst = 0.0
+    for kind, calls in results.items():
+        total = sum(calls.values())
+        worst = max(worst, total)
+        detail = ", ".join(f"{svc}.{op} {n:g}" for (svc, op), n in sorted(calls.items()))
+        print(f"intake {kind:22s} {total:4.1f} AWS calls per report  ({detail})")
+    print(f"worst intake: {worst:.1f} calls (target <= {TARGET}) -> {'met' if worst <= TARGET else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
