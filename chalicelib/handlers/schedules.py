@@ -24,8 +24,8 @@ CLOSE_SCHEDULE = Cron(0, 18, "*", "*", "?", "*")
 def sla_sweep(event: Any) -> dict[str, Any]:
     result = container.sla_sweeper().run()
     open_now, overdue = container.statistics().publish_gauges()
-    return {"open": open_now, "overdue": overdue, "read": result.read, "raised": {str(k): v for k, v in sorted(result.raised.items())},
-            "lost": result.lost}
+    raised = {str(level): n for level, n in sorted(result.raised.items())}
+    return {"open": open_now, "overdue": overdue, "read": result.read, "raised": raised, "lost": result.lost}
 
 
 @bp.schedule(DIGEST_SCHEDULE, name=DIGEST_FUNCTION,
