@@ -24,7 +24,7 @@ run: $(STAMP)
 ## Run lint and the whole test suite (unit, functional, integration, e2e).
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -127,9 +127,9 @@ class WorkingCalendar:
 
     def add_working_seconds(self, moment: datetime, seconds: float) -> datetime:
         """The instant `seconds` of working time after (or, if negative, before) `moment`."""
-        if seconds == 0:  # also -0.0, which would otherwise count forward
-            return moment
         local = moment.astimezone(VN_TZ)
+        if seconds == 0 and self.is_working_day(local.date()) and self.opens <= local.time() <= self.closes:
+            return moment  # already a working instant (closing included), whichever sign zero has
         remaining = abs(seconds)
         forward = seconds >= 0
         day = local.date()

@@ -168,3 +168,11 @@ def test_a_working_day_is_a_weekday_or_a_declared_makeup_day(day):
         assert day in _national_year(day.year)[1]
     assert CAL.next_working_day(day) > day and CAL.is_working_day(CAL.next_working_day(day))
     assert CAL.clock_start(datetime.combine(day, time(12), VN_TZ)) >= datetime.combine(day, time(12), VN_TZ)
+
+
+def test_adding_zero_working_time_keeps_a_closing_time_deadline_whatever_the_sign_of_zero():
+    closing = datetime(2026, 12, 3, 17, 0, tzinfo=VN_TZ)
+    assert CAL.add_working_seconds(closing, 0.0) == closing
+    assert CAL.add_working_seconds(closing, -0.0) == closing
+    saturday_night = datetime(2026, 12, 5, 22, 0, tzinfo=VN_TZ)
+    assert CAL.add_working_seconds(saturday_night, 0.0) == datetime(2026, 12, 7, 7, 30, tzinfo=VN_TZ)
