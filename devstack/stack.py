@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
-import importlib.util
 import itertools
 import json
 import logging
@@ -27,14 +25,16 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from moto.server import ThreadedMotoServer
 
+from devstack.inboxes import subscribe_inboxes
 from devstack.provision import Provisioned, provision
+from devstack.staff import seed_demo_staff
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -208,13 +208,6 @@ def stage_environment(stack: Provisioned, endpoint_url: str, stage_vars: dict[st
     return env
 
 
-def _hook(module: str, name: str) -> Callable[..., Any] | None:
-    """An optional devstack module's function, if that module exists (other engineers add them)."""
-    if importlib.util.find_spec(f"devstack.{module}") is None:
-        return None
-    return getattr(importlib.import_module(f"devstack.{module}"), name, None)
-
-
 def _tail(path: Path, lines: int = 25) -> str:
     try:
         return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
@@ -320,12 +313,10 @@ class LocalStack:
     def _provision(self, run: StageRun) -> None:
         run.log_dir.mkdir(parents=True, exist_ok=True)
         run.stack = provision(run.stage, REGION, endpoint_url=self.endpoint_url)
-        seed = _hook("staff", "seed_demo_staff")
-        if seed is not None:
-            run.staff = list(seed(run.stack, self.endpoint_url) or [])
-        subscribe = _hook("inboxes", "subscribe_inboxes")
-        if subscribe is not None:
-            run.inboxes = dict(subscribe(run.stack, self.endpoint_url) or {})
+        run.staff = list(seed_demo_staff(run.stack, self.endpoint_url))
+        # filtered inboxes too, for the agencies the demo officers belong to
+        agencies = sorted({s["agency"] for s in run.staff if s.get("agency")})
+        run.inboxes = dict(subscribe_inboxes(run.stack, self.endpoint_url, agencies=agencies))
         stage_vars = self.config["stages"][run.stage].get("environment_variables", {})
         run.env = stage_environment(run.stack, self.endpoint_url, stage_vars)
         (run.log_dir / "stack.json").write_text(json.dumps(asdict(run.stack), indent=2), encoding="utf-8")
