@@ -24,10 +24,13 @@ Assumptions, stated because they move the figure:
 - a Lambda invocation is billed 20 ms + 10 ms per AWS call (in-region
   latency), plus the handler's own time measured here for the thumbnail; memory
   as configured in .chalice/config.json;
-- SNS: PublishBatch is billed per message; each message reaches
-  --sns-email-subscribers e-mail subscriptions (default 1: an agency's mailbox
-  subscribed with a filter policy); SMS to reporters is counted but not
-  priced (carrier fees aside);
+- SNS: PublishBatch is billed per message; each message reaches one HTTPS
+  subscription (the staff console, filtered by agency) and
+  --sns-email-subscribers e-mail subscriptions (default 0: people are
+  e-mailed through SES by the notifier itself, assignments and escalations to
+  the agency's focal officers, so an SNS e-mail subscription would send them a
+  second copy; pass 1 to price mailboxes subscribed to the topic instead);
+  SMS to reporters is counted but not priced (carrier fees aside);
 - stream reads by Lambda triggers are free; EventBridge schedules are free.
 """
 
@@ -74,6 +77,7 @@ PRICES: dict[str, float] = {
     "sqs_request": 0.40 / 1e6,  # standard queue, per 64 KB chunk
     "sns_publish": 0.50 / 1e6,
     "sns_email_delivery": 2.00 / 100_000,
+    "sns_https_delivery": 0.60 / 1e6,
     "ses_email": 0.10 / 1000,  # per recipient
     "logs_ingest_gb": 0.50,
 }
@@ -467,7 +471,7 @@ def _indexes(p: Province) -> dict[str, list[tuple[str, ...]]]:
     return out
 
 
-def price(usage: Usage, units: DynamoUnits, email_subscribers: float = 1.0) -> dict[str, float]:
+def price(usage: Usage, units: DynamoUnits, email_subscribers: float = 0.0) -> dict[str, float]:
     """Dollars by line item for one use (units: the DynamoDB tracker, shared so updates know their items)."""
     units.read = units.write = 0.0
     ops: Counter[tuple[str, str]] = Counter()
@@ -498,6 +502,7 @@ def price(usage: Usage, units: DynamoUnits, email_subscribers: float = 1.0) -> d
         "S3": (s3_put + usage.extra["s3_put"]) * PRICES["s3_put"] + s3_get * PRICES["s3_get"],
         "SQS": (sqs + usage.extra["sqs_request"]) * PRICES["sqs_request"],
         "SNS publish": publishes * PRICES["sns_publish"],
+        "SNS HTTPS delivery": publishes * PRICES["sns_https_delivery"],
         "SNS e-mail delivery": publishes * email_subscribers * PRICES["sns_email_delivery"],
         "SES": emails * PRICES["ses_email"],
         "CloudWatch Logs": usage.log_bytes / 1e9 * PRICES["logs_ingest_gb"],
@@ -519,8 +524,9 @@ OPERATIONS: list[tuple[str, Callable[[Province, Case], Usage], str]] = [
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports-per-day", type=int, default=100, help="a province's daily reports (default 100)")
-    parser.add_argument("--sns-email-subscribers", type=float, default=1.0,
-                        help="e-mail subscriptions each SNS alert reaches (default 1; 0 if agencies read the console)")
+    parser.add_argument("--sns-email-subscribers", type=float, default=0.0,
+                        help="e-mail subscriptions each SNS alert reaches besides the console (default 0: people "
+                             "are e-mailed through SES; 1 prices a mailbox subscribed to the topic)")
     args = parser.parse_args(argv)
     _env()
     from moto import mock_aws
