@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.config import Settings
+from chalicelib.adapters.aws import AwsAdapter
 
 
 @dataclass(frozen=True)
@@ -16,21 +16,10 @@ class Email:
     html: str | None = None
 
 
-class Mailer:
+class Mailer(AwsAdapter):
     """Sends from the stage's verified sender; the SES client is built on first use."""
 
-    def __init__(self, settings: Settings, client: Any = None) -> None:
-        self._settings = settings
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            import boto3
-
-            s = self._settings
-            self._client = boto3.client("ses", region_name=s.region, endpoint_url=s.endpoint_url)
-        return self._client
+    service = "ses"
 
     def send(self, email: Email) -> str:
         """Send one message; returns SES's message id."""

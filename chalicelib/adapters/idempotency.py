@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from chalicelib.adapters.aws import aws_client
 from chalicelib.config import Settings
 from chalicelib.rules.errors import Conflict, Unprocessable
 
@@ -25,7 +26,6 @@ class IdempotentRunner:
         self._config: Any = None
 
     def _build(self) -> Callable[..., dict[str, Any]]:
-        import boto3
         from aws_lambda_powertools.utilities.idempotency import (
             DynamoDBPersistenceLayer,
             IdempotencyConfig,
@@ -35,7 +35,7 @@ class IdempotentRunner:
         s = self._settings
         persistence = self._persistence or DynamoDBPersistenceLayer(
             table_name=s.idempotency_table,
-            boto3_client=boto3.client("dynamodb", region_name=s.region, endpoint_url=s.endpoint_url),
+            boto3_client=aws_client("dynamodb", s),
         )
         self._config = config = IdempotencyConfig(
             event_key_jmespath="key",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from chalicelib.adapters.aws import aws_client
 from chalicelib.config import Settings
 from chalicelib.handlers.sources import NOTIFY_FUNCTION
 from chalicelib.services.notify import RecordBusy
@@ -31,11 +32,10 @@ class NoticeLedger:
 
             s = self._settings
             if self._persistence is None:
-                import boto3
 
                 self._persistence = DynamoDBPersistenceLayer(
                     table_name=s.idempotency_table,
-                    boto3_client=boto3.client("dynamodb", region_name=s.region, endpoint_url=s.endpoint_url),
+                    boto3_client=aws_client("dynamodb", s),
                 )
             config = IdempotencyConfig(
                 event_key_jmespath="eventID",

@@ -4,26 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.config import Settings
+from chalicelib.adapters.aws import AwsAdapter
 
 
-class MediaBucket:
+class MediaBucket(AwsAdapter):
     """S3 access for one province's media bucket; the client is built on first use."""
 
-    def __init__(self, settings: Settings, client: Any = None) -> None:
-        self._settings = settings
-        self._client = client
+    service = "s3"
 
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            import boto3
-            from botocore.config import Config
+    def client_config(self) -> Any:
+        """SigV4 (presigned POSTs need it); path-style addressing against a local endpoint."""
+        from botocore.config import Config
 
-            s = self._settings
-            config = Config(signature_version="s3v4", s3={"addressing_style": "path" if s.endpoint_url else "auto"})
-            self._client = boto3.client("s3", region_name=s.region, endpoint_url=s.endpoint_url, config=config)
-        return self._client
+        local = bool(self._settings.endpoint_url)
+        return Config(signature_version="s3v4", s3={"addressing_style": "path" if local else "auto"})
 
     def presigned_post(self, key: str, content_type: str, max_bytes: int) -> dict[str, Any]:
         """A browser-ready POST that S3 itself limits to this key, type and size."""

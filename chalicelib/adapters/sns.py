@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.config import Settings
+from chalicelib.adapters.aws import AwsAdapter
 
 if TYPE_CHECKING:
     from chalicelib.services.notify import TopicEntry
@@ -14,21 +14,10 @@ if TYPE_CHECKING:
 SMS_ATTRIBUTES = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}
 
 
-class SnsAlerts:
+class SnsAlerts(AwsAdapter):
     """The notifier's TopicsPort over boto3's SNS client."""
 
-    def __init__(self, settings: Settings, client: Any = None) -> None:
-        self._settings = settings
-        self._client = client
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            import boto3
-
-            s = self._settings
-            self._client = boto3.client("sns", region_name=s.region, endpoint_url=s.endpoint_url)
-        return self._client
+    service = "sns"
 
     def publish_batch(self, topic_arn: str, entries: Sequence[TopicEntry]) -> list[dict[str, Any]]:
         """One PublishBatch call (at most 10 entries); answers SNS's per-entry `Failed` list."""
