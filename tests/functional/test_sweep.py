@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytest
+from aws_counting import counting_aws_calls
 from log_capture import logged_lines
 
 from chalicelib.rules.calendar import VN_TZ
@@ -65,30 +64,6 @@ def in_sweep_index(report_id: str) -> bool:
     return any(m.id == report_id for m in ReportModel.sla_due_index.query("open"))
 
 
-@contextmanager
-def counting_aws_calls() -> Iterator[Counter]:
-    """Count every AWS call by (service, operation) with a botocore hook on every session made meanwhile."""
-    import boto3
-    from botocore.handlers import BUILTIN_HANDLERS
-
-    from chalicelib import container
-    from chalicelib.storage.models import bind
-
-    calls: Counter = Counter()
-
-    def count(model, **_):
-        calls[(model.service_model.service_name, model.name)] += 1
-
-    hook, saved = ("before-call", count), boto3.DEFAULT_SESSION
-    BUILTIN_HANDLERS.append(hook)
-    boto3.DEFAULT_SESSION = None  # boto3.client() builds a fresh session, with the hook
-    bind(container.settings())  # PynamoDB opens fresh connections, with the hook
-    container.reset()
-    try:
-        yield calls
-    finally:
-        BUILTIN_HANDLERS.remove(hook)
-        boto3.DEFAULT_SESSION = saved
 
 
 @pytest.fixture
