@@ -19,6 +19,11 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _SUBSTITUTE = re.compile(r"thay cho ngày (\d{1,2})/(\d{1,2})/(\d{4})")
 
 
+def local_iso(moment: datetime) -> str:
+    """ISO 8601 in Vietnam's time (+07:00), as citizens and officers read it."""
+    return moment.astimezone(VN_TZ).isoformat(timespec="seconds")
+
+
 @lru_cache(maxsize=64)
 def _national_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
     """(days off, make-up working days) of one year, from `holidays` (imported lazily)."""

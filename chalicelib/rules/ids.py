@@ -7,6 +7,8 @@ import hmac
 import secrets
 from collections.abc import Callable
 
+from chalicelib.rules.errors import NotFound
+
 # Crockford's base32: no I, L, O, U, so nothing is misheard or misread.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -40,3 +42,11 @@ def token_matches(token: str | None, digest: str | None) -> bool:
     if not token or not digest:
         return False
     return hmac.compare_digest(token_digest(token), digest)
+
+
+def reporters_own[T](found: tuple[T, str | None] | None, token: str | None) -> T:
+    """The report if the presented token is its own; else 404, word for word the answer to an unknown id,
+    so report ids cannot be probed. `found` is (report, token digest) as the store reads it."""
+    if found is None or not token_matches(token, found[1]):
+        raise NotFound("report_not_found", "id")
+    return found[0]

@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from chalicelib.rules.calendar import VN_TZ
+from chalicelib.rules.calendar import local_iso
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report, Reporter
 from chalicelib.rules.text import PHONE_MASK, fold, mask_personal_data
@@ -22,8 +22,8 @@ _WORD = re.compile(r"\w+")
 
 
 def iso_local(moment: datetime | None) -> str | None:
-    """ISO 8601 in Vietnam's time (+07:00), as citizens and officers read it."""
-    return moment.astimezone(VN_TZ).isoformat(timespec="seconds") if moment else None
+    """ISO 8601 in Vietnam's time (+07:00), or None for a time not set."""
+    return local_iso(moment) if moment else None
 
 
 def mask_reporter(text: str, reporter: Reporter) -> str:

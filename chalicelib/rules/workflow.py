@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.rules.calendar import VN_TZ
+from chalicelib.rules.calendar import local_iso as iso
 from chalicelib.rules.errors import Conflict, Forbidden, InvalidInput
 from chalicelib.rules.ids import normalise_report_id
 from chalicelib.rules.profile import ProvinceProfile
@@ -214,11 +214,6 @@ class Context:
     actor: Actor
     role: str
     profile: ProvinceProfile
-
-
-def iso(moment: datetime) -> str:
-    """Times inside the case file are ISO 8601 strings in Vietnam's time."""
-    return moment.astimezone(VN_TZ).isoformat(timespec="seconds")
 
 
 def _present(value: Any) -> bool:

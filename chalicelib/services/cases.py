@@ -164,10 +164,8 @@ class CaseService:
     def citizen_act(self, report_id: str, token: str | None, action: str,
                     fields: Mapping[str, Any]) -> dict[str, Any]:
         """Feedback or reopen by the reporter, proven by the tracking token (404 otherwise)."""
-        found = self._reports.get(ids.normalise_report_id(report_id))
-        if found is None or not ids.token_matches(token, found[1]):
-            raise NotFound("report_not_found", "id")
-        saved, _ = self._take(found[0], action, fields, CITIZEN_ACTOR, None)
+        report = ids.reporters_own(self._reports.get(ids.normalise_report_id(report_id)), token)
+        saved, _ = self._take(report, action, fields, CITIZEN_ACTOR, None)
         deadline = reopen_deadline(saved)
         return {
             "id": saved.id,

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from chalicelib.observability import emit, logger, trace_use_case
 from chalicelib.rules import ids
-from chalicelib.rules.errors import InvalidInput, NotFound
+from chalicelib.rules.errors import InvalidInput
 from chalicelib.rules.media import plan_upload, raw_key
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report, Reporter
@@ -149,10 +149,7 @@ class IntakeService:
 
     def _own_report(self, report_id: str, token: str | None) -> Report:
         """The report if the token is its own; otherwise 404, the same as an unknown id."""
-        found = self._reports.get(ids.normalise_report_id(report_id))
-        if found is None or not ids.token_matches(token, found[1]):
-            raise NotFound("report_not_found", "id")
-        return found[0]
+        return ids.reporters_own(self._reports.get(ids.normalise_report_id(report_id)), token)
 
     @trace_use_case
     def track(self, report_id: str, token: str | None) -> dict[str, Any]:
