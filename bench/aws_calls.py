@@ -23,6 +23,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def moto_environment(region: str = "ap-southeast-1", **extra: str) -> None:
+    """The process environment a bench runs moto in: fake credentials, one region, no account endpoints,
+    no local endpoint (moto intercepts in-process); `extra` adds or overrides variables."""
+    import os
+
+    os.environ.update({
+        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": region, "AWS_REGION": region, "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+        "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "WARNING", **extra,
+    })
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+
+
 @dataclass
 class Call:
     """One API call: what was asked and what came back (the parsed response)."""

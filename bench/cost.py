@@ -113,10 +113,11 @@ class ScaledUsage:
 # -- the local province and its instrumentation ----------------------------------------------------
 
 def _env() -> None:
-    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN="testing",
-                      AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION, AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
-                      POWERTOOLS_LOG_LEVEL="INFO", POWERTOOLS_METRICS_NAMESPACE="Phananh", STAGE=STAGE)
-    os.environ.pop("AWS_ENDPOINT_URL", None)
+    from bench.aws_calls import moto_environment
+
+    # metrics and INFO logs on: their EMF and log lines are part of what CloudWatch Logs bills
+    moto_environment(REGION, POWERTOOLS_LOG_LEVEL="INFO", POWERTOOLS_METRICS_DISABLED="false",
+                     POWERTOOLS_METRICS_NAMESPACE="Phananh", STAGE=STAGE)
 
 
 def _memory_mb(function: str) -> int:

@@ -43,10 +43,9 @@ AGENCIES = ["so-xay-dung", "so-nn-mt", "so-cong-thuong", "so-y-te", "cong-an-tin
 
 
 def _env() -> None:
-    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN="testing",
-                      AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION, AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
-                      POWERTOOLS_METRICS_DISABLED="true", POWERTOOLS_LOG_LEVEL="WARNING")
-    os.environ.pop("AWS_ENDPOINT_URL", None)
+    from bench.aws_calls import moto_environment
+
+    moto_environment(REGION)
 
 
 @contextlib.contextmanager

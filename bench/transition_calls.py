@@ -29,9 +29,9 @@ AGENCY, OTHER = "ubnd-24133", "ubnd-22015"
 
 
 def _env() -> None:
-    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_SESSION_TOKEN="testing",
-                      AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION, AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
-                      POWERTOOLS_METRICS_DISABLED="true", POWERTOOLS_LOG_LEVEL="WARNING")
+    from bench.aws_calls import moto_environment
+
+    moto_environment(REGION)
 
 
 def lifecycle(service, intake, media_ids):
