@@ -128,21 +128,32 @@ def to_model(r: Report, token_digest: str) -> ReportModel:
     )
     if r.version is not None:
         m.version = r.version
-    set_sla_key(m, r.sla_next_at if r.is_open else None)
-    set_listing_keys(m, r.status)
+    for name, value in sparse_keys(r).items():
+        setattr(m, name, value)
     return m
 
 
-def set_listing_keys(m: ReportModel, status: str) -> None:
-    """The sparse keys of the "open by due date" and public lists follow the status."""
-    m.open_shard = OPEN_SHARD if status in OPEN_STATES else None
-    m.public_shard = PUBLIC_SHARD if status in PUBLIC_STATES else None
+def sparse_keys(r: Report) -> dict[str, Any]:
+    """The sparse index keys a report carries (None: absent), derived from its state, for puts and updates alike.
+
+    sla-due: only open reports with a next SLA check; open-due: open reports; public-received: public ones.
+    """
+    return {
+        **sla_key(r.sla_next_at if r.is_open else None),
+        "open_shard": OPEN_SHARD if r.status in OPEN_STATES else None,
+        "public_shard": PUBLIC_SHARD if r.status in PUBLIC_STATES else None,
+    }
 
 
-def set_sla_key(m: ReportModel, next_check: datetime | None) -> None:
-    """Only open reports with a next SLA check carry the sparse index key."""
-    m.sla_shard = SLA_OPEN_SHARD if next_check else None
-    m.sla_next_at = next_check
+def sla_key(next_check: datetime | None) -> dict[str, Any]:
+    """The sweep's sparse key: present only while the report has a next SLA check."""
+    return {"sla_shard": SLA_OPEN_SHARD if next_check else None, "sla_next_at": next_check}
+
+
+def update_actions(values: dict[str, Any]) -> list[Action]:
+    """Set each attribute, or remove it where the value is None (a sparse key leaving its index)."""
+    return [getattr(ReportModel, name).remove() if value is None else getattr(ReportModel, name).set(value)
+            for name, value in values.items()]
 
 
 def to_audit_model(e: AuditEntry, version: int) -> AuditModel:
@@ -313,15 +324,7 @@ def case_actions(r: Report) -> list[Action]:
         actions.append(attr.remove() if value is None else attr.set(value))
     actions.append(ReportModel.extensions.set(r.extensions) if r.extensions else ReportModel.extensions.remove())
     actions.append(ReportModel.extra.set(r.extra) if r.extra else ReportModel.extra.remove())
-    next_check = r.sla_next_at if r.is_open else None
-    if next_check is None:
-        actions += [ReportModel.sla_shard.remove(), ReportModel.sla_next_at.remove()]
-    else:
-        actions += [ReportModel.sla_shard.set(SLA_OPEN_SHARD), ReportModel.sla_next_at.set(next_check)]
-    actions.append(ReportModel.open_shard.set(OPEN_SHARD) if r.is_open else ReportModel.open_shard.remove())
-    public = r.status in PUBLIC_STATES
-    actions.append(ReportModel.public_shard.set(PUBLIC_SHARD) if public else ReportModel.public_shard.remove())
-    return actions
+    return actions + update_actions(sparse_keys(r))
 
 
 def _check_reference(tx: TransactWrite, ref: Reference) -> None:

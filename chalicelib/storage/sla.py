@@ -19,7 +19,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.rules.report import OPEN_STATES, AuditEntry, Report
 from chalicelib.storage.models import OPEN_SHARD, SLA_OPEN_SHARD, AuditModel, ReportModel
-from chalicelib.storage.reports import to_audit_model, to_report
+from chalicelib.storage.reports import sla_key, to_audit_model, to_report, update_actions
 
 
 class SlaStore:
@@ -63,9 +63,8 @@ class SlaStore:
 
     @staticmethod
     def _next_check_actions(next_check: datetime | None) -> list:
-        if next_check is None:  # top level: the report leaves the sweep's index
-            return [ReportModel.sla_shard.remove(), ReportModel.sla_next_at.remove()]
-        return [ReportModel.sla_shard.set(SLA_OPEN_SHARD), ReportModel.sla_next_at.set(next_check)]
+        """Move the sweep's key (at the top level, next_check is None: the report leaves the index)."""
+        return update_actions(sla_key(next_check))
 
     def raise_level(self, report: Report, level: int, next_check: datetime | None, action: str,
                     now: datetime, audit: AuditEntry) -> bool:
