@@ -185,6 +185,9 @@ class ProvinceWards:
                 if self.rings[r].contains(x, y):
                     self._inside[key] = self.rings[r].ward
                     break
+        # Containment candidates of a crossed cell: every ring whose box covers it (a ring may contain
+        # the cell without an edge in it); nearest-ward candidates: the rings with an edge there.
+        self._candidates = {key: tuple(by_ring_bbox[key]) for key in edge_cells}
         self._edges = {key: tuple(sorted(rings)) for key, rings in edge_cells.items()}
 
     def _match(self, k: int, distance_m: float | None = None) -> WardMatch:
@@ -197,7 +200,7 @@ class ProvinceWards:
         k = self._inside.get(key)
         if k is not None:
             return self._match(k)
-        for r in self._edges.get(key, ()):
+        for r in self._candidates.get(key, ()):
             if self.rings[r].contains(lng, lat):
                 return self._match(self.rings[r].ward)
         return None
