@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/thumbnail.py
 	$(BIN)/python bench/sweep.py --reports 10000 --due 50
 	$(BIN)/python bench/cost.py
+	$(BIN)/python bench/ward_lookup.py
 
 bench-sweep: $(STAMP)
 	$(BIN)/python bench/sweep.py
