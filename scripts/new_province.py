@@ -170,6 +170,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: id prefix {prefix} is {taken[prefix]}'s; choose one with --id-prefix", file=sys.stderr)
         return 1
 
+    # All 34 provinces' ward polygons ship in chalicelib/provinces/wards/ (point → ward routing needs them).
+    ward_file = PROFILES / "wards" / f"{facts['code']:02d}.json"
+    if not ward_file.exists():
+        print(f"error: {ward_file.name} is missing from chalicelib/provinces/wards/ (scripts/build_wards.py)",
+              file=sys.stderr)
+        return 1
     profile = build_profile(facts, slug, prefix)
     from chalicelib.provinces.loader import DEFAULTS_FILE
     from chalicelib.provinces.loader import build_profile as validate
