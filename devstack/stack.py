@@ -37,7 +37,7 @@ from werkzeug.serving import make_server
 
 from devstack.inboxes import subscribe_inboxes
 from devstack.provision import Provisioned, provision
-from devstack.staff import seed_demo_staff
+from devstack.staff import IOC_AGENCY, seed_demo_staff
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -352,7 +352,8 @@ class LocalStack:
         run.stack = provision(run.stage, REGION, endpoint_url=self.endpoint_url)
         run.staff = list(seed_demo_staff(run.stack, self.endpoint_url))
         # filtered inboxes too, for the agencies the demo officers belong to
-        agencies = sorted({s["agency"] for s in run.staff if s.get("agency")})
+        # (not the admin's "-" nor the IOC: no agency alert is ever addressed to them)
+        agencies = sorted({s["agency"] for s in run.staff if s.get("agency") not in (None, "-", IOC_AGENCY)})
         run.inboxes = dict(subscribe_inboxes(run.stack, self.endpoint_url, agencies=agencies))
         stage_vars = self.config["stages"][run.stage].get("environment_variables", {})
         run.env = stage_environment(run.stack, self.endpoint_url, stage_vars)
