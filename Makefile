@@ -45,7 +45,7 @@ bench-sweep: $(STAMP)
 	$(BIN)/python bench/sweep.py
 
 ## Print a staff sign-in token from the running local stack (moto's Cognito):
-##   make token USER=ward1.officer   (demo users are printed by `make run`; MOTO_URL if not on port 5000)
+##   make token USER=ward1.officer   (demo users are printed by `make run`; the moto URL comes from .devstack/endpoints.json)
 token: $(STAMP)
 	@$(BIN)/python -m devstack.token "$(USER)" --stage $(firstword $(STAGE))
 

@@ -8,7 +8,7 @@ inbox on moto; moto keeps them, and its `/moto-api/data.json` shows them.
 
 `python -m devstack.inboxes --endpoint http://127.0.0.1:5000` prints what
 was sent: the queues' messages (consumed, like an inbox), the SMS and the
-e-mail.
+e-mail. Queues are peeked unless --consume is given.
 """
 
 from __future__ import annotations
@@ -76,13 +76,15 @@ def subscribe_inboxes(stack: Provisioned, endpoint_url: str | None = None,
     return out
 
 
-def drain(sqs: Any, queue_url: str) -> list[dict[str, Any]]:
-    """Every message on a queue (deleted once read): subject, text and attributes of each alert."""
+def drain(sqs: Any, queue_url: str, consume: bool = True) -> list[dict[str, Any]]:
+    """Every message on a queue: subject, text and attributes of each alert; deleted unless `consume` is False."""
     messages: list[dict[str, Any]] = []
+    handles: list[str] = []
     while True:
-        batch = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", [])
+        batch = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0,
+                                    VisibilityTimeout=30).get("Messages", [])
         if not batch:
-            return messages
+            break
         for m in batch:
             envelope = json.loads(m["Body"])
             messages.append({
@@ -90,8 +92,15 @@ def drain(sqs: Any, queue_url: str) -> list[dict[str, Any]]:
                 "text": envelope.get("Message"),
                 "attributes": {k: v.get("Value") for k, v in (envelope.get("MessageAttributes") or {}).items()},
             })
-        sqs.delete_message_batch(QueueUrl=queue_url, Entries=[
-            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)])
+            handles.append(m["ReceiptHandle"])
+    for start in range(0, len(handles), 10):
+        chunk = [{"Id": str(i), "ReceiptHandle": h} for i, h in enumerate(handles[start:start + 10])]
+        if consume:
+            sqs.delete_message_batch(QueueUrl=queue_url, Entries=chunk)
+        else:  # a peek: visible again at once, for the next reader
+            sqs.change_message_visibility_batch(QueueUrl=queue_url,
+                                                Entries=[{**e, "VisibilityTimeout": 0} for e in chunk])
+    return messages
 
 
 def sent_sms_and_email(endpoint_url: str) -> dict[str, list[dict[str, Any]]]:
@@ -107,17 +116,21 @@ def sent_sms_and_email(endpoint_url: str) -> dict[str, list[dict[str, Any]]]:
 def main(argv: list[str] | None = None) -> int:
     """Print what was sent on a running local stack."""
     parser = argparse.ArgumentParser(prog="python -m devstack.inboxes", description=main.__doc__)
-    parser.add_argument("--endpoint", default=DEFAULT_ENDPOINT, help="the moto server (default %(default)s)")
+    parser.add_argument("--endpoint", default=None, help="the moto server (default: .devstack/endpoints.json's)")
+    parser.add_argument("--consume", action="store_true", help="delete the queues' messages once read (default: peek)")
     parser.add_argument("--stage", default="dev")
     parser.add_argument("--region", default="ap-southeast-1")
     args = parser.parse_args(argv)
+    from devstack.token import running_moto_url
+
+    args.endpoint = args.endpoint or running_moto_url()
     for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         os.environ.setdefault(var, "testing")
     _sns, sqs = _clients(args.region, args.endpoint)
     urls = sqs.list_queues(QueueNamePrefix=inbox_prefix(args.stage)).get("QueueUrls", [])
     for url in sorted(urls):
         print(f"== {url.rsplit('/', 1)[-1]}")
-        for m in drain(sqs, url):
+        for m in drain(sqs, url, consume=args.consume):
             print(f"-- {m['subject']}  {json.dumps(m['attributes'], ensure_ascii=False)}\n{m['text']}\n")
     sent = sent_sms_and_email(args.endpoint)
     print(f"== SMS ({len(sent['sms'])})")

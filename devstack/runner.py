@@ -32,6 +32,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -128,12 +129,19 @@ class Function:
 
 
 # -- DynamoDB stream -> handler ---------------------------------------------------
+HISTORY = 1000  # records remembered per shard, to find where a replaced stream parts from what was read
+
+
 @dataclass
 class _Shard:
     shard_id: str
     iterator: str | None
     failing_seq: str | None = None
     failures: int = 0
+    read: deque[tuple[int, str]] = field(default_factory=lambda: deque(maxlen=HISTORY))  # (sequence, eventID)
+
+    def passed(self, records: list[dict[str, Any]]) -> None:
+        self.read.extend((int(r["dynamodb"]["SequenceNumber"]), r["eventID"]) for r in records)
 
 
 class StreamMapping:
@@ -175,6 +183,59 @@ class StreamMapping:
                                                ShardIteratorType="AT_SEQUENCE_NUMBER",
                                                SequenceNumber=seq)["ShardIterator"]
 
+    def _reopen(self, shard: _Shard) -> str:
+        """A new iterator just after the last record read (the mapping's own start if none was read)."""
+        if shard.read:
+            return self._client.get_shard_iterator(
+                StreamArn=self.stream_arn, ShardId=shard.shard_id, ShardIteratorType="AFTER_SEQUENCE_NUMBER",
+                SequenceNumber=str(shard.read[-1][0]))["ShardIterator"]
+        return self._client.get_shard_iterator(StreamArn=self.stream_arn, ShardId=shard.shard_id,
+                                               ShardIteratorType=self._start)["ShardIterator"]
+
+    def _page(self, shard: _Shard) -> dict[str, Any]:
+        """One GetRecords; an expired, trimmed or forgotten iterator is reopened after the last record read."""
+        try:
+            return self._client.get_records(ShardIterator=shard.iterator, Limit=self.batch_size)
+        except Exception as exc:
+            log.warning("%s: shard iterator of %s unusable (%s); reopening it after the last record read",
+                        self.fn.name, shard.shard_id, exc)
+            shard.iterator = self._reopen(shard)
+            return self._client.get_records(ShardIterator=shard.iterator, Limit=self.batch_size)
+
+    def _check_replaced(self, shard: _Shard) -> None:
+        """Idle: make sure the stream read is still the table's, and resume on the new one if it is not.
+
+        moto rolls a cancelled transaction back by putting a copy of the
+        table in its place: same stream ARN, same shard id, but a new
+        shard, so an old iterator never sees another record. The record
+        last read is looked up afresh: if it is still there with the same
+        eventID and more follow, the iterator was stale; if it is gone or
+        different, reading resumes where the new stream parts from what
+        was read.
+        """
+        if not shard.read:
+            return
+        last_seq, last_id = shard.read[-1]
+        probe = self._client.get_records(ShardIterator=self._iterator_at(shard, str(last_seq)), Limit=2)
+        records = probe.get("Records", [])
+        if records and records[0]["eventID"] == last_id:
+            if len(records) > 1:
+                log.warning("%s: stream %s was replaced under the runner; reading the new one after record %s",
+                            self.fn.name, self.stream_arn, last_seq)
+                shard.iterator = self._reopen(shard)
+            return
+        first_seq = shard.read[0][0]
+        fresh = self._client.get_records(ShardIterator=self._iterator_at(shard, str(first_seq)),
+                                         Limit=min(1000, len(shard.read) + 1)).get("Records", [])
+        now = {int(r["dynamodb"]["SequenceNumber"]): r["eventID"] for r in fresh}
+        resume = next((seq for seq, eid in shard.read if now.get(seq) != eid), last_seq)
+        log.warning("%s: table of stream %s was replaced (moto rolls a cancelled transaction back that way); "
+                    "records read from %s on are gone; resuming on the new stream at %s",
+                    self.fn.name, self.stream_arn, resume, resume)
+        while shard.read and shard.read[-1][0] >= resume:
+            shard.read.pop()
+        shard.iterator = self._iterator_at(shard, str(resume))
+
     def poll(self) -> int:
         """Read one batch per shard and deliver it; the number of records delivered."""
         delivered = 0
@@ -182,12 +243,14 @@ class StreamMapping:
         for shard in list(self._shards.values()):
             if shard.iterator is None:
                 continue
-            page = self._client.get_records(ShardIterator=shard.iterator, Limit=self.batch_size)
+            page = self._page(shard)
             api_records = page.get("Records", [])
             next_iterator = page.get("NextShardIterator")
             if not api_records:
                 shard.iterator = next_iterator
                 closed = closed or next_iterator is None
+                if next_iterator is not None:
+                    self._check_replaced(shard)
                 continue
             batch = [events.dynamodb_record(r, self.stream_arn, self.fn.region) for r in api_records]
             delivered += len(batch)
@@ -209,6 +272,7 @@ class StreamMapping:
         else:
             failed = set(seqs)
         if not failed:
+            shard.passed(batch)
             shard.iterator, shard.failing_seq, shard.failures = next_iterator, None, 0
             return
         first = min(failed, key=int)  # Lambda checkpoints before the lowest failed sequence number
@@ -218,6 +282,7 @@ class StreamMapping:
             shard.failing_seq, shard.failures = first, 1
         rest = batch[seqs.index(first):]
         if shard.failures <= self.max_retries:
+            shard.passed(batch[:seqs.index(first)])
             log.warning("%s failed from record %s; retry %d of %d", self.fn.name, first,
                         shard.failures, self.max_retries)
             shard.iterator = self._iterator_at(shard, first)
@@ -228,6 +293,7 @@ class StreamMapping:
             self._on_failure(events.stream_failure_record(
                 batch=rest, shard_id=shard.shard_id, stream_arn=self.stream_arn, function_arn=self.fn.arn,
                 invoke_count=shard.failures, handler_raised=not ok, now=self._clock()))
+        shard.passed(batch)
         shard.iterator, shard.failing_seq, shard.failures = next_iterator, None, 0
 
 

@@ -22,6 +22,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -30,17 +31,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.server import ThreadedMotoServer
+from werkzeug.serving import make_server
 
 from devstack.inboxes import subscribe_inboxes
 from devstack.provision import Provisioned, provision
-from devstack.staff import seed_demo_staff
+from devstack.staff import IOC_AGENCY, seed_demo_staff
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 REGION = "ap-southeast-1"
 DEFAULT_MOTO_PORT = 5000
 DEFAULT_API_PORT = 8000
+ENDPOINTS_FILE = "endpoints.json"
 STOP_GRACE_SECONDS = 10.0
 KEEP_STREAM_ITERATORS = 5000  # ~20 minutes of polling by a few runners; far beyond a handler's timeout
 PRUNE_EVERY_SECONDS = 60.0
@@ -102,14 +106,37 @@ def choose_port(wanted: int | None, default: int, what: str, taken: set[int]) ->
     return port
 
 
+class SerialDynamoDB:
+    """WSGI wrapper: one DynamoDB request at a time, as DynamoDB serialises conflicting writes.
+
+    moto's server answers each request on its own thread, and its
+    transactions and conditional writes are not atomic across threads (two
+    conditional updates of one version can both succeed). Other services
+    stay concurrent.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+            return self.app(environ, start_response)
+        with self.lock:
+            return list(self.app(environ, start_response))  # the whole answer, inside the lock
+
+
 class MotoServer(ThreadedMotoServer):
-    """ThreadedMotoServer that reports a failed bind instead of waiting forever for its ready event."""
+    """ThreadedMotoServer with DynamoDB serialised, reporting a failed bind instead of waiting forever."""
 
     bind_error: OSError | None = None
 
     def _server_entry(self) -> None:
         try:
-            super()._server_entry()
+            app = SerialDynamoDB(DomainDispatcherApplication(create_backend_app))
+            self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
+            self._server_ready_event.set()
+            self._server.serve_forever()
         except OSError as exc:
             self.bind_error = exc
             self._server_ready_event.set()
@@ -296,6 +323,16 @@ class LocalStack:
         deadline = time.monotonic() + self.startup_timeout
         for run in self.stages:
             self._wait_ready(run, deadline)
+        self.write_endpoints()
+
+    def write_endpoints(self) -> Path:
+        """<log dir>/endpoints.json: what `make token` and the inbox reader connect to (no guessed ports)."""
+        path = self.log_dir / ENDPOINTS_FILE
+        path.write_text(json.dumps({
+            "moto_url": self.endpoint_url, "moto_port": self.moto_port,
+            "stages": {r.stage: {"api_url": r.api_url, "port": r.port, "province": r.province} for r in self.stages},
+        }, indent=2), encoding="utf-8")
+        return path
 
     def _start_moto(self) -> None:
         handler = logging.FileHandler(self.log_dir / "moto.log", mode="w", encoding="utf-8")
@@ -315,7 +352,8 @@ class LocalStack:
         run.stack = provision(run.stage, REGION, endpoint_url=self.endpoint_url)
         run.staff = list(seed_demo_staff(run.stack, self.endpoint_url))
         # filtered inboxes too, for the agencies the demo officers belong to
-        agencies = sorted({s["agency"] for s in run.staff if s.get("agency")})
+        # (not the admin's "-" nor the IOC: no agency alert is ever addressed to them)
+        agencies = sorted({s["agency"] for s in run.staff if s.get("agency") not in (None, "-", IOC_AGENCY)})
         run.inboxes = dict(subscribe_inboxes(run.stack, self.endpoint_url, agencies=agencies))
         stage_vars = self.config["stages"][run.stage].get("environment_variables", {})
         run.env = stage_environment(run.stack, self.endpoint_url, stage_vars)
@@ -401,6 +439,7 @@ class LocalStack:
         for f in self._files:
             f.close()
         self._files.clear()
+        (self.log_dir / ENDPOINTS_FILE).unlink(missing_ok=True)
         if self.moto is not None:
             self.moto.stop()
             self.moto = None

@@ -52,6 +52,14 @@ def province_of_stage(stage: str) -> str:
         return stage
 
 
+def example_ward_agency(profile: Any, province: str) -> Any:
+    """The ward committee of the banner's example report, if the profile has one."""
+    from devstack.stack import example_report
+
+    ward = example_report(province)["ward_code"]
+    return next((a for a in profile.agencies if a.kind == "ward_people_committee" and a.id == f"ubnd-{ward}"), None)
+
+
 def demo_users(province: str) -> list[dict[str, Any]]:
     """Who the demo has: the IOC, an officer and a lead for each of two wards, and the admin."""
     from chalicelib.provinces import load_profile
@@ -64,6 +72,10 @@ def demo_users(province: str) -> list[dict[str, Any]]:
             {"username": f"ward{n}.officer", "role": "agency_officer", "agency": agency.id, "name": agency.name_vi},
             {"username": f"ward{n}.lead", "role": "agency_lead", "agency": agency.id, "name": agency.name_vi},
         ]
+    example = example_ward_agency(profile, province)
+    if example is not None and example.id not in {a.id for a in wards}:  # someone can see the banner's report
+        users.append({"username": "example.officer", "role": "agency_officer", "agency": example.id,
+                      "name": example.name_vi})
     users.append({"username": "province.admin", "role": "province_admin", "agency": None})
     return users
 

@@ -10,13 +10,26 @@ the ID token, ready for `Authorization: Bearer <token>`:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from devstack.staff import DEMO_PASSWORD, sign_in
 
 DEFAULT_ENDPOINT = "http://127.0.0.1:5000"
+ENDPOINTS = Path(__file__).resolve().parent.parent / ".devstack" / "endpoints.json"
+
+
+def running_moto_url(path: Path = ENDPOINTS) -> str:
+    """The moto server `make run` started (its endpoints.json), else MOTO_URL, else the default port."""
+    if os.environ.get("MOTO_URL"):
+        return os.environ["MOTO_URL"]
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["moto_url"]
+    except (OSError, ValueError, KeyError):
+        return DEFAULT_ENDPOINT
 FAKE_AWS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "ap-southeast-1"}
 
 
@@ -38,12 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make token", description=__doc__.splitlines()[0])
     parser.add_argument("user", help="a staff username, e.g. ioc.operator, ward1.officer, ward2.lead, province.admin")
     parser.add_argument("--stage", default=os.environ.get("STAGE", "dev"))
-    parser.add_argument("--endpoint-url", default=os.environ.get("MOTO_URL") or DEFAULT_ENDPOINT,
-                        help=f"the local moto server (default {DEFAULT_ENDPOINT})")
+    parser.add_argument("--endpoint-url", default=None,
+                        help="the local moto server (default: the one in .devstack/endpoints.json)")
     parser.add_argument("--password", default=DEMO_PASSWORD)
     parser.add_argument("--access", action="store_true", help="print the access token instead of the ID token")
     args = parser.parse_args(argv)
 
+    args.endpoint_url = args.endpoint_url or running_moto_url()
     import boto3
     from botocore.exceptions import ClientError, EndpointConnectionError
 

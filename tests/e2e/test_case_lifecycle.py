@@ -104,3 +104,28 @@ def test_a_whole_lifecycle_over_http(stack, tokens):
 
     logs = "".join(p.read_text(errors="replace") for p in stack.log_dir.glob("*/*.log"))
     assert "Nguyễn Văn An" not in logs and "912345678" not in logs
+
+
+def test_fifty_concurrent_assigns_of_one_version_have_one_winner(stack, tokens):
+    """moto's DynamoDB is serialised in the local stack, so conditional writes race as on AWS."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    status, receipt = call(stack, "POST", "/reports", REPORT)
+    assert status == 201
+    report_id, ioc = receipt["id"], {"Authorization": f"Bearer {tokens['ioc.operator']}"}
+    version = call(stack, "GET", f"/staff/reports/{report_id}", headers=ioc)[1]["version"]
+
+    def assign(_: int) -> int:
+        http = requests.Session()
+        http.trust_env = False
+        return http.post(f"{stack.url}/staff/reports/{report_id}/actions", headers=ioc, timeout=60,
+                         json={"action": "assign", "agency_id": "ubnd-22015", "version": version}).status_code
+
+    with ThreadPoolExecutor(5) as pool:  # chalice local's listen backlog is small
+        codes = list(pool.map(assign, range(50)))
+    assert sorted(codes) == [200] + [409] * 49
+    case = call(stack, "GET", f"/staff/reports/{report_id}", headers=ioc)[1]
+    assert [h["action"] for h in case["history"]] == ["submit", "assign"]
+    assert case["version"] == version + 1

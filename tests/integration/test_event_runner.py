@@ -389,3 +389,69 @@ def test_function_memory_and_timeout_follow_chalice_precedence():
     assert function_settings(config, "dev", "sla_sweep") == (128, 20)
     assert function_settings(config, "hue", "make_thumbnails") == (256, 30)
     assert function_settings(config, "hue", "sla_sweep") == (256, 120)
+
+
+# -- a stream that moto replaces ------------------------------------------------------
+def cancelled_transaction(province, item_id: str) -> None:
+    """A Put then a failing ConditionCheck: DynamoDB writes nothing; moto rolls back by replacing the table."""
+    ddb = boto3.client("dynamodb")
+    table = province.names["ReportsTable"]
+    with pytest.raises(ddb.exceptions.TransactionCanceledException):
+        ddb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": table, "Item": {"id": {"S": item_id}, "n": {"N": "1"}}}},
+            {"ConditionCheck": {"TableName": table, "Key": {"id": {"S": "no-such-report"}},
+                                "ConditionExpression": "attribute_exists(id)"}},
+        ])
+
+
+def test_after_a_cancelled_transaction_the_runner_resumes_on_the_new_stream_and_says_so(province, caplog):
+    seen = Calls()
+    demo = Chalice(app_name="phananh")
+    demo.on_dynamodb_record(stream_arn=province.stream_arns["ReportsTable"], name="notify")(seen)
+    runner = EventRunner(demo, province)
+    put_items(province, "A")
+    runner.run_until_idle()
+
+    cancelled_transaction(province, "REFUSED")
+    with caplog.at_level(logging.WARNING, logger="devstack.runner"):
+        runner.run_until_idle()
+        put_items(province, "B")
+        runner.run_until_idle()
+        put_items(province, "C")
+        runner.run_until_idle()
+
+    delivered = [r["dynamodb"]["Keys"]["id"]["S"] for r in seen.records]
+    assert delivered[0] == "A" and delivered[-2:] == ["B", "C"]
+    assert delivered.count("B") == 1 and delivered.count("C") == 1
+    assert "replaced" in caplog.text
+
+
+def test_a_cancelled_transaction_before_anything_new_is_read_does_not_lose_later_records(province):
+    seen = Calls()
+    demo = Chalice(app_name="phananh")
+    demo.on_dynamodb_record(stream_arn=province.stream_arns["ReportsTable"], name="notify")(seen)
+    runner = EventRunner(demo, province)
+    put_items(province, "A")
+    runner.run_until_idle()
+    cancelled_transaction(province, "REFUSED")
+    cancelled_transaction(province, "REFUSED-AGAIN")
+    put_items(province, "B")
+    runner.run_until_idle()
+    runner.run_until_idle()
+    assert [r["dynamodb"]["Keys"]["id"]["S"] for r in seen.records][-1:] == ["B"]
+
+
+def test_a_lost_shard_iterator_is_reopened_from_the_last_delivered_record(province, caplog):
+    from devstack.stack import prune_stream_iterators
+
+    seen = Calls()
+    demo = Chalice(app_name="phananh")
+    demo.on_dynamodb_record(stream_arn=province.stream_arns["ReportsTable"], name="n")(seen)
+    runner = EventRunner(demo, province)
+    put_items(province, "A")
+    runner.run_until_idle()
+    prune_stream_iterators(keep=0)  # moto forgets every iterator, the runner's too
+    put_items(province, "B")
+    with caplog.at_level(logging.WARNING, logger="devstack.runner"):
+        runner.run_until_idle()
+    assert [r["dynamodb"]["Keys"]["id"]["S"] for r in seen.records] == ["A", "B"]
