@@ -53,3 +53,18 @@ def client(province):
 
     with Client(app, stage_name="dev") as c:
         yield c
+
+
+def pytest_configure(config) -> None:
+    """Record each Lambda function's AWS calls (tests/iam_recording.py); the controller clears the last run's."""
+    import iam_recording
+
+    iam_recording.install()
+    if not hasattr(config, "workerinput"):
+        iam_recording.clear()
+
+
+def pytest_sessionfinish(session) -> None:
+    import iam_recording
+
+    iam_recording.write(iam_recording.worker_id())
