@@ -25,6 +25,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	@# each function's role against the AWS calls the run above recorded (build/iam-observed/)
+	$(BIN)/python -m pytest -q tests/integration/check_iam_policies.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -53,3 +53,19 @@ def client(province):
 
     with Client(app, stage_name="dev") as c:
         yield c
+
+
+def pytest_configure(config) -> None:
+    """Record each Lambda function's AWS calls (tests/iam_recording.py); the controller clears the last run's."""
+    import iam_recording
+
+    iam_recording.install()
+    checking = any("check_iam_policies" in str(arg) for arg in config.args)
+    if not hasattr(config, "workerinput") and not checking:
+        iam_recording.clear()
+
+
+def pytest_sessionfinish(session) -> None:
+    import iam_recording
+
+    iam_recording.write(iam_recording.worker_id())
