@@ -50,5 +50,7 @@ def test_a_person_can_read_every_alert_sms_and_email_sent_on_the_local_stack(ser
     assert "-> +84912345678: Phan anh DLK-0000-0001 da tiep nhan" in out
     assert "-> soyte@example.vn: Phản ánh được giao" in out
 
-    assert main(["--endpoint", server, "--stage", "inboxes"]) == 0  # queues are inboxes: read once
+    assert main(["--endpoint", server, "--stage", "inboxes", "--consume"]) == 0  # --consume drains
+    capsys.readouterr()
+    assert main(["--endpoint", server, "--stage", "inboxes"]) == 0  # after draining, nothing left
     assert "cho So Y te" not in capsys.readouterr().out
