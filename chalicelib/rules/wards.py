@@ -162,7 +162,7 @@ class ProvinceWards:
 
     def _build_grid(self) -> None:
         edge_cells: dict[tuple[int, int], set[int]] = {}
-        bbox_cells: set[tuple[int, int]] = set()
+        by_ring_bbox: dict[tuple[int, int], list[int]] = {}
         for r, ring in enumerate(self.rings):
             xs, ys = ring.xs, ring.ys
             for i in range(len(xs)):
@@ -171,15 +171,10 @@ class ProvinceWards:
                         edge_cells.setdefault((cx, cy), set()).add(r)
             for cx in range(_cell(ring.x0), _cell(ring.x1) + 1):
                 for cy in range(_cell(ring.y0), _cell(ring.y1) + 1):
-                    bbox_cells.add((cx, cy))
-        by_ring_bbox: dict[tuple[int, int], list[int]] = {}
-        for r, ring in enumerate(self.rings):
-            for cx in range(_cell(ring.x0), _cell(ring.x1) + 1):
-                for cy in range(_cell(ring.y0), _cell(ring.y1) + 1):
                     by_ring_bbox.setdefault((cx, cy), []).append(r)
         # A cell no edge touches is wholly inside one ring or outside all: its centre decides.
         self._inside: dict[tuple[int, int], int] = {}
-        for key in bbox_cells - edge_cells.keys():
+        for key in by_ring_bbox.keys() - edge_cells.keys():
             x, y = (key[0] + 0.5) * CELL_DEG, (key[1] + 0.5) * CELL_DEG
             for r in by_ring_bbox[key]:
                 if self.rings[r].contains(x, y):

@@ -392,6 +392,14 @@ def test_function_memory_and_timeout_follow_chalice_precedence():
 
 
 # -- a stream that moto replaces ------------------------------------------------------
+def stream_runner(province) -> tuple[Calls, EventRunner]:
+    """A runner whose one stream function records every batch it is given."""
+    seen = Calls()
+    demo = Chalice(app_name="phananh")
+    demo.on_dynamodb_record(stream_arn=province.stream_arns["ReportsTable"], name="notify")(seen)
+    return seen, EventRunner(demo, province)
+
+
 def cancelled_transaction(province, item_id: str) -> None:
     """A Put then a failing ConditionCheck: DynamoDB writes nothing; moto rolls back by replacing the table."""
     ddb = boto3.client("dynamodb")
@@ -405,10 +413,7 @@ def cancelled_transaction(province, item_id: str) -> None:
 
 
 def test_after_a_cancelled_transaction_the_runner_resumes_on_the_new_stream_and_says_so(province, caplog):
-    seen = Calls()
-    demo = Chalice(app_name="phananh")
-    demo.on_dynamodb_record(stream_arn=province.stream_arns["ReportsTable"], name="notify")(seen)
-    runner = EventRunner(demo, province)
+    seen, runner = stream_runner(province)
     put_items(province, "A")
     runner.run_until_idle()
 
@@ -427,10 +432,7 @@ def test_after_a_cancelled_transaction_the_runner_resumes_on_the_new_stream_and_
 
 
 def test_a_cancelled_transaction_before_anything_new_is_read_does_not_lose_later_records(province):
-    seen = Calls()
-    demo = Chalice(app_name="phananh")
-    demo.on_dynamodb_record(stream_arn=province.stream_arns["ReportsTable"], name="notify")(seen)
-    runner = EventRunner(demo, province)
+    seen, runner = stream_runner(province)
     put_items(province, "A")
     runner.run_until_idle()
     cancelled_transaction(province, "REFUSED")
@@ -444,10 +446,7 @@ def test_a_cancelled_transaction_before_anything_new_is_read_does_not_lose_later
 def test_a_lost_shard_iterator_is_reopened_from_the_last_delivered_record(province, caplog):
     from devstack.stack import prune_stream_iterators
 
-    seen = Calls()
-    demo = Chalice(app_name="phananh")
-    demo.on_dynamodb_record(stream_arn=province.stream_arns["ReportsTable"], name="n")(seen)
-    runner = EventRunner(demo, province)
+    seen, runner = stream_runner(province)
     put_items(province, "A")
     runner.run_until_idle()
     prune_stream_iterators(keep=0)  # moto forgets every iterator, the runner's too
