@@ -2,15 +2,15 @@
 
 from chalice import Chalice
 
-from chalicelib.handlers import citizen, intake, media, notify, public, schedules, staff, stats
+from chalicelib.handlers import catalogue, citizen, intake, public, schedules, staff, streams, thumbnails
 from chalicelib.handlers.http import register_error_bodies
 
 app = Chalice(app_name="phananh")
+app.register_blueprint(catalogue.bp)
 app.register_blueprint(intake.bp)
 app.register_blueprint(schedules.bp)
-app.register_blueprint(stats.bp)
-app.register_blueprint(notify.bp)
-app.register_blueprint(media.bp)
+app.register_blueprint(streams.bp)
+app.register_blueprint(thumbnails.bp)
 app.register_blueprint(staff.bp)
 app.register_blueprint(public.bp)
 app.register_blueprint(citizen.bp)

@@ -1,10 +1,29 @@
-"""Settings read from the stage's environment, once per process."""
+"""Settings read from the stage's environment, once per process, and checked when read.
+
+Two things live here: `Settings`, what the services need (tables, bucket,
+topics, sign-in), and `EventSources`, what Chalice needs while the handler
+modules are imported (queue, stream and schedule names). Both come from the
+same environment, so a name is derived in one place.
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from functools import cache
+
+# Function names (Chalice handler names) the infra's IAM policies and alarms refer to.
+API_FUNCTION = "api_handler"
+THUMBNAIL_FUNCTION = "make_thumbnails"
+NOTIFY_FUNCTION = "notify_report_changes"
+STATS_FUNCTION = "update_statistics"
+SWEEP_FUNCTION = "sla_sweep"
+DIGEST_FUNCTION = "daily_digest"
+CLOSE_FUNCTION = "close_expired_reports"
+
+
+class SettingsError(ValueError):
+    """The stage's environment is missing something or holds a value that cannot work."""
 
 
 @dataclass(frozen=True)
@@ -22,7 +41,6 @@ class Settings:
     endpoint_url: str | None
     agency_alerts_topic_arn: str = ""
     ioc_alerts_topic_arn: str = ""
-    thumbnail_queue_url: str = ""
     ses_sender: str = "no-reply@phananh.example.gov.vn"
     idempotency_ttl_seconds: int = 86_400
     presign_ttl_seconds: int = 900
@@ -57,9 +75,9 @@ class Settings:
             endpoint_url=e.get("AWS_ENDPOINT_URL") or None,
             agency_alerts_topic_arn=e.get("AGENCY_ALERTS_TOPIC_ARN", ""),
             ioc_alerts_topic_arn=e.get("IOC_ALERTS_TOPIC_ARN", ""),
-            thumbnail_queue_url=e.get("THUMBNAIL_QUEUE_URL", ""),
             ses_sender=e.get("SES_SENDER", "no-reply@phananh.example.gov.vn"),
-            idempotency_ttl_seconds=int(e.get("IDEMPOTENCY_TTL_SECONDS", "86400")),
+            idempotency_ttl_seconds=_positive_int(e, "IDEMPOTENCY_TTL_SECONDS", 86_400),
+            presign_ttl_seconds=_positive_int(e, "PRESIGN_TTL_SECONDS", 900),
             staff_user_pool_id=e.get("STAFF_USER_POOL_ID", ""),
             staff_client_ids=tuple(c for c in e.get("STAFF_CLIENT_IDS", "").replace(" ", "").split(",") if c),
             staff_issuer=e.get("STAFF_ISSUER", ""),
@@ -68,7 +86,67 @@ class Settings:
         )
 
 
+    def check(self) -> Settings:
+        """Refuse, at start, settings that would only fail later (a notice sent to no topic, a silent sign-in).
+
+        On Lambda against AWS itself (no local endpoint) both alert topics
+        and the staff user pool must be named; a local stack and the tests
+        provision what they use.
+        """
+        on_aws = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")) and not self.endpoint_url
+        missing = [name for name, value in (
+            ("AGENCY_ALERTS_TOPIC_ARN", self.agency_alerts_topic_arn),
+            ("IOC_ALERTS_TOPIC_ARN", self.ioc_alerts_topic_arn),
+            ("STAFF_USER_POOL_ID", self.staff_user_pool_id),
+        ) if not value]
+        if on_aws and missing:
+            raise SettingsError(f"stage {self.stage!r} is missing {', '.join(missing)}")
+        for name, arn in (("AGENCY_ALERTS_TOPIC_ARN", self.agency_alerts_topic_arn),
+                          ("IOC_ALERTS_TOPIC_ARN", self.ioc_alerts_topic_arn)):
+            if arn and not arn.startswith("arn:"):
+                raise SettingsError(f"{name} is not an ARN: {arn!r}")
+        return self
+
+
+def _positive_int(env: dict[str, str] | os._Environ[str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number of seconds, not {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, not {value}")
+    return value
+
+
 @cache
 def settings() -> Settings:
-    """The process's settings (cached; tests call `settings.cache_clear()`)."""
-    return Settings.from_env()
+    """The process's settings, checked (cached; tests call `settings.cache_clear()`)."""
+    return Settings.from_env().check()
+
+
+@dataclass(frozen=True)
+class EventSources:
+    """The names Chalice reads while decorating the event handlers (handlers/sources.py)."""
+
+    stage: str
+    thumbnail_queue: str
+    reports_stream_arn: str
+    sla_sweep_minutes: int
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> EventSources:
+        """STAGE is set in Lambda and by `make package`; the stream ARN is rewired by infra/'s merge template."""
+        e = os.environ if env is None else env
+        stage = e.get("STAGE", "dev")
+        return cls(
+            stage=stage,
+            thumbnail_queue=f"phananh-{stage}-thumbnails",
+            reports_stream_arn=e.get(
+                "REPORTS_STREAM_ARN",
+                f"arn:aws:dynamodb:ap-southeast-1:123456789012:table/phananh-{stage}-reports/stream/"
+                "2026-01-01T00:00:00.000"),
+            sla_sweep_minutes=_positive_int(e, "SLA_SWEEP_MINUTES", 15),
+        )

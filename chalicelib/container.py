@@ -1,172 +1,245 @@
-"""The composition root: builds services from the stage's settings, lazily, once.
+"""The composition root: the one place that knows which adapter and store stand behind each port.
 
-Handlers call these functions instead of building clients at import time, so
-a cold start pays only for what the first request needs, and tests under
-moto call `reset()` to rebuild everything inside their mock.
+`build(settings, clock)` gives one stage's set of services; each is built on
+first use (a cold start pays only for what its first request needs) and
+every one of them reads the same settings and the same clock. Handlers call
+the module-level getters, which delegate to one cached set; tests under moto
+call `reset()` to rebuild it inside their mock, and may replace `clock`
+before that to move time for every service at once.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from typing import TYPE_CHECKING
+import hashlib
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.config import settings
+from chalicelib.config import NOTIFY_FUNCTION, Settings, settings
+from chalicelib.services.clock import Clock, utc_now
 
 if TYPE_CHECKING:
     from chalicelib.adapters.auth import StaffAuthenticator
     from chalicelib.adapters.email import Mailer
+    from chalicelib.adapters.s3 import MediaBucket
     from chalicelib.rules.profile import ProvinceProfile
     from chalicelib.services.cases import CaseService
-    from chalicelib.services.clock import Clock
     from chalicelib.services.digest import DigestService
     from chalicelib.services.intake import IntakeService
     from chalicelib.services.media import MediaService
     from chalicelib.services.notify import NotifyService
     from chalicelib.services.sla import SlaSweeper
     from chalicelib.services.stats import StatisticsService
-
-
-@cache
-def profile() -> ProvinceProfile:
-    from chalicelib.provinces import load_profile
-
-    return load_profile(settings().province)
-
-
-@cache
-def _bound_storage() -> None:
-    from chalicelib.storage.models import bind
-
-    bind(settings())
-
-
-@cache
-def intake() -> IntakeService:
-    from chalicelib.adapters.idempotency import IdempotentRunner
-    from chalicelib.adapters.s3 import MediaBucket
-    from chalicelib.services.intake import IntakeService
     from chalicelib.storage.media import MediaStore
-    from chalicelib.storage.reports import DuplicateId, ReportStore
+    from chalicelib.storage.reports import ReportStore
+    from chalicelib.storage.stream import StreamChange
 
-    _bound_storage()
-    return IntakeService(
-        profile(),
-        ReportStore(),
-        MediaStore(),
-        MediaBucket(settings()),
-        once=IdempotentRunner(settings()),
-        duplicate_ids=(DuplicateId,),
-    )
+
+class Services:
+    """One stage's services over one settings object and one clock; nothing is built before it is asked for."""
+
+    def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
+        self.settings = settings
+        self.clock = clock
+        self._bound = False
+
+    @cached_property
+    def profile(self) -> ProvinceProfile:
+        from chalicelib.provinces import load_profile
+
+        return load_profile(self.settings.province)
+
+    def bind_storage(self) -> None:
+        """Point PynamoDB's models at this stage's tables (once, before the first store is used)."""
+        if not self._bound:
+            from chalicelib.storage.models import bind
+
+            bind(self.settings)
+            self._bound = True
+
+    @cached_property
+    def reports(self) -> ReportStore:
+        from chalicelib.storage.reports import ReportStore
+
+        self.bind_storage()
+        return ReportStore()
+
+    @cached_property
+    def media_records(self) -> MediaStore:
+        from chalicelib.storage.media import MediaStore
+
+        self.bind_storage()
+        return MediaStore()
+
+    @cached_property
+    def bucket(self) -> MediaBucket:
+        from chalicelib.adapters.s3 import MediaBucket
+
+        return MediaBucket(self.settings)
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        from chalicelib.adapters.email import Mailer
+
+        return Mailer(self.settings)
+
+    @cached_property
+    def media(self) -> MediaService:
+        """Upload offers, the thumbnailer and the media links (Pillow is imported on the first photo, not here)."""
+        from chalicelib.adapters import imaging
+        from chalicelib.services.media import MediaService
+
+        s = self.settings
+        return MediaService(s.province, s.media_bucket, self.media_records, self.bucket, imaging,
+                            clock=self.clock, uploads=self.bucket)
+
+    @cached_property
+    def intake(self) -> IntakeService:
+        from chalicelib.adapters.idempotency import IdempotentRunner
+        from chalicelib.services.intake import IntakeService
+
+        return IntakeService(self.profile, self.reports, self.media, once=IdempotentRunner(self.settings),
+                             clock=self.clock)
+
+    @cached_property
+    def cases(self) -> CaseService:
+        """The workflow's use cases: staff actions and views, citizen feedback/reopen, the public portal."""
+        from chalicelib.services.cases import CaseService
+
+        return CaseService(self.profile, self.reports, self.media, clock=self.clock,
+                           cursor_secret=cursor_key(self.settings))
+
+    @cached_property
+    def sla_sweeper(self) -> SlaSweeper:
+        from chalicelib.services.sla import SlaSweeper
+        from chalicelib.storage.sla import SlaStore
+
+        self.bind_storage()
+        return SlaSweeper(self.profile, SlaStore(), clock=self.clock)
+
+    @cached_property
+    def digest(self) -> DigestService:
+        from chalicelib.services.digest import DigestService
+        from chalicelib.storage.sla import SlaStore
+        from chalicelib.storage.stats import StatsStore
+
+        self.bind_storage()
+        return DigestService(self.profile, SlaStore(), self.mailer, claims=StatsStore(), clock=self.clock)
+
+    @cached_property
+    def statistics(self) -> StatisticsService:
+        from chalicelib.services.stats import StatisticsService
+        from chalicelib.storage.stats import StatsStore
+
+        self.bind_storage()
+        return StatisticsService(self.profile, StatsStore(), clock=self.clock)
+
+    @cached_property
+    def notifier(self) -> NotifyService:
+        from chalicelib.adapters.notice_ledger import NoticeLedger
+        from chalicelib.adapters.sns import SnsAlerts
+        from chalicelib.notices import load_templates
+        from chalicelib.services.notify import NotifyService
+
+        s = self.settings
+        return NotifyService(
+            self.profile,
+            load_templates(),
+            topics=SnsAlerts(s),
+            mail=self.mailer,
+            ledger=NoticeLedger(s, key_prefix=NOTIFY_FUNCTION),
+            agency_topic_arn=s.agency_alerts_topic_arn,
+            ioc_topic_arn=s.ioc_alerts_topic_arn,
+        )
+
+    @cached_property
+    def staff_auth(self) -> StaffAuthenticator:
+        """Verifies staff ID tokens; its key cache lives as long as the process."""
+        from chalicelib.adapters.auth import StaffAuthenticator
+
+        return StaffAuthenticator(self.settings, clock=self.clock)
+
+
+def cursor_key(s: Settings) -> bytes:
+    """The key list cursors are signed with.
+
+    Without a configured secret it is derived from the stage's own names:
+    cursors still cannot reach outside their query's partition
+    (storage/queries.py checks the decoded key), only forge-proofing weakens.
+    """
+    secret = s.cursor_secret or f"{s.stage}|{s.reports_table}|{s.staff_user_pool_id}"
+    return hashlib.sha256(secret.encode()).digest()
+
+
+def build(settings: Settings, clock: Clock = utc_now) -> Services:
+    """One stage's services (built lazily, each once)."""
+    return Services(settings, clock)
 
 
 def clock() -> Clock:
-    """The services' notion of now (tests monkeypatch this function before building a service)."""
-    from chalicelib.services.clock import utc_now
-
+    """The services' notion of now (tests replace this function, then call `reset()`)."""
     return utc_now
 
 
 @cache
-def mailer() -> Mailer:
-    from chalicelib.adapters.email import Mailer
-
-    return Mailer(settings())
-
-
-@cache
-def sla_sweeper() -> SlaSweeper:
-    from chalicelib.services.sla import SlaSweeper
-    from chalicelib.storage.sla import SlaStore
-
-    _bound_storage()
-    return SlaSweeper(profile(), SlaStore(), clock=clock())
+def services() -> Services:
+    """The process's services, from its settings and clock."""
+    return build(settings(), clock())
 
 
-@cache
-def digest() -> DigestService:
-    from chalicelib.services.digest import DigestService
-    from chalicelib.storage.sla import SlaStore
-    from chalicelib.storage.stats import StatsStore
-
-    _bound_storage()
-    return DigestService(profile(), SlaStore(), mailer(), claims=StatsStore(), clock=clock())
+# The getters handlers call: each delegates to the one cached set of services.
+def profile() -> ProvinceProfile:
+    return services().profile
 
 
-@cache
-def statistics() -> StatisticsService:
-    from chalicelib.services.stats import StatisticsService
-    from chalicelib.storage.stats import StatsStore
-
-    _bound_storage()
-    return StatisticsService(profile(), StatsStore(), clock=clock())
+def _bound_storage() -> None:
+    services().bind_storage()
 
 
-@cache
-def notifier() -> NotifyService:
-    from chalicelib.adapters.notice_ledger import NoticeLedger
-    from chalicelib.adapters.sns import SnsAlerts
-    from chalicelib.notices import load_templates
-    from chalicelib.services.notify import NotifyService
-    from chalicelib.storage.reports import report_from_image
-
-    s = settings()
-    return NotifyService(
-        profile(),
-        load_templates(),
-        decode=report_from_image,
-        topics=SnsAlerts(s),
-        mail=mailer(),
-        ledger=NoticeLedger(s),
-        agency_topic_arn=s.agency_alerts_topic_arn,
-        ioc_topic_arn=s.ioc_alerts_topic_arn,
-    )
+def intake() -> IntakeService:
+    return services().intake
 
 
-@cache
-def media() -> MediaService:
-    """The thumbnailer and the media links (Pillow is imported on the first photo, not here)."""
-    from chalicelib.adapters import imaging
-    from chalicelib.adapters.s3 import MediaBucket
-    from chalicelib.services.media import MediaService
-    from chalicelib.storage.media import MediaStore
-
-    _bound_storage()
-    s = settings()
-    return MediaService(s.province, s.media_bucket, MediaStore(), MediaBucket(s), imaging, clock=clock())
-
-
-@cache
 def cases() -> CaseService:
-    """The workflow's use cases: staff actions and views, citizen feedback/reopen, the public portal."""
-    import hashlib
-
-    from chalicelib.adapters.s3 import MediaBucket
-    from chalicelib.services.cases import CaseService
-    from chalicelib.storage.media import MediaStore
-    from chalicelib.storage.reports import MissingReference, Reference, ReportStore, StaleVersion
-
-    _bound_storage()
-    s = settings()
-    # Without a configured secret the key is derived from the stage's own names: cursors still cannot
-    # reach outside their query's partition (rules/listing.py checks the decoded key), only forge-proofing weakens.
-    secret = s.cursor_secret or f"{s.stage}|{s.reports_table}|{s.staff_user_pool_id}"
-    return CaseService(
-        profile(), ReportStore(), MediaStore(), MediaBucket(s), links=media(), clock=clock(),
-        cursor_secret=hashlib.sha256(secret.encode()).digest(),
-        stale_errors=(StaleVersion,), missing_errors=(MissingReference,), reference=Reference,
-    )
+    return services().cases
 
 
-@cache
+def media() -> MediaService:
+    return services().media
+
+
+def mailer() -> Mailer:
+    return services().mailer
+
+
+def sla_sweeper() -> SlaSweeper:
+    return services().sla_sweeper
+
+
+def digest() -> DigestService:
+    return services().digest
+
+
+def statistics() -> StatisticsService:
+    return services().statistics
+
+
+def notifier() -> NotifyService:
+    return services().notifier
+
+
 def staff_auth() -> StaffAuthenticator:
-    """Verifies staff ID tokens; its key cache lives as long as the process."""
-    from chalicelib.adapters.auth import StaffAuthenticator
-
-    return StaffAuthenticator(settings())
+    return services().staff_auth
 
 
 def reset() -> None:
-    """Forget every built service and the settings (tests, and a new stage in one process)."""
-    for fn in (cases, staff_auth,
-               media, intake, sla_sweeper, digest, statistics, notifier, mailer, _bound_storage, profile, settings):
-        fn.cache_clear()
+    """Forget the built services and the settings (tests, and a new stage in one process)."""
+    services.cache_clear()
+    settings.cache_clear()
+
+
+def stream_change(record: dict[str, Any]) -> StreamChange:
+    """One reports-stream record decoded (both stream consumers read it this one way)."""
+    from chalicelib.storage.stream import decode
+
+    services().bind_storage()
+    return decode(record)

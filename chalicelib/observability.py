@@ -61,3 +61,38 @@ def emit(name: str, value: float = 1, unit: MetricUnit = MetricUnit.Count, **dim
     with single_metric(name=name, unit=unit, value=value, namespace=NAMESPACE) as metric:
         for key, dim in dimensions.items():
             metric.add_dimension(name=key, value=str(dim))
+
+
+# Where each kind of event keeps an id worth correlating log lines by (JMESPath, as Powertools reads it).
+CORRELATION_PATHS = {
+    "schedule": "id",
+    "dynamodb": "Records[0].eventID",
+    "sqs": "Records[0].messageId",
+}
+
+
+def logged_event(kind: str) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
+    """Decorate a Chalice event handler so its log lines carry the Lambda context and a correlation id.
+
+    Chalice hands an event handler one object, not Lambda's (event, context)
+    pair, so Powertools' `inject_lambda_context` wraps an inner call that
+    receives the raw event and the context from that object.
+    """
+    path = CORRELATION_PATHS[kind]
+
+    def decorate(handler: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        @functools.wraps(handler)
+        def wrapper(event: Any) -> Any:
+            context = getattr(event, "context", None)
+            if context is None or not hasattr(context, "aws_request_id"):
+                return handler(event)
+
+            @logger.inject_lambda_context(correlation_id_path=path, clear_state=True)
+            def with_context(raw: dict[str, Any], lambda_context: Any) -> Any:
+                return handler(event)
+
+            return with_context(event.to_dict(), context)
+
+        return wrapper
+
+    return decorate

@@ -1,19 +1,11 @@
-"""E-mail through SES (plain text and optional HTML), one call per message."""
+"""E-mail through SES (plain text), one call per message."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.adapters.aws import AwsAdapter
-
-
-@dataclass(frozen=True)
-class Email:
-    to: tuple[str, ...]
-    subject: str
-    text: str
-    html: str | None = None
+from chalicelib.ports import Email
 
 
 class Mailer(AwsAdapter):
@@ -24,8 +16,6 @@ class Mailer(AwsAdapter):
     def send(self, email: Email) -> str:
         """Send one message; returns SES's message id."""
         body: dict[str, Any] = {"Text": {"Data": email.text, "Charset": "UTF-8"}}
-        if email.html:
-            body["Html"] = {"Data": email.html, "Charset": "UTF-8"}
         answer = self.client.send_email(
             Source=self._settings.ses_sender,
             Destination={"ToAddresses": list(email.to)},

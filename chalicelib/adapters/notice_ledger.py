@@ -13,15 +13,15 @@ from typing import Any
 
 from chalicelib.adapters.aws import aws_client
 from chalicelib.config import Settings
-from chalicelib.handlers.sources import NOTIFY_FUNCTION
-from chalicelib.services.notify import RecordBusy
+from chalicelib.ports import RecordBusy
 
 
 class NoticeLedger:
     """The notifier's LedgerPort over Powertools' DynamoDB persistence layer (the stage's idempotency table)."""
 
-    def __init__(self, settings: Settings, persistence: Any = None) -> None:
+    def __init__(self, settings: Settings, key_prefix: str, persistence: Any = None) -> None:
         self._settings = settings
+        self._key_prefix = key_prefix  # the notifier function's name: its records never meet another's
         self._persistence = persistence
         self._configured = False
 
@@ -42,7 +42,7 @@ class NoticeLedger:
                 raise_on_no_idempotency_key=True,
                 expires_after_seconds=s.idempotency_ttl_seconds,
             )
-            self._persistence.configure(config, key_prefix=NOTIFY_FUNCTION)
+            self._persistence.configure(config, key_prefix=self._key_prefix)
             self._configured = True
         return self._persistence
 

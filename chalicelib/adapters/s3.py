@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.adapters.aws import AwsAdapter
+from chalicelib.ports import PresignedPost
 
 
 class MediaBucket(AwsAdapter):
@@ -19,15 +20,17 @@ class MediaBucket(AwsAdapter):
         local = bool(self._settings.endpoint_url)
         return Config(signature_version="s3v4", s3={"addressing_style": "path" if local else "auto"})
 
-    def presigned_post(self, key: str, content_type: str, max_bytes: int) -> dict[str, Any]:
-        """A browser-ready POST that S3 itself limits to this key, type and size."""
-        return self.client.generate_presigned_post(
+    def presigned_post(self, key: str, content_type: str, max_bytes: int) -> PresignedPost:
+        """A browser-ready POST that S3 itself limits to this key, type and size, for the stage's TTL."""
+        ttl = self._settings.presign_ttl_seconds
+        post = self.client.generate_presigned_post(
             Bucket=self._settings.media_bucket,
             Key=key,
             Fields={"Content-Type": content_type},
             Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
-            ExpiresIn=self._settings.presign_ttl_seconds,
+            ExpiresIn=ttl,
         )
+        return PresignedPost(url=post["url"], fields=dict(post["fields"]), expires_in=ttl)
 
     def presigned_get(self, key: str, ttl_seconds: int = 300, version_id: str | None = None,
                       content_type: str | None = None) -> str:

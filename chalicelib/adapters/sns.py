@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalicelib.adapters.aws import AwsAdapter
-
-if TYPE_CHECKING:
-    from chalicelib.services.notify import TopicEntry
+from chalicelib.ports import TopicEntry
 
 # Transactional SMS are delivered with priority (and outside quiet-hours rules), as a receipt should be.
 SMS_ATTRIBUTES = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}}

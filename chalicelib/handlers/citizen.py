@@ -5,13 +5,12 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib import container
-from chalicelib.handlers.http import CORS, guarded, json_response, read_json
+from chalicelib.handlers.http import json_response, read_json, route
 
 bp = Blueprint(__name__)
 
 
-@bp.route("/reports/{report_id}/feedback", methods=["POST"], cors=CORS)
-@guarded(bp)
+@route(bp, "/reports/{report_id}/feedback", ["POST"])
 def give_feedback(report_id: str) -> Response:
     from chalicelib.case_schemas import FeedbackBody
     from chalicelib.schemas import parse_body
@@ -23,8 +22,7 @@ def give_feedback(report_id: str) -> Response:
     return json_response(answer, 201)
 
 
-@bp.route("/reports/{report_id}/reopen", methods=["POST"], cors=CORS)
-@guarded(bp)
+@route(bp, "/reports/{report_id}/reopen", ["POST"])
 def reopen(report_id: str) -> Response:
     from chalicelib.case_schemas import ReopenBody
     from chalicelib.schemas import parse_body

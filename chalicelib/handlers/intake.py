@@ -1,4 +1,4 @@
-"""Citizen API: categories, submit a report, follow it, attach photos and video."""
+"""Citizen API: submit a report, follow it, attach photos and video."""
 
 from __future__ import annotations
 
@@ -7,35 +7,14 @@ import re
 from chalice import Blueprint, Response
 
 from chalicelib import container
-from chalicelib.handlers.http import CORS, guarded, json_response, read_json
+from chalicelib.handlers.http import json_response, read_json, route
 from chalicelib.rules.errors import InvalidInput
 
 bp = Blueprint(__name__)
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 
 
-@bp.route("/health", methods=["GET"], cors=CORS)
-@guarded(bp)
-def health() -> Response:
-    profile = container.profile()
-    return json_response({"status": "ok", "province": profile.slug, "province_code": profile.province_code})
-
-
-@bp.route("/categories", methods=["GET"], cors=CORS)
-@guarded(bp)
-def categories() -> Response:
-    profile = container.profile()
-    return json_response({
-        "province": {"code": profile.province_code, "name": profile.name_vi, "name_en": profile.name_en},
-        "categories": [
-            {"code": c.code, "name": c.name_vi, "name_en": c.name_en, "sla_working_days": dict(profile.channels)}
-            for c in profile.active_categories()
-        ],
-    })
-
-
-@bp.route("/reports", methods=["POST"], cors=CORS)
-@guarded(bp)
+@route(bp, "/reports", ["POST"])
 def submit_report() -> Response:
     from chalicelib.schemas import IntakeRequest, parse_body
 
@@ -51,15 +30,13 @@ def submit_report() -> Response:
     return json_response(answer, 201, headers)
 
 
-@bp.route("/reports/{report_id}", methods=["GET"], cors=CORS)
-@guarded(bp)
+@route(bp, "/reports/{report_id}", ["GET"])
 def track_report(report_id: str) -> Response:
     token = (bp.current_request.headers or {}).get("x-tracking-token")
     return json_response(container.intake().track(report_id, token))
 
 
-@bp.route("/reports/{report_id}/media", methods=["POST"], cors=CORS)
-@guarded(bp)
+@route(bp, "/reports/{report_id}/media", ["POST"])
 def request_upload(report_id: str) -> Response:
     from chalicelib.schemas import MediaRequest, parse_body
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice import Blueprint, Response
 
 from chalicelib import container
-from chalicelib.handlers.http import CORS, guarded, json_response
+from chalicelib.handlers.http import json_response, route
+from chalicelib.views.public import as_geojson
 
 bp = Blueprint(__name__)
 GEOJSON_HEADERS = {"Content-Type": "application/geo+json; charset=utf-8"}
 
 
-@bp.route("/public/reports", methods=["GET"], cors=CORS)
-@guarded(bp)
+@route(bp, "/public/reports", ["GET"])
 def list_public_reports() -> Response:
     from chalicelib.case_schemas import PublicListQuery
     from chalicelib.rules.listing import PublicFilters
@@ -29,20 +27,12 @@ def list_public_reports() -> Response:
     return json_response(page)
 
 
-@bp.route("/public/reports/{report_id}", methods=["GET"], cors=CORS)
-@guarded(bp)
+@route(bp, "/public/reports/{report_id}", ["GET"])
 def get_public_report(report_id: str) -> Response:
     return json_response(container.cases().public_report(report_id))
 
 
-def as_geojson(page: dict[str, Any]) -> dict[str, Any]:
-    """A FeatureCollection of points for maps (RFC 7946: [lng, lat]); the cursor rides along."""
-    features = []
-    for item in page["items"]:
-        props = {k: v for k, v in item.items() if k != "location"}
-        place = item["location"]
-        props.update(address=place.get("address"), ward_code=place.get("ward_code"), ward_name=place.get("ward_name"))
-        features.append({"type": "Feature", "id": item["id"],
-                         "geometry": {"type": "Point", "coordinates": [place["lng"], place["lat"]]},
-                         "properties": props})
-    return {"type": "FeatureCollection", "features": features, "next_cursor": page["next_cursor"]}
+@route(bp, "/public/stats", ["GET"])
+def public_stats() -> Response:
+    month = (bp.current_request.query_params or {}).get("month")
+    return json_response(container.statistics().month_view(month), headers={"Cache-Control": "public, max-age=300"})

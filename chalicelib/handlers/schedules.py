@@ -8,6 +8,8 @@ from chalice import Blueprint, Cron, Rate
 
 from chalicelib import container
 from chalicelib.handlers.sources import CLOSE_FUNCTION, DIGEST_FUNCTION, SLA_SWEEP_MINUTES, SWEEP_FUNCTION
+from chalicelib.observability import logged_event
+from chalicelib.views import runs
 
 bp = Blueprint(__name__)
 
@@ -21,21 +23,23 @@ CLOSE_SCHEDULE = Cron(0, 18, "*", "*", "?", "*")
 
 @bp.schedule(Rate(SLA_SWEEP_MINUTES, unit=Rate.MINUTES), name=SWEEP_FUNCTION,
              description="Raise the SLA level of reports that are due (warning, overdue, escalation)")
+@logged_event("schedule")
 def sla_sweep(event: Any) -> dict[str, Any]:
     result = container.sla_sweeper().run()
     open_now, overdue = container.statistics().publish_gauges()
-    raised = {str(level): n for level, n in sorted(result.raised.items())}
-    return {"open": open_now, "overdue": overdue, "read": result.read, "raised": raised, "lost": result.lost}
+    return runs.sweep_run(result.read, dict(result.raised), result.lost, open_now, overdue)
 
 
 @bp.schedule(DIGEST_SCHEDULE, name=DIGEST_FUNCTION,
              description="E-mail each agency lead its overdue, due-today and due-soon reports at 07:30")
+@logged_event("schedule")
 def daily_digest(event: Any) -> dict[str, Any]:
     result = container.digest().run()
-    return {"working_day": result.working_day, "sent": len(result.sent), "already_sent": len(result.already_sent)}
+    return runs.digest_run(result.working_day, len(result.sent), len(result.already_sent))
 
 
 @bp.schedule(CLOSE_SCHEDULE, name=CLOSE_FUNCTION,
              description="Close published reports whose reopen window has passed")
+@logged_event("schedule")
 def close_expired_reports(event: Any) -> dict[str, Any]:
-    return {"closed": container.cases().close_all_expired()}
+    return runs.close_run(container.cases().close_all_expired())

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint, Response
 
 from chalicelib import container
-from chalicelib.handlers.http import CORS, guarded, json_response, read_json
+from chalicelib.handlers.http import json_response, read_json, route
 
 if TYPE_CHECKING:
     from chalicelib.rules.workflow import Actor
@@ -20,16 +20,14 @@ def _actor() -> Actor:
     return container.staff_auth().authenticate((bp.current_request.headers or {}).get("authorization"))
 
 
-@bp.route("/staff/me", methods=["GET"], cors=CORS)
-@guarded(bp)
+@route(bp, "/staff/me", ["GET"])
 def whoami() -> Response:
     actor = _actor()
     return json_response({"username": actor.id, "role": actor.role, "roles": sorted(actor.roles),
                           "agency_id": actor.agency_id})
 
 
-@bp.route("/staff/reports", methods=["GET"], cors=CORS)
-@guarded(bp)
+@route(bp, "/staff/reports", ["GET"])
 def list_reports() -> Response:
     from chalicelib.case_schemas import StaffListQuery
     from chalicelib.rules.listing import StaffFilters
@@ -42,15 +40,13 @@ def list_reports() -> Response:
     return json_response(container.cases().staff_list(actor, filters, q.limit, q.cursor))
 
 
-@bp.route("/staff/reports/{report_id}", methods=["GET"], cors=CORS)
-@guarded(bp)
+@route(bp, "/staff/reports/{report_id}", ["GET"])
 def get_report(report_id: str) -> Response:
     actor = _actor()
     return json_response(container.cases().staff_report(actor, report_id))
 
 
-@bp.route("/staff/reports/{report_id}/actions", methods=["POST"], cors=CORS)
-@guarded(bp)
+@route(bp, "/staff/reports/{report_id}/actions", ["POST"])
 def take_action(report_id: str) -> Response:
     from chalicelib.case_schemas import parse_action
 
@@ -59,8 +55,7 @@ def take_action(report_id: str) -> Response:
     return json_response(container.cases().act(actor, report_id, action, fields, expected_version=version))
 
 
-@bp.route("/staff/reports/{report_id}/media", methods=["POST"], cors=CORS)
-@guarded(bp)
+@route(bp, "/staff/reports/{report_id}/media", ["POST"])
 def upload_evidence(report_id: str) -> Response:
     from chalicelib.schemas import MediaRequest, parse_body
 

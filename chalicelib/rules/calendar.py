@@ -24,6 +24,11 @@ def local_iso(moment: datetime) -> str:
     return moment.astimezone(VN_TZ).isoformat(timespec="seconds")
 
 
+def iso_local(moment: datetime | None) -> str | None:
+    """ISO 8601 in Vietnam's time (+07:00), or None for a time not set."""
+    return local_iso(moment) if moment else None
+
+
 @lru_cache(maxsize=64)
 def _national_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
     """(days off, make-up working days) of one year, from `holidays` (imported lazily)."""

@@ -3,17 +3,17 @@
 A transition is one consistent read and one DynamoDB transaction (the report
 at the version read, its audit row, and any reference it names); nothing else
 is written. What a caller may see or do comes from `rules.workflow`; what the
-public sees from `rules.views`, with personal data masked.
+public sees from `views/`, with personal data masked by `rules.privacy`.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.observability import emit, logger
+from chalicelib.ports import MissingReference, Reference, ReportListPort, ReportsPort, StaleVersion
 from chalicelib.rules import ids
 from chalicelib.rules.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.rules.listing import (
@@ -26,10 +26,8 @@ from chalicelib.rules.listing import (
     plan_public,
     plan_staff,
 )
-from chalicelib.rules.media import plan_upload, raw_key
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import PUBLIC_STATES, AuditEntry, Report
-from chalicelib.rules.views import history_entry, iso_local, public_view, staff_view
 from chalicelib.rules.workflow import (
     CITIZEN_ACTOR,
     REOPEN_WINDOW_DAYS,
@@ -43,35 +41,20 @@ from chalicelib.rules.workflow import (
     reopen_deadline,
     result_working_hours,
     roles_for,
-    round_label,
     transition,
 )
 from chalicelib.services.clock import Clock, utc_now
+from chalicelib.views import citizen as citizen_views
+from chalicelib.views import public as public_views
+from chalicelib.views import staff as staff_views
+from chalicelib.views.common import page
+
+if TYPE_CHECKING:
+    from chalicelib.services.media import MediaService
 
 
-class CasesPort(Protocol):
-    def get(self, report_id: str) -> tuple[Report, str] | None: ...
-    def history(self, report_id: str) -> list[AuditEntry]: ...
-    def apply(self, before: Report, after: Report, audit: AuditEntry, references: Sequence[Any] = ()) -> Report: ...
-    def page(self, query: IndexQuery, limit: int,
-             start_key: dict[str, Any] | None = None) -> tuple[list[Report], dict[str, Any] | None]: ...
-
-
-class MediaPort(Protocol):
-    def add_pending(self, report_id: str, media_id: str, kind: str, declared_type: str, key: str,
-                    purpose: str, now: Any) -> None: ...
-    def list(self, report_id: str) -> list[dict[str, Any]]: ...
-
-
-class UploadsPort(Protocol):
-    def presigned_post(self, key: str, content_type: str, max_bytes: int) -> dict[str, Any]: ...
-
-
-class MediaLinksPort(Protocol):
-    """What of a report's media staff and the public may see, with short-lived links (services/media.py)."""
-
-    def staff_media(self, report_id: str) -> list[dict[str, Any]]: ...
-    def public_media(self, report_id: str, purposes: tuple[str, ...] = ...) -> list[dict[str, Any]]: ...
+class CaseStore(ReportsPort, ReportListPort, Protocol):
+    """The report store as the case use cases need it: reads, transitions and index pages."""
 
 
 class CaseService:
@@ -80,27 +63,17 @@ class CaseService:
     def __init__(
         self,
         profile: ProvinceProfile,
-        reports: CasesPort,
-        media: MediaPort,
-        uploads: UploadsPort,
-        links: MediaLinksPort | None = None,
+        reports: CaseStore,
+        media: MediaService | None = None,
         clock: Clock = utc_now,
         cursor_secret: bytes = b"",
-        stale_errors: tuple[type[Exception], ...] = (),
-        missing_errors: tuple[type[Exception], ...] = (),
-        reference: Callable[..., Any] | None = None,
         metric: Callable[..., None] = emit,
     ) -> None:
         self.profile = profile
         self._reports = reports
         self._media = media
-        self._uploads = uploads
-        self._links = links
         self._clock = clock
         self._secret = cursor_secret or f"phananh:{profile.slug}".encode()
-        self._stale = stale_errors
-        self._missing = missing_errors
-        self._reference = reference or _plain_reference
         self._metric = metric
 
     # -- staff ----------------------------------------------------------------------------
@@ -110,20 +83,16 @@ class CaseService:
         """Take one staff action on a report the actor can see; the report as it now stands."""
         report = self._visible(actor, report_id)
         saved, audit = self._take(report, action, fields, actor, expected_version)
-        view = staff_view(self.profile, saved, [], with_reporter=can_see_reporter(actor, saved))
-        view.pop("history", None)
-        view.update(round_label=round_label(saved.round), allowed_actions=allowed_actions(saved, actor),
-                    transition=_transition_view(audit, saved.version))
-        return view
+        return staff_views.action_taken(self.profile, saved, audit, with_reporter=can_see_reporter(actor, saved),
+                                        allowed_actions=allowed_actions(saved, actor))
 
     def staff_report(self, actor: Actor, report_id: str) -> dict[str, Any]:
         """The full case file: report, reporter (IOC and the assigned agency), media, result, audit trail."""
         report = self._visible(actor, report_id)
-        view = staff_view(self.profile, report, self._reports.history(report.id),
-                          with_reporter=can_see_reporter(actor, report))
-        view.update(round_label=round_label(report.round), allowed_actions=allowed_actions(report, actor),
-                    media=self._links.staff_media(report.id) if self._links else [])
-        return view
+        return staff_views.case_file(self.profile, report, self._reports.history(report.id),
+                                     with_reporter=can_see_reporter(actor, report),
+                                     allowed_actions=allowed_actions(report, actor),
+                                     media=self._media.staff_media(report.id) if self._media else [])
 
     def staff_list(self, actor: Actor, filters: StaffFilters, limit: int | None = None,
                    cursor: str | None = None) -> dict[str, Any]:
@@ -133,11 +102,11 @@ class CaseService:
         size = check_limit(limit)
         query = plan_staff(actor, filters, self.profile.province_code)
         if query is None:
-            return {"items": [], "next_cursor": None}
+            return page([], None)
         reports, last = self._reports.page(query, size, decode_cursor(cursor, query, self._secret))
         now = self._clock()
-        return {"items": [self._staff_row(r, now) for r in reports],
-                "next_cursor": encode_cursor(last, query, self._secret)}
+        return page([staff_views.queue_row(r, now) for r in reports],
+                    encode_cursor(last, query, self._secret))
 
     def request_evidence_upload(self, actor: Actor, report_id: str, content_type: str,
                                 size: int | None) -> dict[str, Any]:
@@ -147,17 +116,12 @@ class CaseService:
             if roles_for(actor, "submit_result", report):
                 raise Conflict("evidence_not_allowed_now", "action", state=report.status)
             raise Forbidden("action_forbidden", "action", action="upload_evidence")
-        existing = [m["kind"] for m in self._media.list(report.id)
-                    if m.get("purpose") == "evidence" and m.get("status") != "rejected"]
-        plan = plan_upload(content_type, size, existing)
-        media_id = uuid.uuid4().hex
-        key = raw_key(report.id, media_id)
-        self._media.add_pending(report.id, media_id, plan.kind, plan.content_type, key, "evidence", self._clock())
-        post = self._uploads.presigned_post(key, plan.content_type, plan.max_bytes)
-        logger.info("evidence upload planned", extra={"report_id": report.id, "media_id": media_id,
-                                                      "kind": plan.kind, "actor": actor.id})
-        return {"media_id": media_id, "kind": plan.kind, "purpose": "evidence", "url": post["url"],
-                "fields": post["fields"], "max_bytes": plan.max_bytes, "expires_in": 900}
+        if self._media is None:
+            raise RuntimeError("this CaseService was built without media")
+        offer = self._media.offer_upload(report.id, "evidence", content_type, size)
+        logger.info("evidence upload planned", extra={"report_id": report.id, "media_id": offer["media_id"],
+                                                      "kind": offer["kind"], "actor": actor.id})
+        return offer
 
     # -- citizen --------------------------------------------------------------------------
 
@@ -166,16 +130,7 @@ class CaseService:
         """Feedback or reopen by the reporter, proven by the tracking token (404 otherwise)."""
         report = ids.reporters_own(self._reports.get(ids.normalise_report_id(report_id)), token)
         saved, _ = self._take(report, action, fields, CITIZEN_ACTOR, None)
-        deadline = reopen_deadline(saved)
-        return {
-            "id": saved.id,
-            "status": saved.status,
-            "round": saved.round,
-            "round_label": round_label(saved.round),
-            "due_at": iso_local(saved.due_at),
-            "feedback": saved.feedback,
-            "reopen_until": iso_local(deadline) if deadline and saved.status == "published" else None,
-        }
+        return citizen_views.citizen_action(saved, reopen_deadline(saved))
 
     # -- public ---------------------------------------------------------------------------
 
@@ -185,17 +140,16 @@ class CaseService:
         if found is None or found[0].status not in PUBLIC_STATES:
             raise NotFound("report_not_found", "id")
         report = found[0]
-        view = self._public(report)
-        view["evidence"] = self._evidence(report)
-        view["history"] = [history_entry(e, with_actor=False) for e in self._reports.history(report.id)]
-        return view
+        return public_views.public_report(self.profile, report, self._evidence(report),
+                                          self._reports.history(report.id))
 
     def public_list(self, filters: PublicFilters, limit: int | None = None,
                     cursor: str | None = None) -> dict[str, Any]:
         """One page of public results and rejections, newest first."""
         query = plan_public(filters)
         reports, last = self._reports.page(query, check_limit(limit), decode_cursor(cursor, query, self._secret))
-        return {"items": [self._public(r) for r in reports], "next_cursor": encode_cursor(last, query, self._secret)}
+        return page([public_views.public_item(self.profile, r) for r in reports],
+                    encode_cursor(last, query, self._secret))
 
     # -- system ---------------------------------------------------------------------------
 
@@ -234,11 +188,10 @@ class CaseService:
         references = self._references(report, action, after)
         try:
             saved = self._reports.apply(report, after, audit, references)
-        except self._stale:
+        except StaleVersion:
             self._conflict(report)
-        except self._missing as exc:
-            field, value = getattr(exc, "field", "id"), getattr(exc, "value", "")
-            raise InvalidInput("unknown_reference", field, value=value) from exc
+        except MissingReference as exc:
+            raise InvalidInput("unknown_reference", exc.field, value=exc.value) from exc
         self._record(report, saved, audit)
         return saved, audit
 
@@ -248,12 +201,13 @@ class CaseService:
         err.details = {"state": report.status}
         raise err
 
-    def _references(self, before: Report, action: str, after: Report) -> list[Any]:
-        refs: list[Any] = []
+    @staticmethod
+    def _references(before: Report, action: str, after: Report) -> list[Reference]:
+        refs: list[Reference] = []
         if action == "submit_result" and after.result:
-            refs += [self._reference("evidence", "media_ids", m, before.id) for m in after.result["media_ids"]]
+            refs += [Reference("evidence", "media_ids", m, before.id) for m in after.result["media_ids"]]
         if action == "reject" and after.rejection and after.rejection.get("duplicate_of"):
-            refs.append(self._reference("report", "duplicate_of", after.rejection["duplicate_of"]))
+            refs.append(Reference("report", "duplicate_of", after.rejection["duplicate_of"]))
         return refs
 
     def _record(self, before: Report, saved: Report, audit: AuditEntry) -> None:
@@ -281,35 +235,9 @@ class CaseService:
             raise NotFound("report_not_found", "id")
         return found[0]
 
-    def _staff_row(self, r: Report, now: datetime) -> dict[str, Any]:
-        return {
-            "id": r.id, "status": r.status, "round": r.round, "urgent": r.urgent, "channel": r.channel,
-            "category": r.category, "ward_code": r.ward_code, "agency_id": r.agency_id,
-            "assigned": r.assigned_at is not None, "received_at": iso_local(r.received_at),
-            "due_at": iso_local(r.due_at), "overdue": r.is_open and now > r.due_at,
-            "escalation_level": r.escalation_level, "extension_requested": bool(r.extension_request),
-            "version": r.version, "description": r.description[:200],
-        }
-
-    def _public(self, r: Report) -> dict[str, Any]:
-        view = public_view(self.profile, r)
-        view.update(round_label=round_label(r.round), published_at=iso_local(r.published_at),
-                    closed_at=iso_local(r.closed_at))
-        return view
-
     def _evidence(self, report: Report) -> list[dict[str, Any]]:
         """The published result's evidence photos: clean renditions only (never the upload itself)."""
         wanted = set((report.result or {}).get("media_ids", []))
-        if not wanted or report.status not in {"published", "closed"} or self._links is None:
+        if not wanted or report.status not in {"published", "closed"} or self._media is None:
             return []
-        return [m for m in self._links.public_media(report.id, ("evidence",)) if m["media_id"] in wanted]
-
-
-def _plain_reference(kind: str, field: str, value: str, report_id: str = "") -> dict[str, str]:
-    """A reference as plain data (the store's own type is injected by the composition root)."""
-    return {"kind": kind, "field": field, "value": value, "report_id": report_id}
-
-
-def _transition_view(audit: AuditEntry, version: int | None) -> dict[str, Any]:
-    return {"action": audit.action, "from": audit.from_status, "to": audit.to_status, "round": audit.round,
-            "at": iso_local(audit.at), "version": version}
+        return [m for m in self._media.public_media(report.id, ("evidence",)) if m["media_id"] in wanted]

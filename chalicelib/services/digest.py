@@ -9,33 +9,17 @@ not sent yet.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
 
-from chalicelib.adapters.email import Email
 from chalicelib.observability import emit, logger
+from chalicelib.ports import ClaimPort, Email, MailPort, OpenDuePort
 from chalicelib.rules.calendar import VN_TZ
 from chalicelib.rules.digest import DueItem, horizon_end, is_digest_day, plan_digests
 from chalicelib.rules.profile import ProvinceProfile
-from chalicelib.rules.report import Report
 from chalicelib.services.clock import Clock, utc_now
 
 CLAIM_KIND = "digest"
-
-
-class OpenDuePort(Protocol):
-    def open_due_by(self, until: datetime) -> Iterable[Report]: ...
-
-
-class MailPort(Protocol):
-    def send(self, email: Email) -> str: ...
-
-
-class ClaimPort(Protocol):
-    def claim(self, kind: str, day: str, key: str, now: datetime) -> bool: ...
-    def release(self, kind: str, day: str, key: str) -> None: ...
 
 
 class DigestFailed(Exception):

@@ -2,47 +2,27 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.observability import emit, logger, trace_use_case
+from chalicelib.ports import DuplicateId, OncePort, ReportsPort
 from chalicelib.rules import ids
 from chalicelib.rules.errors import InvalidInput
-from chalicelib.rules.media import plan_upload, raw_key
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report, Reporter
 from chalicelib.rules.routing import route_report
 from chalicelib.rules.sla import next_check_at
-from chalicelib.rules.urgency import is_urgent, urgent_advice
-from chalicelib.rules.views import iso_local, reporter_view
+from chalicelib.rules.urgency import is_urgent
 from chalicelib.schemas import IntakeRequest, MediaRequest
 from chalicelib.services.clock import Clock, utc_now
+from chalicelib.views import citizen as views
+
+if TYPE_CHECKING:
+    from chalicelib.services.media import MediaService
 
 FUTURE_TOLERANCE = timedelta(minutes=10)
 ID_ATTEMPTS = 5
-
-
-class ReportsPort(Protocol):
-    def create(self, report: Report, token_digest: str, audit: AuditEntry) -> Report: ...
-    def get(self, report_id: str) -> tuple[Report, str] | None: ...
-    def history(self, report_id: str) -> list[AuditEntry]: ...
-
-
-class MediaPort(Protocol):
-    def kinds_of(self, report_id: str) -> list[str]: ...
-    def add_pending(self, report_id: str, media_id: str, kind: str, declared_type: str, key: str,
-                    purpose: str, now: Any) -> None: ...
-    def list(self, report_id: str) -> list[dict[str, Any]]: ...
-
-
-class UploadsPort(Protocol):
-    def presigned_post(self, key: str, content_type: str, max_bytes: int) -> dict[str, Any]: ...
-
-
-class OncePort(Protocol):
-    def once(self, key: str, payload: dict[str, Any], action: Any,
-             lambda_context: Any = None) -> tuple[dict[str, Any], bool]: ...
 
 
 class IntakeService:
@@ -52,19 +32,15 @@ class IntakeService:
         self,
         profile: ProvinceProfile,
         reports: ReportsPort,
-        media: MediaPort,
-        uploads: UploadsPort,
+        media: MediaService,
         once: OncePort | None = None,
         clock: Clock = utc_now,
-        duplicate_ids: tuple[type[Exception], ...] = (),
     ) -> None:
         self.profile = profile
         self._reports = reports
         self._media = media
-        self._uploads = uploads
         self._once = once
         self._clock = clock
-        self._duplicate_ids = duplicate_ids
 
     @trace_use_case
     def submit(
@@ -117,7 +93,7 @@ class IntakeService:
         emit("ReportsReceived", province=profile.slug, channel=report.channel, category=report.category)
         logger.info("report received", extra={"report_id": report.id, "channel": report.channel,
                                               "category": report.category, "urgent": report.urgent})
-        return self._receipt(report, token)
+        return views.receipt(self.profile, report, token)
 
     def _create_with_fresh_id(self, draft: Report, digest: str) -> Report:
         for _ in range(ID_ATTEMPTS):
@@ -126,26 +102,9 @@ class IntakeService:
                                note=f"channel={report.channel}")
             try:
                 return self._reports.create(report, digest, audit)
-            except self._duplicate_ids:
+            except DuplicateId:
                 continue
         raise RuntimeError("could not draw a free report id")
-
-    def _receipt(self, report: Report, token: str) -> dict[str, Any]:
-        agency = self.profile.agency(report.agency_id)
-        answer: dict[str, Any] = {
-            "id": report.id,
-            "tracking_token": token,
-            "status": report.status,
-            "agency_id": report.agency_id,
-            "agency_name": agency.name_vi if agency else report.agency_id,
-            "received_at": iso_local(report.received_at),
-            "due_at": iso_local(report.due_at),
-            "sla_working_days": self.profile.sla_days(report.channel),
-            "urgent": report.urgent,
-        }
-        if report.urgent:
-            answer["advice"] = urgent_advice(self.profile)
-        return answer
 
     def _own_report(self, report_id: str, token: str | None) -> Report:
         """The report if the token is its own; otherwise 404, the same as an unknown id."""
@@ -155,27 +114,11 @@ class IntakeService:
     def track(self, report_id: str, token: str | None) -> dict[str, Any]:
         """The reporter's own view: status, agency, due date, history, media."""
         report = self._own_report(report_id, token)
-        view = reporter_view(self.profile, report, self._reports.history(report.id))
-        view["media"] = [
-            {"media_id": m["media_id"], "kind": m["kind"], "status": m["status"], "reason": m.get("reason")}
-            for m in self._media.list(report.id)
-        ]
-        return view
+        return views.tracked(self.profile, report, self._reports.history(report.id),
+                             self._media.reporter_media(report.id))
 
     @trace_use_case
     def request_upload(self, report_id: str, token: str | None, req: MediaRequest) -> dict[str, Any]:
         """A presigned POST for one more photo or video of the reporter's own report."""
         report = self._own_report(report_id, token)
-        plan = plan_upload(req.content_type, req.size, self._media.kinds_of(report.id))
-        media_id = uuid.uuid4().hex
-        key = raw_key(report.id, media_id)
-        self._media.add_pending(report.id, media_id, plan.kind, plan.content_type, key, "report", self._clock())
-        post = self._uploads.presigned_post(key, plan.content_type, plan.max_bytes)
-        return {
-            "media_id": media_id,
-            "kind": plan.kind,
-            "url": post["url"],
-            "fields": post["fields"],
-            "max_bytes": plan.max_bytes,
-            "expires_in": 900,
-        }
+        return self._media.offer_upload(report.id, "report", req.content_type, req.size)

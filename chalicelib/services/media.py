@@ -11,99 +11,75 @@ renditions of ready photos only, never an original, a video or EXIF facts.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Protocol
-from urllib.parse import unquote_plus
+import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from chalicelib.observability import emit, logger, trace_use_case
+from chalicelib.ports import ImagingPort, MediaRecord, MediaRecordsPort, ObjectsPort, Upload, UploadsPort
 from chalicelib.rules.media import (
     PUBLIC_LINK_SECONDS,
     STAFF_LINK_SECONDS,
     MediaRejected,
     max_bytes_for,
     parse_raw_key,
-    rejection_text,
+    plan_upload,
+    raw_key,
     rendition_key,
 )
 from chalicelib.services.clock import Clock, utc_now
+from chalicelib.views import media as views
 
 # The queue moves a message to its DLQ after 5 receives (infra/province.json): on the last one we stop
 # trying and reject, so a file that kills the worker (timeout, out of memory) still ends in a final state.
 LAST_ATTEMPT = 5
 
 
-class ObjectsPort(Protocol):
-    def stat(self, key: str, version_id: str | None = None) -> dict[str, Any] | None: ...
-    def read(self, key: str, version_id: str | None = None) -> bytes: ...
-    def read_range(self, key: str, start: int, length: int, version_id: str | None = None) -> bytes: ...
-    def put(self, key: str, data: bytes, content_type: str) -> None: ...
-    def delete(self, key: str, version_id: str | None = None) -> None: ...
-    def presigned_get(self, key: str, ttl_seconds: int = 300, version_id: str | None = None,
-                      content_type: str | None = None) -> str: ...
-
-
-class MediaRecordsPort(Protocol):
-    def get(self, report_id: str, media_id: str) -> dict[str, Any] | None: ...
-    def records(self, report_id: str) -> list[dict[str, Any]]: ...
-    def mark_ready(self, report_id: str, media_id: str, **facts: Any) -> bool: ...
-    def mark_rejected(self, report_id: str, media_id: str, **facts: Any) -> bool: ...
-
-
-class ImagingPort(Protocol):
-    def make_renditions(self, data: bytes) -> Any: ...
-    def check_video(self, size: int, read_at: Callable[[int, int], bytes]) -> str: ...
-
-
-@dataclass(frozen=True)
-class Upload:
-    """One object an S3 event says was created."""
-
-    bucket: str
-    key: str
-    version_id: str | None = None
-
-
-def uploads_in(body: str) -> list[Upload]:
-    """The created objects an SQS message from S3 names; S3's test event and other events name none."""
-    try:
-        message = json.loads(body)
-    except ValueError:
-        logger.warning("thumbnail queue: message is not JSON; ignored")
-        return []
-    if not isinstance(message, dict) or message.get("Event") == "s3:TestEvent":
-        return []
-    uploads = []
-    for record in message.get("Records") or []:
-        if not str(record.get("eventName", "")).startswith("ObjectCreated"):
-            continue
-        s3 = record.get("s3") or {}
-        obj = s3.get("object") or {}
-        if obj.get("key"):
-            uploads.append(Upload(s3.get("bucket", {}).get("name", ""), unquote_plus(obj["key"]),
-                                  obj.get("versionId") or None))
-    return uploads
-
-
 class MediaService:
     """Vets uploads into renditions, and serves them by audience."""
 
     def __init__(self, province: str, bucket_name: str, records: MediaRecordsPort, objects: ObjectsPort,
-                 imaging: ImagingPort, clock: Clock = utc_now) -> None:
+                 imaging: ImagingPort, clock: Clock = utc_now, uploads: UploadsPort | None = None) -> None:
+        """`objects` is the bucket the thumbnailer reads and links point into; `uploads` signs upload POSTs."""
         self.province = province
         self.bucket_name = bucket_name
         self._records = records
         self._objects = objects
+        self._uploads = uploads
         self._imaging = imaging
         self._clock = clock
 
+    # -- upload offers ----------------------------------------------------------------------
+    def offer_upload(self, report_id: str, purpose: str, content_type: str, size: int | None) -> dict[str, Any]:
+        """A presigned POST for one more photo or video of a report (`purpose`: report | evidence).
+
+        The limits count the report's uploads that were not rejected: every
+        purpose for a citizen's own media, only the evidence for an agency's
+        result. The answer carries the lifetime the signature really has.
+        """
+        existing = [m["kind"] for m in self._records.list(report_id)
+                    if m.get("status") != "rejected" and (purpose == "report" or m.get("purpose") == purpose)]
+        if self._uploads is None:
+            raise RuntimeError("this MediaService was built without an uploads port")
+        plan = plan_upload(content_type, size, existing)
+        media_id = uuid.uuid4().hex
+        key = raw_key(report_id, media_id)
+        self._records.add_pending(report_id, media_id, plan.kind, plan.content_type, key, purpose, self._clock())
+        post = self._uploads.presigned_post(key, plan.content_type, plan.max_bytes)
+        logger.info("upload offered", extra={"report_id": report_id, "media_id": media_id, "kind": plan.kind,
+                                             "purpose": purpose})
+        return views.upload_offer(media_id, plan, purpose, post)
+
+    def reporter_media(self, report_id: str) -> list[dict[str, Any]]:
+        """What the reporter sees of their own uploads: kind and state, with the reason of a rejection."""
+        return [views.reporter_item(m) for m in self._records.list(report_id)]
+
     # -- the thumbnail use case -----------------------------------------------------------
     @trace_use_case
-    def handle_message(self, body: str, attempt: int = 1) -> list[str]:
+    def handle_uploads(self, uploads: Iterable[Upload], attempt: int = 1) -> list[str]:
         """Process every upload one queue message names; raises only on a failure worth a retry."""
         outcomes = []
-        for upload in uploads_in(body):
+        for upload in uploads:
             if upload.bucket and upload.bucket != self.bucket_name:
                 logger.warning("thumbnail queue: event for another bucket; ignored", extra={"bucket": upload.bucket})
                 outcomes.append("ignored")
@@ -143,7 +119,7 @@ class MediaService:
         except MediaRejected as rejection:
             return self._reject(record, key, version, size, rejection)
 
-    def _accept_photo(self, record: dict[str, Any], key: str, version: str | None, size: int) -> str:
+    def _accept_photo(self, record: MediaRecord, key: str, version: str | None, size: int) -> str:
         photo = self._imaging.make_renditions(self._objects.read(key, version))
         report_id, media_id = record["report_id"], record["media_id"]
         renditions = []
@@ -162,7 +138,7 @@ class MediaService:
                                           "renditions": len(renditions)})
         return "ready"
 
-    def _accept_video(self, record: dict[str, Any], key: str, version: str | None, size: int) -> str:
+    def _accept_video(self, record: MediaRecord, key: str, version: str | None, size: int) -> str:
         detected = self._imaging.check_video(size, lambda at, n: self._objects.read_range(key, at, n, version))
         changed = self._records.mark_ready(record["report_id"], record["media_id"], detected_type=detected,
                                            size=size, source_version=version, now=self._clock())
@@ -171,7 +147,7 @@ class MediaService:
                                               "type": detected})
         return "ready" if changed else "unchanged"
 
-    def _reject(self, record: dict[str, Any], key: str, version: str | None, size: int | None,
+    def _reject(self, record: MediaRecord, key: str, version: str | None, size: int | None,
                 rejection: MediaRejected) -> str:
         report_id, media_id = record["report_id"], record["media_id"]
         changed = self._records.mark_rejected(report_id, media_id, reason=rejection.code, now=self._clock(),
@@ -185,7 +161,7 @@ class MediaService:
                                               "reason": rejection.code, "detail": rejection.detail[:200]})
         return "rejected"
 
-    def _settle_again(self, record: dict[str, Any], key: str, version_id: str | None) -> None:
+    def _settle_again(self, record: MediaRecord, key: str, version_id: str | None) -> None:
         """A repeated event: a rejected original stays deleted; a later, unvetted version of a ready one goes."""
         vetted = record.get("source_version")
         if record["status"] == "rejected":
@@ -200,18 +176,10 @@ class MediaService:
         """Every upload of a report for IOC and agency staff: state, reason, EXIF facts, short-lived links."""
         out = []
         for m in sorted(self._records.records(report_id), key=lambda m: str(m.get("created_at", ""))):
-            item: dict[str, Any] = {
-                k: m.get(k) for k in ("media_id", "kind", "purpose", "status", "declared_type", "detected_type",
-                                      "size", "width", "height", "created_at", "updated_at")
-            }
-            if m["status"] == "rejected":
-                item.update(rejection_text(m.get("reason") or "corrupt_file"))
-            if m["status"] == "ready":
-                item["exif"] = dict(m.get("exif") or {})
-                item["original_url"] = self._objects.presigned_get(
-                    m["key"], STAFF_LINK_SECONDS, m.get("source_version"), m.get("detected_type"))
-                item["renditions"] = self._links(m, STAFF_LINK_SECONDS)
-            out.append(item)
+            ready = m["status"] == "ready"
+            original = self._objects.presigned_get(m["key"], STAFF_LINK_SECONDS, m.get("source_version"),
+                                                   m.get("detected_type")) if ready else None
+            out.append(views.staff_item(m, original, self._links(m, STAFF_LINK_SECONDS) if ready else []))
         return out
 
     def public_media(self, report_id: str, purposes: tuple[str, ...] = ("report", "evidence")) -> list[dict[str, Any]]:
@@ -222,11 +190,9 @@ class MediaService:
         """
         photos = [m for m in self._records.records(report_id)
                   if m["status"] == "ready" and m["kind"] == "photo" and m.get("purpose", "report") in purposes]
-        return [{"media_id": m["media_id"], "purpose": m.get("purpose", "report"),
-                 "renditions": self._links(m, PUBLIC_LINK_SECONDS)}
+        return [views.public_photo(m, self._links(m, PUBLIC_LINK_SECONDS))
                 for m in sorted(photos, key=lambda m: str(m.get("created_at", "")))]
 
-    def _links(self, record: dict[str, Any], ttl: int) -> list[dict[str, Any]]:
-        return [{"name": r["name"], "width": r["width"], "height": r["height"], "content_type": r["content_type"],
-                 "url": self._objects.presigned_get(r["key"], ttl, None, r["content_type"])}
+    def _links(self, record: MediaRecord, ttl: int) -> list[dict[str, Any]]:
+        return [views.rendition(r, self._objects.presigned_get(r["key"], ttl, None, r["content_type"]))
                 for r in record.get("renditions") or []]

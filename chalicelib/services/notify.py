@@ -33,12 +33,12 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-from chalicelib.adapters.email import Email
 from chalicelib.observability import emit, logger
+from chalicelib.ports import Email, LedgerPort, MailPort, TopicEntry, TopicsPort
 from chalicelib.rules.notices import (
     AGENCY_TOPIC,
     IOC_TOPIC,
@@ -53,40 +53,6 @@ from chalicelib.rules.report import Report
 
 BATCH_SIZE = 10  # SNS PublishBatch's limit
 DEFAULT_CLAIM_MS = 300_000  # how long a claim holds when the invocation's deadline is unknown (local runs)
-
-
-@dataclass(frozen=True)
-class TopicEntry:
-    """One PublishBatch entry: Id is unique within its call."""
-
-    id: str
-    subject: str
-    text: str
-    attributes: Mapping[str, str]
-
-
-class TopicsPort(Protocol):
-    def publish_batch(self, topic_arn: str, entries: Sequence[TopicEntry]) -> list[dict[str, Any]]:
-        """Up to 10 entries in one call; answers SNS's `Failed` list (Id, Code, SenderFault)."""
-        ...
-
-    def send_sms(self, phone: str, text: str) -> str: ...
-
-
-class MailPort(Protocol):
-    def send(self, email: Email) -> str: ...
-
-
-class LedgerPort(Protocol):
-    def claim(self, event_id: str, remaining_ms: int) -> frozenset[str] | None:
-        """None: first time, send everything; else the keys an earlier attempt left undelivered."""
-        ...
-
-    def settle(self, event_id: str, pending: Collection[str]) -> None: ...
-
-
-class RecordBusy(Exception):
-    """Another invocation holds this stream record; it will be redelivered."""
 
 
 class DeliveryFailed(Exception):
@@ -113,7 +79,6 @@ class NotifyService:
         profile: ProvinceProfile,
         templates: Templates,
         *,
-        decode: Callable[[Mapping[str, Any]], Report],
         topics: TopicsPort,
         mail: MailPort,
         ledger: LedgerPort,
@@ -125,7 +90,6 @@ class NotifyService:
     ) -> None:
         self.profile = profile
         self.templates = templates
-        self._decode = decode
         self.topics = topics
         self.mail = mail
         self.ledger = ledger
@@ -134,12 +98,11 @@ class NotifyService:
         self.backoff_seconds = backoff_seconds
         self.sleep = sleep
 
-    def plan(self, old_image: Mapping[str, Any] | None, new_image: Mapping[str, Any] | None) -> list[Notice]:
+    def plan(self, old: Report | None, new: Report | None) -> list[Notice]:
         """The notices one stream record calls for (a deletion calls for none)."""
-        if not new_image:
+        if new is None:
             return []
-        old = self._decode(old_image) if old_image else None
-        return notices_for(old, self._decode(new_image), self.profile, self.templates)
+        return notices_for(old, new, self.profile, self.templates)
 
     def batch(self, lambda_context: Any = None) -> FanOut:
         """A fan-out for one invocation: stage each record, then flush them all."""
@@ -156,10 +119,9 @@ class FanOut:
     _staged: list[_Staged] = field(default_factory=list)
     _count: int = 0
 
-    def stage(self, event_id: str, old_image: Mapping[str, Any] | None, new_image: Mapping[str, Any] | None,
-              ticket: Any = None) -> int:
+    def stage(self, event_id: str, old: Report | None, new: Report | None, ticket: Any = None) -> int:
         """Plan and claim one record; answers how many notices it adds (0 for a replay or a non-transition)."""
-        notices = self.service.plan(old_image, new_image)
+        notices = self.service.plan(old, new)
         if not notices:
             return 0
         pending = self.service.ledger.claim(event_id, self.claim_ms)

@@ -18,27 +18,19 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
 
 from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib.observability import emit, logger
+from chalicelib.ports import SlaPort
+from chalicelib.rules.calendar import iso_local
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report
 from chalicelib.rules.sla import ESCALATED, OVERDUE, SYSTEM_ACTOR, WARNING, level_action, plan_check
-from chalicelib.rules.views import iso_local
 from chalicelib.services.clock import Clock, utc_now
-
-
-class SlaPort(Protocol):
-    def due(self, now: datetime) -> Iterable[Report]: ...
-    def raise_level(self, report: Report, level: int, next_check: datetime | None, action: str,
-                    now: datetime, audit: AuditEntry) -> bool: ...
-    def reschedule(self, report: Report, next_check: datetime | None) -> bool: ...
-    def drop(self, report: Report) -> bool: ...
 
 
 @dataclass

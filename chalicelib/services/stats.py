@@ -9,34 +9,15 @@ personal: the cells hold counts only.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from chalicelib.observability import emit, logger
+from chalicelib.ports import StatsPort
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import Report
-from chalicelib.rules.stats import Cell, Figures, deltas, month_of, parse_month, province_total, ranking
+from chalicelib.rules.stats import deltas, month_of, parse_month, ranking
 from chalicelib.services.clock import Clock, utc_now
-
-
-class StatsPort(Protocol):
-    def apply(self, event_id: str, changes: dict[Cell, dict[str, int]], now: datetime) -> bool: ...
-    def month(self, month: str) -> list[Figures]: ...
-    def gauges(self) -> tuple[int, int]: ...
-
-
-def _figures(f: Figures) -> dict[str, Any]:
-    return {
-        "received": f.received,
-        "resolved": f.resolved,
-        "resolved_on_time": f.resolved_on_time,
-        "resolved_late": f.resolved_late,
-        "on_time_rate": f.on_time_rate,
-        "open_overdue": f.open_overdue,
-        "median_working_days_to_result": f.median_days_to_result,
-        "mean_rating": f.mean_rating,
-        "ratings": f.rating_count,
-    }
+from chalicelib.views import stats as views
 
 
 class StatisticsService:
@@ -68,25 +49,5 @@ class StatisticsService:
         """The public figures of a month (default: this month): per agency, province, ranking."""
         chosen = parse_month(month) if month is not None else month_of(self._clock())
         cells = [f for f in self._store.month(chosen) if f.received or f.resolved or f.rating_count]
-        min_sample = self.profile.sla.ranking_min_sample
-
-        def named(f: Figures) -> dict[str, Any]:
-            agency = self.profile.agency(f.agency_id)
-            return {"agency_id": f.agency_id, "name": agency.name_vi if agency else f.agency_id,
-                    "name_en": agency.name_en if agency else f.agency_id, **_figures(f)}
-
-        ranked = ranking(cells, min_sample)
-        return {
-            "month": chosen,
-            "province": {"code": self.profile.province_code, "name": self.profile.name_vi,
-                         **_figures(province_total(cells))},
-            "agencies": [named(f) for f in sorted(cells, key=lambda f: f.agency_id)],
-            "ranking": [{"rank": i, **named(f)} for i, f in enumerate(ranked, 1)],
-            "ranking_min_sample": min_sample,
-            "notes": {
-                "vi": "Số liệu của các phản ánh tiếp nhận trong tháng (giờ Việt Nam), tính cho cơ quan đang xử lý; "
-                      "thời gian xử lý tính theo ngày làm việc (sai số nửa ngày đến 4 ngày, một ngày đến 8 ngày).",
-                "en": "Figures of the reports received in the month (Vietnam time), counted for the agency handling "
-                      "them; time to result in working days (to half a day up to 4 days, one day up to 8).",
-            },
-        }
+        return views.month(self.profile, chosen, cells, ranking(cells, self.profile.sla.ranking_min_sample),
+                           self.profile.sla.ranking_min_sample)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -15,17 +14,10 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.ports import DuplicateId, MissingReference, Reference, StaleVersion
 from chalicelib.rules.listing import IndexQuery
 from chalicelib.rules.report import OPEN_STATES, PUBLIC_STATES, AuditEntry, Report, Reporter
 from chalicelib.storage.models import OPEN_SHARD, PUBLIC_SHARD, SLA_OPEN_SHARD, AuditModel, MediaModel, ReportModel
-
-
-class DuplicateId(Exception):
-    """The generated id is taken (40 random bits: rare; the caller draws again)."""
-
-
-class StaleVersion(Exception):
-    """Someone changed the report since it was read."""
 
 
 def _to_plain(value: Any) -> Any:
@@ -43,11 +35,6 @@ def _to_plain(value: Any) -> Any:
 
 def _plain_or_none(value: Any) -> Any:
     return _to_plain(value) if value else None
-
-
-def report_from_image(image: dict[str, Any]) -> Report:
-    """A stream record's image (DynamoDB JSON) as a Report, through the same model the table is written with."""
-    return to_report(ReportModel.from_raw_data(image))
 
 
 def to_report(m: ReportModel) -> Report:
@@ -287,25 +274,6 @@ class ReportStore:
         else:
             last = pages.last_evaluated_key
         return [to_report(ReportModel.from_raw_data(item)) for item in raw], last or None
-
-
-class MissingReference(Exception):
-    """A transition refers to something that does not exist (or cannot be used there)."""
-
-    def __init__(self, field: str, value: str) -> None:
-        super().__init__(f"{field}={value}")
-        self.field = field
-        self.value = value
-
-
-@dataclass(frozen=True)
-class Reference:
-    """Something a transition names, checked in its transaction: evidence of a report, or a report."""
-
-    kind: Literal["evidence", "report"]
-    field: str
-    value: str
-    report_id: str = ""
 
 
 MAX_PAGES = 3

@@ -11,31 +11,15 @@ Markers expire by TTL (stream records live 24 hours; markers 3 days).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.rules.report import Report
 from chalicelib.rules.stats import NOW_CELL, Cell, Figures
-from chalicelib.storage.models import AgencyMonthStatsModel, MarkerModel, ReportModel
-from chalicelib.storage.reports import to_report
+from chalicelib.storage.models import AgencyMonthStatsModel, MarkerModel
 
 MARKER_TTL = timedelta(days=3)
-
-
-def report_from_image(image: dict[str, Any] | None) -> Report | None:
-    """A stream image (DynamoDB JSON) as a Report, through the model's own deserialisation."""
-    if not image:
-        return None
-    return to_report(ReportModel.from_raw_data(image))
-
-
-def stream_change(record: dict[str, Any]) -> tuple[str, Report | None, Report | None]:
-    """(event id, old report, new report) of one reports-stream record."""
-    change = record.get("dynamodb") or {}
-    return record["eventID"], report_from_image(change.get("OldImage")), report_from_image(change.get("NewImage"))
 
 
 def stats_key(month: str) -> str:

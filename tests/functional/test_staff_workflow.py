@@ -207,7 +207,7 @@ def test_closing_after_the_reopen_window_via_the_scheduled_closer(client, staff,
     to_state(client, staff, report_id, "published")
     assert container.cases().close_expired() == 0
     monkeypatch.setattr(container, "clock", lambda: lambda: utc_now() + timedelta(days=31))
-    container.cases.cache_clear()
+    container.reset()
     closer = client.lambda_.invoke("close_expired_reports", client.events.generate_cw_event(
         source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
     assert closer.payload == {"closed": 1}

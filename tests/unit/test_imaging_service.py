@@ -11,7 +11,9 @@ from datetime import UTC, datetime
 import media_corpus as corpus
 
 from chalicelib.adapters import imaging
-from chalicelib.services.media import MediaService, Upload, uploads_in
+from chalicelib.handlers.thumbnails import uploads_in
+from chalicelib.ports import Upload
+from chalicelib.services.media import MediaService
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 
@@ -114,7 +116,7 @@ def test_a_rejection_that_lost_the_race_to_a_ready_never_deletes_the_vetted_orig
 
 def test_events_for_another_bucket_are_ignored():
     media, records, _, key = service(corpus.jpeg())
-    assert media.handle_message(s3_message(key, bucket="someone-elses")) == ["ignored"]
+    assert media.handle_uploads(uploads_in(s3_message(key, bucket="someone-elses"))) == ["ignored"]
     assert records.record["status"] == "pending"
 
 

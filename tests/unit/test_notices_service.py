@@ -11,7 +11,8 @@ import pytest
 from chalicelib.notices import load_templates
 from chalicelib.provinces import load_profile
 from chalicelib.rules.report import Report, Reporter
-from chalicelib.services.notify import DeliveryFailed, NotifyService, RecordBusy
+from chalicelib.ports import RecordBusy
+from chalicelib.services.notify import DeliveryFailed, NotifyService
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 AGENCY_ARN, IOC_ARN = "arn:aws:sns:ap-southeast-1:1:agency", "arn:aws:sns:ap-southeast-1:1:ioc"
@@ -94,19 +95,19 @@ def report(n: int, **over) -> Report:
 
 
 def submitted(n: int) -> tuple[None, dict]:
-    return None, {"r": report(n)}
+    return None, report(n)
 
 
 def assigned(n: int) -> tuple[dict, dict]:
     before = report(n)
-    return {"r": before}, {"r": replace(before, status="assigned", last_action="assign")}
+    return before, replace(before, status="assigned", last_action="assign")
 
 
 @pytest.fixture
 def world():
     topics, mail, ledger, sleeps = FakeTopics(), FakeMail(), FakeLedger(), []
     service = NotifyService(
-        load_profile("daklak"), load_templates(), decode=lambda image: image["r"], topics=topics, mail=mail,
+        load_profile("daklak"), load_templates(), topics=topics, mail=mail,
         ledger=ledger, agency_topic_arn=AGENCY_ARN, ioc_topic_arn=IOC_ARN, attempts=3, backoff_seconds=0.5,
         sleep=sleeps.append,
     )
@@ -183,8 +184,8 @@ def test_writes_that_are_no_transition_claim_nothing(world):
     service, topics, _, ledger, _ = world
     before = report(1)
     fanout = service.batch()
-    assert fanout.stage("x", {"r": before}, {"r": replace(before, description="sửa")}) == 0
-    assert fanout.stage("y", {"r": before}, None) == 0  # a deletion
+    assert fanout.stage("x", before, replace(before, description="sửa")) == 0
+    assert fanout.stage("y", before, None) == 0  # a deletion
     assert ledger.claims == [] and fanout.flush() == [] and topics.batches == []
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from chalicelib.ports import MissingReference as Missing
+from chalicelib.ports import StaleVersion as Stale
 from chalicelib.provinces import load_profile
 from chalicelib.rules.calendar import VN_TZ
 from chalicelib.rules.errors import Conflict, InvalidInput, NotFound
@@ -20,15 +22,6 @@ NOW = datetime(2026, 3, 4, 9, 0, tzinfo=VN_TZ)
 AGENCY = "ubnd-24133"
 IOC = Actor("ioc", frozenset({"ioc_operator"}), "ioc")
 OFFICER = Actor("officer", frozenset({"agency_officer"}), AGENCY)
-
-
-class Stale(Exception):
-    pass
-
-
-class Missing(Exception):
-    def __init__(self, field: str, value: str) -> None:
-        self.field, self.value = field, value
 
 
 class FakeReports:
@@ -58,8 +51,8 @@ class FakeReports:
         if self.items[before.id][0].version != before.version:
             raise Stale()
         for ref in references:
-            if (ref["kind"], ref["value"]) not in self.known:
-                raise Missing(ref["field"], ref["value"])
+            if (ref.kind, ref.value) not in self.known:
+                raise Missing(ref.field, ref.value)
         self.writes += 1
         saved = after.evolve(version=before.version + 1)
         self.items[before.id] = (saved, self.items[before.id][1])
@@ -71,17 +64,16 @@ class FakeReports:
 
 
 class Nothing:
-    def list(self, report_id: str) -> list:
+    """The media service of a report without media."""
+
+    def staff_media(self, report_id: str) -> list:
         return []
 
-    def add_pending(self, *args: Any) -> None:
-        raise AssertionError("not expected")
+    def public_media(self, report_id: str, purposes: tuple[str, ...] = ()) -> list:
+        return []
 
-    def presigned_post(self, *args: Any) -> dict:
+    def offer_upload(self, *args: Any) -> dict:
         raise AssertionError("not expected")
-
-    def presigned_get(self, key: str, ttl_seconds: int = 300) -> str:
-        return f"https://signed/{key}"
 
 
 def a_report(status: str = "received", **over: Any) -> Report:
@@ -100,8 +92,7 @@ def a_report(status: str = "received", **over: Any) -> Report:
 def world():
     reports, metrics = FakeReports(), []
     clock = {"now": NOW}
-    service = CaseService(PROFILE, reports, Nothing(), Nothing(), clock=lambda: clock["now"],
-                          stale_errors=(Stale,), missing_errors=(Missing,),
+    service = CaseService(PROFILE, reports, Nothing(), clock=lambda: clock["now"],
                           metric=lambda name, value=1, unit=None, **dims: metrics.append((name, value, dims)))
     return service, reports, metrics, clock
 

@@ -1,0 +1,222 @@
+"""The seams between use cases and the outside world: Protocols, the values that cross them, and their errors.
+
+Services depend on these names only; storage/ and adapters/ implement them
+(structurally: nothing here is subclassed) and raise the errors below, so a
+service catches `StaleVersion` by name and never learns which library sits
+behind a port. Unit tests pass in-memory fakes of the same Protocols.
+Nothing in this module imports AWS, a service or a handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal, Protocol, TypedDict
+
+from chalicelib.rules.report import AuditEntry, Report
+from chalicelib.rules.stats import Cell, Figures
+
+# -- values that cross the ports ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Email:
+    """One plain-text message (SES sends it as one call)."""
+
+    to: tuple[str, ...]
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TopicEntry:
+    """One PublishBatch entry: `id` is unique within its call."""
+
+    id: str
+    subject: str
+    text: str
+    attributes: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One object an S3 event says was created."""
+
+    bucket: str
+    key: str
+    version_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Something a transition names, checked in its transaction: evidence of a report, or a report."""
+
+    kind: Literal["evidence", "report"]
+    field: str
+    value: str
+    report_id: str = ""
+
+
+class MediaRecord(TypedDict, total=False):
+    """One upload of a report as the media table holds it (`status`: pending | ready | rejected)."""
+
+    report_id: str
+    media_id: str
+    kind: str  # photo | video
+    purpose: str  # report | evidence
+    status: str
+    declared_type: str
+    key: str
+    created_at: datetime
+    updated_at: datetime
+    reason: str | None
+    detected_type: str
+    size: int
+    source_version: str | None
+    width: int
+    height: int
+    renditions: list[dict[str, Any]]
+    exif: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PresignedPost:
+    """Where and how a client uploads one object, and how long the signature holds."""
+
+    url: str
+    fields: dict[str, str]
+    expires_in: int
+
+
+# -- errors the ports raise -----------------------------------------------------------------
+
+
+class DuplicateId(Exception):
+    """The generated id is taken (40 random bits: rare; the caller draws again)."""
+
+
+class StaleVersion(Exception):
+    """Someone changed the report since it was read."""
+
+
+class MissingReference(Exception):
+    """A transition refers to something that does not exist (or cannot be used there)."""
+
+    def __init__(self, field: str, value: str) -> None:
+        super().__init__(f"{field}={value}")
+        self.field = field
+        self.value = value
+
+
+class RecordBusy(Exception):
+    """Another invocation holds this stream record; it will be redelivered."""
+
+
+# -- reports --------------------------------------------------------------------------------
+
+
+class ReportsPort(Protocol):
+    """The reports table and its audit trail: every write carries its audit row in one transaction."""
+
+    def create(self, report: Report, token_digest: str, audit: AuditEntry) -> Report: ...
+    def get(self, report_id: str) -> tuple[Report, str] | None: ...
+    def history(self, report_id: str) -> list[AuditEntry]: ...
+    def apply(self, before: Report, after: Report, audit: AuditEntry,
+              references: Sequence[Reference] = ()) -> Report: ...
+
+
+class ReportListPort(Protocol):
+    """Pages of reports from one index query, behind a signed cursor (storage/queries.py plans it)."""
+
+    def page(self, query: Any, limit: int,
+             start_key: dict[str, Any] | None = None) -> tuple[list[Report], dict[str, Any] | None]: ...
+
+
+class SlaPort(Protocol):
+    def due(self, now: datetime) -> Iterable[Report]: ...
+    def raise_level(self, report: Report, level: int, next_check: datetime | None, action: str,
+                    now: datetime, audit: AuditEntry) -> bool: ...
+    def reschedule(self, report: Report, next_check: datetime | None) -> bool: ...
+    def drop(self, report: Report) -> bool: ...
+
+
+class OpenDuePort(Protocol):
+    def open_due_by(self, until: datetime) -> Iterable[Report]: ...
+
+
+class ClaimPort(Protocol):
+    """Once-a-day markers (the digest's): claim before sending, release if sending failed."""
+
+    def claim(self, kind: str, day: str, key: str, now: datetime) -> bool: ...
+    def release(self, kind: str, day: str, key: str) -> None: ...
+
+
+class StatsPort(Protocol):
+    def apply(self, event_id: str, changes: dict[Cell, dict[str, int]], now: datetime) -> bool: ...
+    def month(self, month: str) -> list[Figures]: ...
+    def gauges(self) -> tuple[int, int]: ...
+
+
+# -- media ----------------------------------------------------------------------------------
+
+
+class MediaRecordsPort(Protocol):
+    def kinds_of(self, report_id: str) -> list[str]: ...
+    def add_pending(self, report_id: str, media_id: str, kind: str, declared_type: str, key: str,
+                    purpose: str, now: datetime) -> None: ...
+    def list(self, report_id: str) -> list[MediaRecord]: ...
+    def get(self, report_id: str, media_id: str) -> MediaRecord | None: ...
+    def records(self, report_id: str) -> list[MediaRecord]: ...
+    def mark_ready(self, report_id: str, media_id: str, **facts: Any) -> bool: ...
+    def mark_rejected(self, report_id: str, media_id: str, **facts: Any) -> bool: ...
+
+
+class UploadsPort(Protocol):
+    def presigned_post(self, key: str, content_type: str, max_bytes: int) -> PresignedPost: ...
+
+
+class ObjectsPort(Protocol):
+    def stat(self, key: str, version_id: str | None = None) -> dict[str, Any] | None: ...
+    def read(self, key: str, version_id: str | None = None) -> bytes: ...
+    def read_range(self, key: str, start: int, length: int, version_id: str | None = None) -> bytes: ...
+    def put(self, key: str, data: bytes, content_type: str) -> None: ...
+    def delete(self, key: str, version_id: str | None = None) -> None: ...
+    def presigned_get(self, key: str, ttl_seconds: int = 300, version_id: str | None = None,
+                      content_type: str | None = None) -> str: ...
+
+
+class ImagingPort(Protocol):
+    def make_renditions(self, data: bytes) -> Any: ...
+    def check_video(self, size: int, read_at: Callable[[int, int], bytes]) -> str: ...
+
+
+# -- once-only ------------------------------------------------------------------------------
+
+
+class OncePort(Protocol):
+    def once(self, key: str, payload: dict[str, Any], action: Callable[[], dict[str, Any]],
+             lambda_context: Any = None) -> tuple[dict[str, Any], bool]: ...
+
+
+class LedgerPort(Protocol):
+    def claim(self, event_id: str, remaining_ms: int) -> frozenset[str] | None:
+        """None: first time, send everything; else the keys an earlier attempt left undelivered."""
+        ...
+
+    def settle(self, event_id: str, pending: Collection[str]) -> None: ...
+
+
+# -- messages -------------------------------------------------------------------------------
+
+
+class TopicsPort(Protocol):
+    def publish_batch(self, topic_arn: str, entries: Sequence[TopicEntry]) -> list[dict[str, Any]]:
+        """Up to 10 entries in one call; answers SNS's `Failed` list (Id, Code, SenderFault)."""
+        ...
+
+    def send_sms(self, phone: str, text: str) -> str: ...
+
+
+class MailPort(Protocol):
+    def send(self, email: Email) -> str: ...

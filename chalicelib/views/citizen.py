@@ -1,0 +1,71 @@
+"""What the reporter sees: the receipt of a submission, their own report, the answer to feedback or reopen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.rules.calendar import iso_local
+from chalicelib.rules.profile import ProvinceProfile
+from chalicelib.rules.report import AuditEntry, Report
+from chalicelib.rules.urgency import urgent_advice
+from chalicelib.rules.workflow import round_label
+from chalicelib.views.common import agency, category, history_entry, place, public_result
+
+
+def receipt(profile: ProvinceProfile, report: Report, token: str) -> dict[str, Any]:
+    """The answer to a submission: the tracking code and token, who handles it, by when."""
+    handler = profile.agency(report.agency_id)
+    answer: dict[str, Any] = {
+        "id": report.id,
+        "tracking_token": token,
+        "status": report.status,
+        "agency_id": report.agency_id,
+        "agency_name": handler.name_vi if handler else report.agency_id,
+        "received_at": iso_local(report.received_at),
+        "due_at": iso_local(report.due_at),
+        "sla_working_days": profile.sla_days(report.channel),
+        "urgent": report.urgent,
+    }
+    if report.urgent:
+        answer["advice"] = urgent_advice(profile)
+    return answer
+
+
+def reporter_view(profile: ProvinceProfile, report: Report, history: list[AuditEntry]) -> dict[str, Any]:
+    """What the reporter sees with their tracking token: their own report and its progress."""
+    return {
+        "id": report.id,
+        "status": report.status,
+        "round": report.round,
+        "urgent": report.urgent,
+        "channel": report.channel,
+        "category": category(profile, report.category),
+        "description": report.description,
+        "location": place(profile, report),
+        "agency": agency(profile, report.agency_id),
+        "received_at": iso_local(report.received_at),
+        "due_at": iso_local(report.due_at),
+        "original_due_at": iso_local(report.original_due_at),
+        "result": public_result(report),
+        "history": [history_entry(e, with_actor=False) for e in history],
+    }
+
+
+def tracked(profile: ProvinceProfile, report: Report, history: list[AuditEntry],
+            media: list[dict[str, Any]]) -> dict[str, Any]:
+    """The tracking page's body: the reporter's view and the state of each of their uploads."""
+    return {**reporter_view(profile, report, history), "media": media}
+
+
+def citizen_action(report: Report, reopen_until: datetime | None) -> dict[str, Any]:
+    """The answer to the reporter's feedback or reopen."""
+    return {
+        "id": report.id,
+        "status": report.status,
+        "round": report.round,
+        "round_label": round_label(report.round),
+        "due_at": iso_local(report.due_at),
+        "feedback": report.feedback,
+        "reopen_until": iso_local(reopen_until) if reopen_until and report.status == "published" else None,
+    }

@@ -1,0 +1,59 @@
+"""What anyone may see: published results and rejections, never the reporter, as JSON or GeoJSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.rules.calendar import iso_local
+from chalicelib.rules.privacy import public_text
+from chalicelib.rules.profile import ProvinceProfile
+from chalicelib.rules.report import AuditEntry, Report
+from chalicelib.rules.workflow import round_label
+from chalicelib.views.common import agency, category, history_entry, place, public_rejection, public_result
+
+
+def public_view(profile: ProvinceProfile, report: Report) -> dict[str, Any]:
+    """What anyone may see: never the reporter, and masked free text."""
+    where = place(profile, report)
+    where["address"] = public_text(where["address"], report) if where["address"] else None
+    return {
+        "id": report.id,
+        "status": report.status,
+        "round": report.round,
+        "category": category(profile, report.category),
+        "description": public_text(report.description, report),
+        "location": where,
+        "agency": agency(profile, report.agency_id),
+        "received_at": iso_local(report.received_at),
+        "due_at": iso_local(report.due_at),
+        "original_due_at": iso_local(report.original_due_at),
+        "result": public_result(report),
+        "rejection": public_rejection(report),
+        "rating": report.feedback.get("rating") if report.feedback else None,
+    }
+
+
+def public_item(profile: ProvinceProfile, report: Report) -> dict[str, Any]:
+    """One public list item: the public view with its round and publication times."""
+    return {**public_view(profile, report), "round_label": round_label(report.round),
+            "published_at": iso_local(report.published_at), "closed_at": iso_local(report.closed_at)}
+
+
+def public_report(profile: ProvinceProfile, report: Report, evidence: list[dict[str, Any]],
+                  history: list[AuditEntry]) -> dict[str, Any]:
+    """A published, closed or rejected report's page: the item, its evidence photos, its history without actors."""
+    return {**public_item(profile, report), "evidence": evidence,
+            "history": [history_entry(e, with_actor=False) for e in history]}
+
+
+def as_geojson(page: dict[str, Any]) -> dict[str, Any]:
+    """A FeatureCollection of points for maps (RFC 7946: [lng, lat]); the cursor rides along."""
+    features = []
+    for item in page["items"]:
+        props = {k: v for k, v in item.items() if k != "location"}
+        where = item["location"]
+        props.update(address=where.get("address"), ward_code=where.get("ward_code"), ward_name=where.get("ward_name"))
+        features.append({"type": "Feature", "id": item["id"],
+                         "geometry": {"type": "Point", "coordinates": [where["lng"], where["lat"]]},
+                         "properties": props})
+    return {"type": "FeatureCollection", "features": features, "next_cursor": page["next_cursor"]}

@@ -1,0 +1,73 @@
+"""What staff see: the case file, a queue row, the answer to an action."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.rules.calendar import iso_local
+from chalicelib.rules.profile import ProvinceProfile
+from chalicelib.rules.report import AuditEntry, Report
+from chalicelib.rules.workflow import round_label
+from chalicelib.views.citizen import reporter_view
+from chalicelib.views.common import history_entry
+
+
+def staff_view(
+    profile: ProvinceProfile, report: Report, history: list[AuditEntry], with_reporter: bool = True
+) -> dict[str, Any]:
+    """The full report for staff; the reporter's contact only for the IOC and the assigned agency."""
+    return {
+        **reporter_view(profile, report, history),
+        "reporter": {"name": report.reporter.name, "phone": report.reporter.phone} if with_reporter else None,
+        "escalation_level": report.escalation_level,
+        "version": report.version,
+        "result": report.result,
+        "return_request": report.return_request,
+        "extension_request": report.extension_request,
+        "extensions": report.extensions,
+        "rejection": report.rejection,
+        "feedback": report.feedback,
+        "published_at": iso_local(report.published_at),
+        "closed_at": iso_local(report.closed_at),
+        "assigned_at": iso_local(report.assigned_at),
+        "previous_rounds": report.extra.get("rounds", []),
+        "history": [history_entry(e, with_actor=True) for e in history],
+    }
+
+
+def case_file(profile: ProvinceProfile, report: Report, history: list[AuditEntry], *, with_reporter: bool,
+              allowed_actions: list[str], media: list[dict[str, Any]]) -> dict[str, Any]:
+    """The whole case file: report, reporter (if allowed), media, result, audit trail, what the caller may do."""
+    return {**staff_view(profile, report, history, with_reporter=with_reporter),
+            "round_label": round_label(report.round), "allowed_actions": allowed_actions, "media": media}
+
+
+def action_taken(profile: ProvinceProfile, report: Report, audit: AuditEntry, *, with_reporter: bool,
+                 allowed_actions: list[str]) -> dict[str, Any]:
+    """The report as it stands after a staff action, and the transition it made."""
+    view = staff_view(profile, report, [], with_reporter=with_reporter)
+    view.pop("history", None)
+    view.update(round_label=round_label(report.round), allowed_actions=allowed_actions,
+                transition=transition(audit, report.version))
+    return view
+
+
+def transition(audit: AuditEntry, version: int | None) -> dict[str, Any]:
+    return {"action": audit.action, "from": audit.from_status, "to": audit.to_status, "round": audit.round,
+            "at": iso_local(audit.at), "version": version}
+
+
+QUEUE_DESCRIPTION_CHARS = 200
+
+
+def queue_row(r: Report, now: datetime) -> dict[str, Any]:
+    """One line of a staff queue (the description cut short: the case file has it whole)."""
+    return {
+        "id": r.id, "status": r.status, "round": r.round, "urgent": r.urgent, "channel": r.channel,
+        "category": r.category, "ward_code": r.ward_code, "agency_id": r.agency_id,
+        "assigned": r.assigned_at is not None, "received_at": iso_local(r.received_at),
+        "due_at": iso_local(r.due_at), "overdue": r.is_open and now > r.due_at,
+        "escalation_level": r.escalation_level, "extension_requested": bool(r.extension_request),
+        "version": r.version, "description": r.description[:QUEUE_DESCRIPTION_CHARS],
+    }
