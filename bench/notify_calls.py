@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         from app import app
         from chalicelib.notices import load_templates
         from chalicelib.rules.notices import notices_for
-        from chalicelib.storage.reports import report_from_image
+        from chalicelib.storage.stream import report_from_image
 
         notices: Counter = Counter()
         for r in records:
