@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from chalicelib.observability import emit, logger
 from chalicelib.rules import ids
+from chalicelib.rules.actors import CITIZEN_ACTOR, SYSTEM_ACTOR, Actor, can_see, can_see_reporter
 from chalicelib.rules.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.rules.listing import (
     IndexQuery,
@@ -29,23 +30,9 @@ from chalicelib.rules.listing import (
 from chalicelib.rules.media import plan_upload, raw_key
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import PUBLIC_STATES, AuditEntry, Report
+from chalicelib.rules.rounds import REOPEN_WINDOW_DAYS, reopen_deadline, result_working_hours, round_label
 from chalicelib.rules.views import history_entry, iso_local, public_view, staff_view
-from chalicelib.rules.workflow import (
-    CITIZEN_ACTOR,
-    REOPEN_WINDOW_DAYS,
-    STATES,
-    SYSTEM_ACTOR,
-    Actor,
-    allowed_actions,
-    can_see,
-    can_see_reporter,
-    evidence_allowed,
-    reopen_deadline,
-    result_working_hours,
-    roles_for,
-    round_label,
-    transition,
-)
+from chalicelib.rules.workflow import STATES, allowed_actions, evidence_allowed, roles_for, transition
 from chalicelib.services.clock import Clock, utc_now
 
 

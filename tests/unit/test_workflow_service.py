@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from chalicelib.provinces import load_profile
+from chalicelib.rules.actors import Actor
 from chalicelib.rules.calendar import VN_TZ
 from chalicelib.rules.errors import Conflict, InvalidInput, NotFound
 from chalicelib.rules.ids import token_digest
 from chalicelib.rules.report import AuditEntry, Report, Reporter
-from chalicelib.rules.workflow import Actor
 from chalicelib.services.cases import CaseService
 
 PROFILE = load_profile("daklak")
