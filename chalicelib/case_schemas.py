@@ -1,9 +1,9 @@
 """Bodies and query strings of the workflow's endpoints, validated by pydantic (shape and format only).
 
-Which action is allowed (`rules.workflow`), and the ranges that depend on the
-rules (rating, working days, fine amounts; `rules.actions`), are checked by the rules, so the same
-messages come back whether a request or a test drives it. Everything here
-answers a problem with the same bilingual 400 body as intake.
+Which action is allowed (`rules.workflow`) and the ranges that depend on the
+rules (rating, working days, fine amounts: `rules.actions`) are checked by the
+rules, so the same messages come back whether a request or a test drives it.
+Everything here answers a problem with the same bilingual 400 body as intake.
 """
 
 from __future__ import annotations
