@@ -269,12 +269,12 @@ def drive_thumbnail(p: Province, case: Case) -> Usage:
 def drive_lifecycle(p: Province, case: Case) -> Usage:
     """Staff: assign, accept, submit the result, approve it; two case-file views; the citizen's feedback."""
     from chalicelib import container
-    from chalicelib.rules import workflow as wf
+    from chalicelib.rules import actors
 
     usage = Usage()
     agency = case.agency
-    ioc = wf.Actor("ioc.operator", frozenset({wf.IOC_OPERATOR}), "ioc")
-    officer = wf.Actor("ward.officer", frozenset({wf.AGENCY_OFFICER}), agency)
+    ioc = actors.Actor("ioc.operator", frozenset({actors.IOC_OPERATOR}), "ioc")
+    officer = actors.Actor("ward.officer", frozenset({actors.AGENCY_OFFICER}), agency)
     steps = [(ioc, "assign", {"agency_id": agency}), (officer, "accept", {}),
              (officer, "submit_result", {"text": "Đã vá ổ gà, thông xe"}), (ioc, "approve_result", {})]
     for actor, action, fields in steps:

@@ -73,6 +73,7 @@ class Day:
         return self.intake.submit(body)[0]["id"]
 
     def step(self, report_id: str, action: str) -> None:
+        from chalicelib.rules import actors
         from chalicelib.rules import workflow as wf
         from chalicelib.rules.report import AuditEntry
 
@@ -87,8 +88,8 @@ class Day:
             audit = AuditEntry(report_id, now, "system", "system", name, report.status, report.status, report.round)
             self.sla.raise_level(report, level, now, name, now, audit)
             return
-        ioc = wf.Actor("op", frozenset({wf.IOC_OPERATOR}), "ioc")
-        officer = wf.Actor("officer", frozenset({wf.AGENCY_OFFICER}), report.agency_id)
+        ioc = actors.Actor("op", frozenset({actors.IOC_OPERATOR}), "ioc")
+        officer = actors.Actor("officer", frozenset({actors.AGENCY_OFFICER}), report.agency_id)
         other = "so-xay-dung" if report.agency_id != "so-xay-dung" else "so-nn-mt"
         by, fields = {
             "assign": (ioc, {"agency_id": report.agency_id}),
@@ -100,7 +101,7 @@ class Day:
             "submit_result": (officer, {"text": "Đã xử lý"}),
             "send_back_result": (ioc, {"reason": "Thiếu ảnh"}),
             "approve_result": (ioc, {}),
-            "feedback": (wf.CITIZEN_ACTOR, {"rating": self.rnd.randint(1, 5)}),
+            "feedback": (actors.CITIZEN_ACTOR, {"rating": self.rnd.randint(1, 5)}),
             "reject": (ioc, {"reason_code": "spam", "public_reason": "Quảng cáo"}),
         }[action]
         after, audit = wf.transition(report, action, fields, by, now, self.profile)

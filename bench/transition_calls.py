@@ -36,7 +36,7 @@ def _env() -> None:
 
 def lifecycle(service, intake, media_ids):
     """(who, action, fields): the steps of one report's life after submission."""
-    from chalicelib.rules.workflow import Actor
+    from chalicelib.rules.actors import Actor
 
     ioc = Actor("ioc", frozenset({"ioc_operator"}), "ioc")
     officer = Actor("officer", frozenset({"agency_officer"}), AGENCY)
@@ -76,7 +76,7 @@ def main() -> int:
     # The service's EMF metric lines go to stdout; keep the bench's own output readable.
     with mock_aws(), count_calls() as calls, contextlib.redirect_stdout(io.StringIO()):
         from chalicelib import container
-        from chalicelib.rules.workflow import Actor
+        from chalicelib.rules.actors import Actor
         from chalicelib.schemas import IntakeRequest
         from devstack.provision import provision
 

@@ -1,9 +1,9 @@
 """Bodies and query strings of the workflow's endpoints, validated by pydantic (shape and format only).
 
-Which action is allowed, and the ranges that depend on the rules (rating,
-working days, fine amounts), are checked by `rules.workflow`, so the same
-messages come back whether a request or a test drives it. Everything here
-answers a problem with the same bilingual 400 body as intake.
+Which action is allowed (`rules.workflow`) and the ranges that depend on the
+rules (rating, working days, fine amounts: `rules.actions`) are checked by the
+rules, so the same messages come back whether a request or a test drives it.
+Everything here answers a problem with the same bilingual 400 body as intake.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, StrictInt, StrictStr, field_validator
 
+from chalicelib.rules.actions import ENFORCEMENT_TYPES, REJECT_REASONS
 from chalicelib.rules.calendar import VN_TZ
 from chalicelib.rules.errors import InvalidInput
-from chalicelib.rules.workflow import ENFORCEMENT_TYPES, REJECT_REASONS, STAFF_ACTIONS
+from chalicelib.rules.workflow import STAFF_ACTIONS
 from chalicelib.schemas import CleanText, _Body, _ward_code, parse_body
 
 Code = Annotated[StrictStr, Field(min_length=1, max_length=64)]

@@ -25,8 +25,8 @@ from typing import Any
 
 from chalicelib.config import Settings
 from chalicelib.observability import logger
+from chalicelib.rules.actors import STAFF_ROLES, Actor
 from chalicelib.rules.errors import Forbidden, Unauthenticated
-from chalicelib.rules.workflow import STAFF_ROLES, Actor
 
 AGENCY_CLAIM = "custom:agency_id"
 LEEWAY_SECONDS = 30

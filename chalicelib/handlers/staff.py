@@ -10,7 +10,7 @@ from chalicelib import container
 from chalicelib.handlers.http import json_response, read_json, route
 
 if TYPE_CHECKING:
-    from chalicelib.rules.workflow import Actor
+    from chalicelib.rules.actors import Actor
 
 bp = Blueprint(__name__)
 

@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from chalicelib.rules.actors import AGENCY, PROVINCE_WIDE, Actor
 from chalicelib.rules.errors import InvalidInput
 from chalicelib.rules.report import PUBLIC_STATES
-from chalicelib.rules.workflow import AGENCY, PROVINCE_WIDE, Actor
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100

@@ -2,7 +2,7 @@
 
 A transition is one consistent read and one DynamoDB transaction (the report
 at the version read, its audit row, and any reference it names); nothing else
-is written. What a caller may see or do comes from `rules.workflow`; what the
+is written. What a caller may see comes from `rules.actors`, what they may do from `rules.workflow`; what the
 public sees from `views/`, with personal data masked by `rules.privacy`.
 """
 
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from chalicelib.observability import emit, logger
 from chalicelib.ports import MissingReference, Reference, ReportListPort, ReportsPort, StaleVersion
 from chalicelib.rules import ids
+from chalicelib.rules.actors import CITIZEN_ACTOR, SYSTEM_ACTOR, Actor, can_see, can_see_reporter
 from chalicelib.rules.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.rules.listing import (
     IndexQuery,
@@ -28,21 +29,8 @@ from chalicelib.rules.listing import (
 )
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import PUBLIC_STATES, AuditEntry, Report
-from chalicelib.rules.workflow import (
-    CITIZEN_ACTOR,
-    REOPEN_WINDOW_DAYS,
-    STATES,
-    SYSTEM_ACTOR,
-    Actor,
-    allowed_actions,
-    can_see,
-    can_see_reporter,
-    evidence_allowed,
-    reopen_deadline,
-    result_working_hours,
-    roles_for,
-    transition,
-)
+from chalicelib.rules.rounds import REOPEN_WINDOW_DAYS, reopen_deadline, result_working_hours
+from chalicelib.rules.workflow import STATES, allowed_actions, evidence_allowed, roles_for, transition
 from chalicelib.services.clock import Clock, utc_now
 from chalicelib.views import citizen as citizen_views
 from chalicelib.views import public as public_views

@@ -8,8 +8,8 @@ from typing import Any
 from chalicelib.rules.calendar import iso_local
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report
+from chalicelib.rules.rounds import round_label
 from chalicelib.rules.urgency import urgent_advice
-from chalicelib.rules.workflow import round_label
 from chalicelib.views.common import agency, category, history_entry, place, public_result
 
 

@@ -8,7 +8,7 @@ from chalicelib.rules.calendar import iso_local
 from chalicelib.rules.privacy import public_text
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report
-from chalicelib.rules.workflow import round_label
+from chalicelib.rules.rounds import round_label
 from chalicelib.views.common import agency, category, history_entry, place, public_rejection, public_result
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from chalicelib.rules.calendar import iso_local
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report
-from chalicelib.rules.workflow import round_label
+from chalicelib.rules.rounds import round_label
 from chalicelib.views.citizen import reporter_view
 from chalicelib.views.common import history_entry
 

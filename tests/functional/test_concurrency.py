@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from staff_helpers import AGENCY, OTHER_AGENCY, a_report
 
+from chalicelib.rules.actors import Actor
 from chalicelib.rules.errors import DomainError
-from chalicelib.rules.workflow import Actor
 
 pytest_plugins = ["staff_fixtures"]
 

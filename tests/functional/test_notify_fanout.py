@@ -72,14 +72,15 @@ class Desk:
 
     def act(self, report_id: str, action: str, by: str, **fields) -> None:
         """`by`: "ioc", "citizen", or the id of the agency whose officer acts."""
+        from chalicelib.rules import actors
         from chalicelib.rules import workflow as wf
 
         if by == "ioc":
-            actor = wf.Actor("op-1", frozenset({wf.IOC_OPERATOR}), IOC)
+            actor = actors.Actor("op-1", frozenset({actors.IOC_OPERATOR}), IOC)
         elif by == "citizen":
-            actor = wf.CITIZEN_ACTOR
+            actor = actors.CITIZEN_ACTOR
         else:
-            actor = wf.Actor("officer-1", frozenset({wf.AGENCY_OFFICER}), by)
+            actor = actors.Actor("officer-1", frozenset({actors.AGENCY_OFFICER}), by)
         before = self._get(report_id)
         after, audit = wf.transition(before, action, fields, actor, datetime.now(UTC), self.profile)
         self.reports.apply(before, after, audit)

@@ -107,9 +107,9 @@ def test_the_report_is_stored_only_in_its_own_provinces_tables(stacks):
 
 
 def test_staff_of_the_other_province_cannot_read_list_or_act_on_it(stacks):
+    from chalicelib.rules.actors import Actor
     from chalicelib.rules.errors import NotFound
     from chalicelib.rules.listing import StaffFilters
-    from chalicelib.rules.workflow import Actor
 
     _, become = stacks
     report_id, _ = _submit_in_daklak(become)

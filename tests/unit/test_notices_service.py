@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from chalicelib.notices import load_templates
+from chalicelib.ports import RecordBusy
 from chalicelib.provinces import load_profile
 from chalicelib.rules.report import Report, Reporter
-from chalicelib.ports import RecordBusy
 from chalicelib.services.notify import DeliveryFailed, NotifyService
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""The workflow table against the lifecycle in DESIGN.md, over every (state, action, role), and each action's rules."""
+"""The workflow table against the case lifecycle, over every (state, action, role), and each action's rules."""
 
 from __future__ import annotations
 
@@ -7,27 +7,14 @@ from datetime import datetime, timedelta
 import pytest
 
 from chalicelib.provinces import load_profile
+from chalicelib.rules.actors import CITIZEN_ACTOR, ROLES, SYSTEM_ACTOR, Actor, can_see, can_see_reporter
 from chalicelib.rules.calendar import VN_TZ
+from chalicelib.rules.calendar import local_iso as iso
 from chalicelib.rules.errors import Conflict, Forbidden, InvalidInput
 from chalicelib.rules.report import Report, Reporter
+from chalicelib.rules.rounds import result_working_hours
 from chalicelib.rules.sla import next_check_at
-from chalicelib.rules.workflow import (
-    ACTIONS,
-    CITIZEN_ACTOR,
-    ROLES,
-    STATES,
-    SYSTEM_ACTOR,
-    WORKFLOW,
-    Actor,
-    allowed_actions,
-    can_see,
-    can_see_reporter,
-    iso,
-    may,
-    result_working_hours,
-    target_of,
-    transition,
-)
+from chalicelib.rules.workflow import ACTIONS, STATES, WORKFLOW, allowed_actions, may, target_of, transition
 
 PROFILE = load_profile("daklak")
 CAL = PROFILE.working_calendar
@@ -35,7 +22,7 @@ NOW = datetime(2026, 3, 4, 9, 0, tzinfo=VN_TZ)  # a Wednesday, working hours
 AGENCY = "ubnd-24133"
 OTHER = "ubnd-22015"
 
-# -- the lifecycle, written out by hand from DESIGN.md §1 (not derived from the code) ---------------------
+# -- the lifecycle, written out by hand from the process steps (not derived from the code) ----------------
 IOC = {"ioc_operator"}
 AGENCY_ROLES = {"agency_officer", "agency_lead"}
 # (state, action) -> state after

@@ -10,11 +10,11 @@ import pytest
 from chalicelib.ports import MissingReference as Missing
 from chalicelib.ports import StaleVersion as Stale
 from chalicelib.provinces import load_profile
+from chalicelib.rules.actors import Actor
 from chalicelib.rules.calendar import VN_TZ
 from chalicelib.rules.errors import Conflict, InvalidInput, NotFound
 from chalicelib.rules.ids import token_digest
 from chalicelib.rules.report import AuditEntry, Report, Reporter
-from chalicelib.rules.workflow import Actor
 from chalicelib.services.cases import CaseService
 
 PROFILE = load_profile("daklak")

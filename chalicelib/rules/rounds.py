@@ -1,0 +1,41 @@
+"""A report's rounds in time: when the current one began, how long the agency took, how long it may be reopened.
+
+A citizen who reopens a published result starts a new round ("lần 2"); the
+round's start is kept in `extra["round_started_at"]` (receipt for the first).
+Pure: the province profile is a parameter.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from chalicelib.rules.profile import ProvinceProfile
+from chalicelib.rules.report import Report
+
+REOPEN_WINDOW_DAYS = 30
+
+
+def round_started_at(report: Report) -> datetime:
+    """When the current round began: receipt, or the citizen's reopen."""
+    started = report.extra.get("round_started_at")
+    return datetime.fromisoformat(started) if started else report.received_at
+
+
+def result_working_hours(report: Report, profile: ProvinceProfile) -> float | None:
+    """Working hours from the round's start to the agency's result (TimeToResult)."""
+    submitted = (report.result or {}).get("submitted_at")
+    if not submitted:
+        return None
+    seconds = profile.working_calendar.working_seconds_between(round_started_at(report),
+                                                               datetime.fromisoformat(submitted))
+    return round(seconds / 3600, 2)
+
+
+def reopen_deadline(report: Report) -> datetime | None:
+    """Until when the citizen may reopen (and after which the case closes)."""
+    return report.published_at + timedelta(days=REOPEN_WINDOW_DAYS) if report.published_at else None
+
+
+def round_label(round_no: int) -> str:
+    """"lần 2" for a second round, as the provinces write it."""
+    return f"lần {round_no}"
