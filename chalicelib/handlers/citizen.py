@@ -13,8 +13,8 @@ bp = Blueprint(__name__)
 @bp.route("/reports/{report_id}/feedback", methods=["POST"], cors=CORS)
 @guarded(bp)
 def give_feedback(report_id: str) -> Response:
-    from chalicelib.case_schemas import FeedbackBody
-    from chalicelib.schemas import parse_body
+    from chalicelib.schemas.actions import FeedbackBody
+    from chalicelib.schemas.common import parse_body
 
     request = bp.current_request
     body = parse_body(read_json(request.raw_body), FeedbackBody)
@@ -26,8 +26,8 @@ def give_feedback(report_id: str) -> Response:
 @bp.route("/reports/{report_id}/reopen", methods=["POST"], cors=CORS)
 @guarded(bp)
 def reopen(report_id: str) -> Response:
-    from chalicelib.case_schemas import ReopenBody
-    from chalicelib.schemas import parse_body
+    from chalicelib.schemas.actions import ReopenBody
+    from chalicelib.schemas.common import parse_body
 
     request = bp.current_request
     body = parse_body(read_json(request.raw_body), ReopenBody)

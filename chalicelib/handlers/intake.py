@@ -37,7 +37,8 @@ def categories() -> Response:
 @bp.route("/reports", methods=["POST"], cors=CORS)
 @guarded(bp)
 def submit_report() -> Response:
-    from chalicelib.schemas import IntakeRequest, parse_body
+    from chalicelib.schemas.common import parse_body
+    from chalicelib.schemas.intake import IntakeRequest
 
     request = bp.current_request
     key = (request.headers or {}).get("idempotency-key")
@@ -61,7 +62,8 @@ def track_report(report_id: str) -> Response:
 @bp.route("/reports/{report_id}/media", methods=["POST"], cors=CORS)
 @guarded(bp)
 def request_upload(report_id: str) -> Response:
-    from chalicelib.schemas import MediaRequest, parse_body
+    from chalicelib.schemas.common import parse_body
+    from chalicelib.schemas.intake import MediaRequest
 
     request = bp.current_request
     body = parse_body(read_json(request.raw_body), MediaRequest)

@@ -16,7 +16,7 @@ from chalicelib.rules.routing import route_report
 from chalicelib.rules.sla import next_check_at
 from chalicelib.rules.urgency import is_urgent, urgent_advice
 from chalicelib.rules.views import iso_local, reporter_view
-from chalicelib.schemas import IntakeRequest, MediaRequest
+from chalicelib.schemas.intake import IntakeRequest, MediaRequest
 from chalicelib.services.clock import Clock, utc_now
 
 FUTURE_TOLERANCE = timedelta(minutes=10)
