@@ -61,7 +61,7 @@ class Day:
         self.reports, self.sla = ReportStore(), SlaStore()
 
     def submit(self, n: int) -> str:
-        from chalicelib.schemas import IntakeRequest
+        from chalicelib.schemas.intake import IntakeRequest
 
         urgent = self.rnd.random() < 0.05
         body = IntakeRequest.model_validate({

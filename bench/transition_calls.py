@@ -77,7 +77,7 @@ def main() -> int:
     with mock_aws(), count_calls() as calls, contextlib.redirect_stdout(io.StringIO()):
         from chalicelib import container
         from chalicelib.rules.actors import Actor
-        from chalicelib.schemas import IntakeRequest
+        from chalicelib.schemas.intake import IntakeRequest
         from devstack.provision import provision
 
         stack = provision("dev", REGION)

@@ -12,8 +12,8 @@ bp = Blueprint(__name__)
 
 @route(bp, "/reports/{report_id}/feedback", ["POST"])
 def give_feedback(report_id: str) -> Response:
-    from chalicelib.case_schemas import FeedbackBody
-    from chalicelib.schemas import parse_body
+    from chalicelib.schemas.actions import FeedbackBody
+    from chalicelib.schemas.common import parse_body
 
     request = bp.current_request
     body = parse_body(read_json(request.raw_body), FeedbackBody)
@@ -24,8 +24,8 @@ def give_feedback(report_id: str) -> Response:
 
 @route(bp, "/reports/{report_id}/reopen", ["POST"])
 def reopen(report_id: str) -> Response:
-    from chalicelib.case_schemas import ReopenBody
-    from chalicelib.schemas import parse_body
+    from chalicelib.schemas.actions import ReopenBody
+    from chalicelib.schemas.common import parse_body
 
     request = bp.current_request
     body = parse_body(read_json(request.raw_body), ReopenBody)

@@ -16,7 +16,8 @@ _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 
 @route(bp, "/reports", ["POST"])
 def submit_report() -> Response:
-    from chalicelib.schemas import IntakeRequest, parse_body
+    from chalicelib.schemas.common import parse_body
+    from chalicelib.schemas.intake import IntakeRequest
 
     request = bp.current_request
     key = (request.headers or {}).get("idempotency-key")
@@ -38,7 +39,8 @@ def track_report(report_id: str) -> Response:
 
 @route(bp, "/reports/{report_id}/media", ["POST"])
 def request_upload(report_id: str) -> Response:
-    from chalicelib.schemas import MediaRequest, parse_body
+    from chalicelib.schemas.common import parse_body
+    from chalicelib.schemas.intake import MediaRequest
 
     request = bp.current_request
     body = parse_body(read_json(request.raw_body), MediaRequest)

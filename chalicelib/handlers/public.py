@@ -14,9 +14,9 @@ GEOJSON_HEADERS = {"Content-Type": "application/geo+json; charset=utf-8"}
 
 @route(bp, "/public/reports", ["GET"])
 def list_public_reports() -> Response:
-    from chalicelib.case_schemas import PublicListQuery
     from chalicelib.rules.listing import PublicFilters
-    from chalicelib.schemas import parse_body
+    from chalicelib.schemas.common import parse_body
+    from chalicelib.schemas.queries import PublicListQuery
 
     q = parse_body(dict(bp.current_request.query_params or {}), PublicListQuery)
     filters = PublicFilters(status=q.status, category=q.category, ward_code=q.ward, received_from=q.from_,

@@ -29,9 +29,9 @@ def whoami() -> Response:
 
 @route(bp, "/staff/reports", ["GET"])
 def list_reports() -> Response:
-    from chalicelib.case_schemas import StaffListQuery
     from chalicelib.rules.listing import StaffFilters
-    from chalicelib.schemas import parse_body
+    from chalicelib.schemas.common import parse_body
+    from chalicelib.schemas.queries import StaffListQuery
 
     actor = _actor()
     q = parse_body(dict(bp.current_request.query_params or {}), StaffListQuery)
@@ -48,7 +48,7 @@ def get_report(report_id: str) -> Response:
 
 @route(bp, "/staff/reports/{report_id}/actions", ["POST"])
 def take_action(report_id: str) -> Response:
-    from chalicelib.case_schemas import parse_action
+    from chalicelib.schemas.actions import parse_action
 
     actor = _actor()
     action, fields, version = parse_action(read_json(bp.current_request.raw_body))
@@ -57,7 +57,8 @@ def take_action(report_id: str) -> Response:
 
 @route(bp, "/staff/reports/{report_id}/media", ["POST"])
 def upload_evidence(report_id: str) -> Response:
-    from chalicelib.schemas import MediaRequest, parse_body
+    from chalicelib.schemas.common import parse_body
+    from chalicelib.schemas.intake import MediaRequest
 
     actor = _actor()
     body = parse_body(read_json(bp.current_request.raw_body), MediaRequest)

@@ -14,7 +14,7 @@ from chalicelib.rules.report import AuditEntry, Report, Reporter
 from chalicelib.rules.routing import route_report
 from chalicelib.rules.sla import next_check_at
 from chalicelib.rules.urgency import is_urgent
-from chalicelib.schemas import IntakeRequest, MediaRequest
+from chalicelib.schemas.intake import IntakeRequest, MediaRequest
 from chalicelib.services.clock import Clock, utc_now
 from chalicelib.views import citizen as views
 

@@ -21,7 +21,7 @@ OFFICERS = [Actor(f"officer{n}", frozenset({"agency_officer"}), AGENCY) for n in
 @pytest.fixture
 def cases(province, serialised_moto):
     from chalicelib import container
-    from chalicelib.schemas import IntakeRequest
+    from chalicelib.schemas.intake import IntakeRequest
 
     service = container.cases()
     answer, _ = container.intake().submit(IntakeRequest(**a_report()))

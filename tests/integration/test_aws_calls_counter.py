@@ -20,7 +20,7 @@ REPORT = {
 
 def test_counts_pynamodb_powertools_and_boto3_calls_but_not_presigning(province):
     from chalicelib import container
-    from chalicelib.schemas import IntakeRequest, MediaRequest
+    from chalicelib.schemas.intake import IntakeRequest, MediaRequest
 
     with count_calls() as calls:
         container.reset()

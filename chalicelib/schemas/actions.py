@@ -1,4 +1,5 @@
-"""Bodies and query strings of the workflow's endpoints, validated by pydantic (shape and format only).
+"""Bodies of the workflow's actions: the staff's, and the citizen's feedback and reopen
+(shape and format only).
 
 Which action is allowed (`rules.workflow`) and the ranges that depend on the
 rules (rating, working days, fine amounts: `rules.actions`) are checked by the
@@ -8,24 +9,21 @@ Everything here answers a problem with the same bilingual 400 body as intake.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, StrictInt, StrictStr, field_validator
+from pydantic import Field, StrictInt, StrictStr
 
 from chalicelib.rules.actions import ENFORCEMENT_TYPES, REJECT_REASONS
-from chalicelib.rules.calendar import VN_TZ
 from chalicelib.rules.errors import InvalidInput
 from chalicelib.rules.workflow import STAFF_ACTIONS
-from chalicelib.schemas import CleanText, _Body, _ward_code, parse_body
+from chalicelib.schemas.common import Body, CleanText, Code, parse_body
 
-Code = Annotated[StrictStr, Field(min_length=1, max_length=64)]
 Note = Annotated[CleanText, Field(max_length=2000)]
 Reason = Annotated[CleanText, Field(min_length=5, max_length=2000)]
 Version = Annotated[StrictInt, Field(ge=1)]
 
 
-class _Action(_Body):
+class _Action(Body):
     version: Version | None = None
 
 
@@ -76,7 +74,7 @@ class DenyExtensionBody(_Action):
     reason: Note | None = None
 
 
-class Enforcement(_Body):
+class Enforcement(Body):
     """One measure taken: a reminder, a written commitment, a record (biên bản), or a fine in VND."""
 
     type: Literal[ENFORCEMENT_TYPES]  # type: ignore[valid-type]
@@ -101,12 +99,12 @@ class ApproveResultBody(_Action):
     note: Note | None = None
 
 
-class FeedbackBody(_Body):
+class FeedbackBody(Body):
     rating: StrictInt
     comment: Annotated[CleanText, Field(max_length=2000)] | None = None
 
 
-class ReopenBody(_Body):
+class ReopenBody(Body):
     reason: Annotated[CleanText, Field(min_length=10, max_length=4000)]
 
 
@@ -129,57 +127,3 @@ def parse_action(body: dict[str, Any]) -> tuple[str, dict[str, Any], int | None]
     parsed = parse_body(body, STAFF_BODIES[action])
     fields = parsed.model_dump(exclude={"action", "version"}, exclude_none=True)
     return action, fields, parsed.version
-
-
-def _day_bound(end: bool) -> Any:
-    """A bare date means the whole day in Vietnam: its start for `from`, its end for `to`."""
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, str) and len(value.strip()) == 10:
-            try:
-                day = date.fromisoformat(value.strip())
-            except ValueError:
-                return value
-            return datetime.combine(day, time.max if end else time.min, VN_TZ)
-        return value
-
-    return convert
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """A time without offset is Vietnam's local time."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=VN_TZ)
-    return value
-
-
-class _Query(_Body):
-    limit: int | None = None
-    cursor: Annotated[StrictStr, Field(max_length=2000)] | None = None
-
-
-class StaffListQuery(_Query):
-    status: StrictStr | None = None
-    agency: Code | None = None
-    category: Code | None = None
-    ward: Annotated[StrictStr | None, BeforeValidator(_ward_code)] = None
-    due_before: Annotated[datetime | None, BeforeValidator(_day_bound(end=False))] = None
-
-    @field_validator("due_before")
-    @classmethod
-    def _local(cls, value: datetime | None) -> datetime | None:
-        return _aware(value)
-
-
-class PublicListQuery(_Query):
-    status: Literal["published", "closed", "rejected"] | None = None
-    category: Code | None = None
-    ward: Annotated[StrictStr | None, BeforeValidator(_ward_code)] = None
-    from_: Annotated[datetime | None, BeforeValidator(_day_bound(end=False)), Field(alias="from")] = None
-    to: Annotated[datetime | None, BeforeValidator(_day_bound(end=True))] = None
-    format: Literal["json", "geojson"] = "json"
-
-    @field_validator("from_", "to")
-    @classmethod
-    def _local(cls, value: datetime | None) -> datetime | None:
-        return _aware(value)

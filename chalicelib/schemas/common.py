@@ -1,0 +1,106 @@
+"""What every request shape shares: the base body model, clean text, ward codes,
+aware datetimes, and `parse_body`, which answers any problem with the same
+bilingual 400 body.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, ValidationError
+
+from chalicelib.rules.calendar import VN_TZ
+from chalicelib.rules.errors import MESSAGES, InvalidInput
+from chalicelib.rules.text import clean_text
+
+
+def _clean(value: Any) -> Any:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def ward_code(value: Any) -> Any:
+    """Ward codes are numbers; accept 22015, "22015" or "022015"."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return str(int(value.strip()))
+    return value
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """A time without offset is Vietnam's local time."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=VN_TZ)
+    return value
+
+
+CleanText = Annotated[StrictStr, BeforeValidator(_clean)]
+Code = Annotated[StrictStr, Field(min_length=1, max_length=64)]
+WardCode = Annotated[StrictStr | None, BeforeValidator(ward_code)]
+
+
+class Body(BaseModel):
+    """Every request shape: unknown fields refused, strings stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# pydantic error type -> our catalogue code
+_TYPE_TO_CODE = {
+    "missing": "missing_field",
+    "extra_forbidden": "unknown_field",
+    "string_too_short": "too_short",
+    "string_too_long": "too_long",
+    "too_short": "too_short",
+    "too_long": "too_long",
+    "literal_error": "invalid_choice",
+    "datetime_parsing": "invalid_datetime",
+    "datetime_from_date_parsing": "invalid_datetime",
+    "datetime_type": "invalid_datetime",
+}
+_EXPECTED = {
+    "string_type": ("chuỗi ký tự", "a string"),
+    "float_type": ("số", "a number"),
+    "int_type": ("số nguyên", "an integer"),
+    "model_type": ("đối tượng", "an object"),
+    "dict_type": ("đối tượng", "an object"),
+    "bool_type": ("true/false", "true/false"),
+    "model_attributes_type": ("đối tượng", "an object"),
+}
+
+
+def to_invalid_input(exc: ValidationError) -> InvalidInput:
+    """The first problem pydantic found, as a bilingual 400 naming the field."""
+    err = exc.errors(include_url=False)[0]
+    field = ".".join(str(p) for p in err["loc"]) or None
+    kind = err["type"]
+    ctx = dict(err.get("ctx") or {})
+    if kind in _EXPECTED or kind.endswith("_type"):
+        vi, en = _EXPECTED.get(kind, (kind.removesuffix("_type"),) * 2)
+        return InvalidInput("wrong_type", field, expected_vi=vi, expected_en=en)
+    code = _TYPE_TO_CODE.get(kind, kind)
+    params: dict[str, Any] = {}
+    if code == "too_short":
+        params["min"] = ctx.get("min", ctx.get("min_length", "?"))
+    elif code == "too_long":
+        params["max"] = ctx.get("max", ctx.get("max_length", "?"))
+    elif code == "invalid_choice":
+        params["choices"] = ctx.get("expected", "")
+    elif "value" in ctx:
+        params["value"] = ctx["value"]
+    if code not in MESSAGES:
+        return InvalidInput("invalid_value", field)
+    return InvalidInput(code, field, **params)
+
+
+def parse_body(body: dict[str, Any], model: type[BaseModel]) -> Any:
+    """Validate a decoded JSON body with Powertools' parser; 400 on any problem."""
+    from aws_lambda_powertools.utilities.parser import parse
+
+    try:
+        return parse(event=body, model=model)
+    except ValidationError as exc:
+        raise to_invalid_input(exc) from exc

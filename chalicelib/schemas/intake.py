@@ -1,0 +1,87 @@
+"""The citizen's report and its media upload request.
+
+Shape and format live here; what depends on the province (category, ward)
+is checked by the service against the profile.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StrictStr, field_validator
+from pydantic_core import PydanticCustomError
+
+from chalicelib.rules.text import clean_text
+from chalicelib.schemas.common import Body, CleanText, WardCode, aware
+
+# A generous box around Vietnam's mainland and its islands (Hoàng Sa, Trường Sa).
+LAT_RANGE = (8.0, 23.5)
+LNG_RANGE = (102.0, 117.9)
+MAX_RAW_DESCRIPTION = 20_000
+
+
+class Location(Body):
+    lat: float = Field(strict=True)
+    lng: float = Field(strict=True)
+    address: Annotated[CleanText, Field(min_length=3, max_length=500)] | None = None
+
+    @field_validator("lng")
+    @classmethod
+    def _inside_vietnam(cls, lng: float, info: Any) -> float:
+        lat = info.data.get("lat")
+        if lat is None:
+            return lng
+        if not (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LNG_RANGE[0] <= lng <= LNG_RANGE[1]):
+            raise PydanticCustomError("outside_vietnam", "location is outside Vietnam")
+        return lng
+
+
+class ReporterIn(Body):
+    name: Annotated[CleanText, Field(min_length=2, max_length=100)]
+    phone: Annotated[StrictStr, Field(max_length=32)]
+
+    @field_validator("phone")
+    @classmethod
+    def _vietnamese_phone(cls, raw: str) -> str:
+        """Parse as a Vietnamese number; store E.164 (+84...)."""
+        import phonenumbers
+
+        try:
+            number = phonenumbers.parse(raw, "VN")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number) or number.country_code != 84:
+            raise PydanticCustomError("invalid_phone", "not a valid Vietnamese phone number", {"value": raw})
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class IntakeRequest(Body):
+    category: Annotated[StrictStr, Field(min_length=1, max_length=64)]
+    description: Annotated[StrictStr, Field(max_length=MAX_RAW_DESCRIPTION)]
+    location: Location
+    ward_code: WardCode = None
+    reporter: ReporterIn
+    channel: Literal["app", "web", "hotline", "zalo", "email"] = "app"
+    occurred_at: datetime | None = None
+
+    @field_validator("description")
+    @classmethod
+    def _clean_description(cls, raw: str) -> str:
+        """No HTML kept; 10 to 4,000 characters of real text."""
+        text = clean_text(raw)
+        if len(text) < 10:
+            raise PydanticCustomError("too_short", "too short", {"min": 10})
+        if len(text) > 4000:
+            raise PydanticCustomError("too_long", "too long", {"max": 4000})
+        return text
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _local(cls, value: datetime | None) -> datetime | None:
+        return aware(value)
+
+
+class MediaRequest(Body):
+    content_type: Annotated[StrictStr, Field(min_length=3, max_length=100)]
+    size: Annotated[int, Field(strict=True, ge=1)] | None = None
