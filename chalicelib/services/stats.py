@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from chalicelib.observability import emit, logger
+from chalicelib.rules.messages import STATS_NOTES
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import Report
 from chalicelib.rules.stats import Cell, Figures, deltas, month_of, parse_month, province_total, ranking
@@ -76,6 +77,7 @@ class StatisticsService:
                     "name_en": agency.name_en if agency else f.agency_id, **_figures(f)}
 
         ranked = ranking(cells, min_sample)
+        notes_vi, notes_en = STATS_NOTES["month_figures"]
         return {
             "month": chosen,
             "province": {"code": self.profile.province_code, "name": self.profile.name_vi,
@@ -83,10 +85,5 @@ class StatisticsService:
             "agencies": [named(f) for f in sorted(cells, key=lambda f: f.agency_id)],
             "ranking": [{"rank": i, **named(f)} for i, f in enumerate(ranked, 1)],
             "ranking_min_sample": min_sample,
-            "notes": {
-                "vi": "Số liệu của các phản ánh tiếp nhận trong tháng (giờ Việt Nam), tính cho cơ quan đang xử lý; "
-                      "thời gian xử lý tính theo ngày làm việc (sai số nửa ngày đến 4 ngày, một ngày đến 8 ngày).",
-                "en": "Figures of the reports received in the month (Vietnam time), counted for the agency handling "
-                      "them; time to result in working days (to half a day up to 4 days, one day up to 8).",
-            },
+            "notes": {"vi": notes_vi, "en": notes_en},
         }
