@@ -10,7 +10,8 @@ from typing import Any
 from chalice import Blueprint, CORSConfig, Response
 
 from chalicelib.observability import logger
-from chalicelib.rules.errors import MESSAGES, DomainError, InvalidInput
+from chalicelib.rules.errors import DomainError, InvalidInput
+from chalicelib.rules.messages import ERRORS
 
 CORS = CORSConfig(
     allow_origin="*",
@@ -33,7 +34,7 @@ def error_response(error: DomainError) -> Response:
 
 
 def internal_error_response() -> Response:
-    vi, en = MESSAGES["internal_error"]
+    vi, en = ERRORS["internal_error"]
     return json_response({"code": "internal_error", "message": vi, "message_en": en}, 500)
 
 
@@ -102,7 +103,7 @@ def register_error_bodies(app: Any) -> None:
         body = response.body
         if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
             code = _CHALICE_CODES.get(body["Code"], "invalid_value")
-            vi, en = MESSAGES[code]
+            vi, en = ERRORS[code]
             response.body = json.dumps({"code": code, "message": vi, "message_en": en, "detail": body.get("Message")},
                                        ensure_ascii=False)
             response.headers = {**(response.headers or {}), **JSON_HEADERS}

@@ -22,18 +22,16 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from chalicelib.rules.calendar import VN_TZ, WorkingCalendar
+from chalicelib.rules.messages import DIGEST, WEEKDAYS
 from chalicelib.rules.profile import ProvinceProfile
 
 # "Due soon": due within this many working days after today.
 DUE_SOON_WORKING_DAYS = 2
 Section = Literal["overdue", "due_today", "due_soon"]
 SECTIONS: tuple[Section, ...] = ("overdue", "due_today", "due_soon")
-_TITLES: dict[Section, str] = {
-    "overdue": "QUÁ HẠN",
-    "due_today": "ĐẾN HẠN HÔM NAY",
-    "due_soon": f"SẮP ĐẾN HẠN (trong {DUE_SOON_WORKING_DAYS} ngày làm việc tới)",
-}
-_WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+# The digest reads in Vietnamese: the first text of each DIGEST / WEEKDAYS entry in rules/messages.py.
+_TITLES: dict[Section, str] = {s: DIGEST[f"section_{s}"][0].format(days=DUE_SOON_WORKING_DAYS) for s in SECTIONS}
+_WEEKDAYS = tuple(vi for vi, _en in WEEKDAYS.values())
 
 
 @dataclass(frozen=True)
@@ -137,7 +135,7 @@ def build_lines(profile: ProvinceProfile, items: Iterable[DueItem], now: datetim
             section=section,
             report_id=item.report_id,
             category=category.name_vi if category else item.category,
-            ward=ward.name if ward else "(không rõ phường/xã)",
+            ward=ward.name if ward else DIGEST["unknown_ward"][0],
             due_at=item.due_at,
             days_late=working_days_late(item.due_at, now, calendar),
             link=f"{profile.console_base_url.rstrip('/')}/reports/{item.report_id}",
@@ -145,6 +143,11 @@ def build_lines(profile: ProvinceProfile, items: Iterable[DueItem], now: datetim
     for lines in per_agency.values():
         lines.sort(key=lambda line: (SECTIONS.index(line.section), line.due_at, line.report_id))
     return per_agency
+
+
+def _vi(key: str, **params: object) -> str:
+    """A digest text from the catalogue, in Vietnamese, filled from `params`."""
+    return DIGEST[key][0].format(**params)
 
 
 def _when(moment: datetime) -> str:
@@ -158,27 +161,26 @@ def compose(profile: ProvinceProfile, agency_id: str, to: tuple[str, ...], lines
     name = agency.name_vi if agency else agency_id
     local = now.astimezone(VN_TZ)
     counts = {s: sum(1 for line in lines if line.section == s) for s in SECTIONS}
-    subject = (f"[Phản ánh hiện trường] {name} – ngày {local:%d/%m/%Y}: {counts['overdue']} quá hạn, "
-               f"{counts['due_today']} đến hạn hôm nay, {counts['due_soon']} sắp đến hạn")
+    subject = _vi("subject", agency=name, now=local, **counts)
     out = [
-        f"Kính gửi Lãnh đạo {name},",
+        _vi("greeting", agency=name),
         "",
-        f"Tình hình xử lý phản ánh hiện trường của đơn vị lúc {local:%H:%M}, "
-        f"{_WEEKDAYS[local.weekday()]} ngày {local:%d/%m/%Y}:",
+        _vi("intro", now=local, weekday=_WEEKDAYS[local.weekday()]),
     ]
     for section in SECTIONS:
         chosen = [line for line in lines if line.section == section]
         if not chosen:
             continue
-        out += ["", f"{_TITLES[section]}: {len(chosen)} phản ánh"]
+        out += ["", _vi("section_heading", title=_TITLES[section], count=len(chosen))]
         for i, line in enumerate(chosen, 1):
-            late = f" – trễ {line.days_late} ngày làm việc" if line.days_late else ""
-            out.append(f"{i}. {line.report_id} – {line.category} – {line.ward} – hạn {_when(line.due_at)}{late}")
+            late = _vi("days_late", days=line.days_late) if line.days_late else ""
+            out.append(_vi("line", n=i, report_id=line.report_id, category=line.category, ward=line.ward,
+                           due=_when(line.due_at), late=late))
             out.append(f"   {line.link}")
     out += [
         "",
-        "Đề nghị đơn vị chỉ đạo xử lý, trả lời đúng hạn; phản ánh quá hạn sẽ được báo cáo lãnh đạo tỉnh.",
-        f"Thư tự động từ hệ thống tiếp nhận phản ánh hiện trường {profile.name_vi}; vui lòng không trả lời thư này.",
+        _vi("request"),
+        _vi("footer", province=profile.name_vi),
     ]
     return DigestMessage(agency_id=agency_id, to=to, subject=subject, text="\n".join(out), lines=tuple(lines))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chalicelib.rules import messages
 from chalicelib.rules.errors import Conflict, InvalidInput
 
 MB = 1024 * 1024
@@ -65,25 +66,11 @@ RENDITION_SIZES: tuple[int, ...] = (1280, 320)  # long side in px, largest first
 STAFF_LINK_SECONDS = 300
 PUBLIC_LINK_SECONDS = 3600
 
-# reason code -> (Vietnamese, English): what the citizen or the officer reads next to a rejected file.
+# reason code -> (Vietnamese, English): what the citizen or the officer reads next to a rejected file;
+# the texts are the REJECTIONS group of rules/messages.py, filled with this module's limits.
 REJECTIONS: dict[str, tuple[str, str]] = {
-    "empty_file": ("Tệp rỗng, không có nội dung.", "The file is empty."),
-    "not_an_image": ("Tệp không phải là ảnh.", "The file is not an image."),
-    "not_a_video": ("Tệp không phải là video MP4 hoặc MOV hợp lệ.", "The file is not a valid MP4 or MOV video."),
-    "unsupported_format": (
-        "Định dạng tệp không được hỗ trợ: chỉ nhận ảnh JPEG, PNG, WebP, HEIC và video MP4, MOV.",
-        "Unsupported file format: only JPEG, PNG, WebP, HEIC photos and MP4, MOV videos are accepted.",
-    ),
-    "image_too_large": (
-        f"Ảnh quá lớn: tối đa {MAX_PHOTO_PIXELS // 1_000_000} megapixel.",
-        f"The image is too large: at most {MAX_PHOTO_PIXELS // 1_000_000} megapixels.",
-    ),
-    "file_too_large": ("Tệp vượt quá dung lượng cho phép.", "The file is larger than allowed."),
-    "corrupt_file": ("Tệp bị hỏng hoặc không đọc được.", "The file is corrupt or cannot be read."),
-    "processing_failed": (
-        "Không xử lý được tệp sau nhiều lần thử; vui lòng gửi lại.",
-        "The file could not be processed after several attempts; please upload it again.",
-    ),
+    code: (vi.format(megapixels=MAX_PHOTO_PIXELS // 1_000_000), en.format(megapixels=MAX_PHOTO_PIXELS // 1_000_000))
+    for code, (vi, en) in messages.REJECTIONS.items()
 }
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.rules.calendar import VN_TZ
+from chalicelib.rules.messages import NOTICE_FILLERS
 from chalicelib.rules.profile import IOC_AGENCY_ID, ProvinceProfile
 from chalicelib.rules.report import Report
 
@@ -264,16 +265,17 @@ def safe_values(old: Report | None, new: Report, event: str, profile: ProvincePr
     suggested = profile.agency(suggested_id) if isinstance(suggested_id, str) else None
     due = new.due_at.astimezone(VN_TZ)
     approved = new.last_action == "approve_extension"
+    decision_vi, decision_en = NOTICE_FILLERS["extension_approved" if approved else "extension_denied"]
     return {
         "id": new.id,
         "category": category.name_vi if category else new.category,
         "category_en": category.name_en if category else new.category,
-        "ward": ward.name if ward else "địa bàn chưa xác định",
-        "ward_en": ward.name if ward else "an unspecified ward",
+        "ward": ward.name if ward else NOTICE_FILLERS["unknown_ward"][0],
+        "ward_en": ward.name if ward else NOTICE_FILLERS["unknown_ward"][1],
         "agency": agency_vi,
         "agency_en": agency_en,
-        "suggested_agency": suggested.name_vi if suggested else "(chưa đề xuất)",
-        "suggested_agency_en": suggested.name_en if suggested else "(none suggested)",
+        "suggested_agency": suggested.name_vi if suggested else NOTICE_FILLERS["no_suggested_agency"][0],
+        "suggested_agency_en": suggested.name_en if suggested else NOTICE_FILLERS["no_suggested_agency"][1],
         "due": due.strftime("%H:%M %d/%m/%Y (UTC+07:00)"),
         "due_date": due.strftime("%d/%m/%Y"),
         "link": f"{profile.console_base_url.rstrip('/')}/reports/{new.id}",
@@ -282,8 +284,8 @@ def safe_values(old: Report | None, new: Report, event: str, profile: ProvincePr
         "level": str(int(new.escalation_level)),
         "rating": _small_int((new.feedback or {}).get("rating")),
         "extension_days": _small_int((new.extension_request or {}).get("working_days")),
-        "decision": "được chấp thuận" if approved else "không được chấp thuận",
-        "decision_en": "approved" if approved else "denied",
+        "decision": decision_vi,
+        "decision_en": decision_en,
         "province": profile.name_vi,
         "province_en": profile.name_en,
         "hotline": profile.hotline,

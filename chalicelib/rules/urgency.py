@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from chalicelib.rules import messages
 from chalicelib.rules.profile import Category, ProvinceProfile
 from chalicelib.rules.text import fold, has_diacritics
 
@@ -45,15 +46,9 @@ def is_urgent(profile: ProvinceProfile, category: Category, description: str) ->
 def urgent_advice(profile: ProvinceProfile) -> dict[str, str]:
     """What an urgent reporter is told to do at once, in both languages."""
     n = profile.emergency_numbers
+    vi, en = messages.URGENT_ADVICE["call_now"]
+    numbers = {"police": n.police, "fire": n.fire, "ambulance": n.ambulance, "hotline": profile.hotline}
     return {
-        "vi": (
-            f"Nếu đang có nguy hiểm, hãy gọi ngay: Công an {n.police}, Cứu hỏa {n.fire}, "
-            f"Cấp cứu {n.ambulance}, hoặc đường dây nóng {profile.name_vi} {profile.hotline}. "
-            "Phản ánh của bạn đã được chuyển ngay tới Trung tâm điều hành."
-        ),
-        "en": (
-            f"If there is danger now, call at once: police {n.police}, fire {n.fire}, "
-            f"ambulance {n.ambulance}, or the {profile.name_en} hotline {profile.hotline}. "
-            "Your report has been sent to the operations centre immediately."
-        ),
+        "vi": vi.format(province=profile.name_vi, **numbers),
+        "en": en.format(province=profile.name_en, **numbers),
     }

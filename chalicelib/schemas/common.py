@@ -11,7 +11,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, ValidationError
 
 from chalicelib.rules.calendar import VN_TZ
-from chalicelib.rules.errors import MESSAGES, InvalidInput
+from chalicelib.rules.errors import InvalidInput
+from chalicelib.rules.messages import ERRORS, TYPE_NAMES
 from chalicelib.rules.text import clean_text
 
 
@@ -61,15 +62,6 @@ _TYPE_TO_CODE = {
     "datetime_from_date_parsing": "invalid_datetime",
     "datetime_type": "invalid_datetime",
 }
-_EXPECTED = {
-    "string_type": ("chuỗi ký tự", "a string"),
-    "float_type": ("số", "a number"),
-    "int_type": ("số nguyên", "an integer"),
-    "model_type": ("đối tượng", "an object"),
-    "dict_type": ("đối tượng", "an object"),
-    "bool_type": ("true/false", "true/false"),
-    "model_attributes_type": ("đối tượng", "an object"),
-}
 
 
 def to_invalid_input(exc: ValidationError) -> InvalidInput:
@@ -78,8 +70,8 @@ def to_invalid_input(exc: ValidationError) -> InvalidInput:
     field = ".".join(str(p) for p in err["loc"]) or None
     kind = err["type"]
     ctx = dict(err.get("ctx") or {})
-    if kind in _EXPECTED or kind.endswith("_type"):
-        vi, en = _EXPECTED.get(kind, (kind.removesuffix("_type"),) * 2)
+    if kind in TYPE_NAMES or kind.endswith("_type"):
+        vi, en = TYPE_NAMES.get(kind, (kind.removesuffix("_type"),) * 2)
         return InvalidInput("wrong_type", field, expected_vi=vi, expected_en=en)
     code = _TYPE_TO_CODE.get(kind, kind)
     params: dict[str, Any] = {}
@@ -91,7 +83,7 @@ def to_invalid_input(exc: ValidationError) -> InvalidInput:
         params["choices"] = ctx.get("expected", "")
     elif "value" in ctx:
         params["value"] = ctx["value"]
-    if code not in MESSAGES:
+    if code not in ERRORS:
         return InvalidInput("invalid_value", field)
     return InvalidInput(code, field, **params)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.rules.messages import STATS_NOTES
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.stats import Figures, province_total
 
@@ -37,10 +38,5 @@ def month(profile: ProvinceProfile, chosen: str, cells: list[Figures], ranked: l
         "agencies": [_named(profile, f) for f in sorted(cells, key=lambda f: f.agency_id)],
         "ranking": [{"rank": i, **_named(profile, f)} for i, f in enumerate(ranked, 1)],
         "ranking_min_sample": min_sample,
-        "notes": {
-            "vi": "Số liệu của các phản ánh tiếp nhận trong tháng (giờ Việt Nam), tính cho cơ quan đang xử lý; "
-                  "thời gian xử lý tính theo ngày làm việc (sai số nửa ngày đến 4 ngày, một ngày đến 8 ngày).",
-            "en": "Figures of the reports received in the month (Vietnam time), counted for the agency handling "
-                  "them; time to result in working days (to half a day up to 4 days, one day up to 8).",
-        },
+        "notes": {"vi": STATS_NOTES["month_figures"][0], "en": STATS_NOTES["month_figures"][1]},
     }
