@@ -21,9 +21,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(BIN)/python -m devstack $(foreach s,$(STAGE),--stage $(s)) $(RUN_ARGS)
 
-## Run lint and the whole test suite (unit, functional, integration, e2e).
+## Run lint, the layering contract, the type check and the whole test suite (unit, functional, integration, e2e).
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 ## Each function's IAM role against the AWS calls the last test run recorded (not yet green: see infra/README.md).
@@ -32,6 +34,8 @@ iam-check: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 ## Print the performance figures (ratios measured side by side, AWS calls per operation).
 ## The full 100,000-report sweep bench takes ~6 min on 2 cores: make bench-sweep.

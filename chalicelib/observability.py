@@ -12,13 +12,14 @@ import functools
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Tracer
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 SERVICE = "phananh"
 NAMESPACE = "Phananh"
@@ -61,6 +62,11 @@ def emit(name: str, value: float = 1, unit: MetricUnit = MetricUnit.Count, **dim
     with single_metric(name=name, unit=unit, value=value, namespace=NAMESPACE) as metric:
         for key, dim in dimensions.items():
             metric.add_dimension(name=key, value=str(dim))
+
+
+def lambda_context(event: Any) -> LambdaContext | None:
+    """Lambda's context object a Chalice event carries (Chalice types it loosely)."""
+    return cast("LambdaContext | None", getattr(event, "context", None))
 
 
 # Where each kind of event keeps an id worth correlating log lines by (JMESPath, as Powertools reads it).

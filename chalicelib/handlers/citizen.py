@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib import container
-from chalicelib.handlers.http import json_response, read_json, route
+from chalicelib.handlers.http import header, json_response, read_json, route
 
 bp = Blueprint(__name__)
 
@@ -17,7 +17,7 @@ def give_feedback(report_id: str) -> Response:
 
     request = bp.current_request
     body = parse_body(read_json(request.raw_body), FeedbackBody)
-    token = (request.headers or {}).get("x-tracking-token")
+    token = header(request, "x-tracking-token")
     answer = container.cases().citizen_act(report_id, token, "feedback", body.model_dump(exclude_none=True))
     return json_response(answer, 201)
 
@@ -29,5 +29,5 @@ def reopen(report_id: str) -> Response:
 
     request = bp.current_request
     body = parse_body(read_json(request.raw_body), ReopenBody)
-    token = (request.headers or {}).get("x-tracking-token")
+    token = header(request, "x-tracking-token")
     return json_response(container.cases().citizen_act(report_id, token, "reopen", body.model_dump()))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chalice import Blueprint, CORSConfig, Response
+from chalice.app import Request
 
 from chalicelib.observability import logger
 from chalicelib.rules.errors import DomainError, InvalidInput
@@ -38,7 +39,19 @@ def internal_error_response() -> Response:
     return json_response({"code": "internal_error", "message": vi, "message_en": en}, 500)
 
 
-def read_json(raw: bytes | None) -> dict[str, Any]:
+def header(request: Request, name: str) -> str | None:
+    """One request header (case-insensitive), or None."""
+    headers: Any = request.headers or {}
+    value = headers.get(name.lower())
+    return str(value) if value is not None else None
+
+
+def query(request: Request) -> dict[str, str]:
+    """The query string's parameters (the last value of a repeated one)."""
+    return {str(k): str(v) for k, v in (request.query_params or {}).items()}
+
+
+def read_json(raw: str | bytes | None) -> dict[str, Any]:
     """The request body as a JSON object, or a 400 a person can act on."""
     if not raw:
         raise InvalidInput("invalid_json")
@@ -58,8 +71,8 @@ def guarded(blueprint: Blueprint) -> Callable[[Callable[..., Response]], Callabl
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Response:
             request = blueprint.current_request
-            headers = request.headers or {}
-            logger.set_correlation_id(headers.get("x-correlation-id") or (request.context or {}).get("requestId"))
+            context: dict[str, Any] = request.context or {}
+            logger.set_correlation_id(header(request, "x-correlation-id") or context.get("requestId"))
             try:
                 return view(*args, **kwargs)
             except DomainError as err:

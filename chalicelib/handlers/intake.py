@@ -7,7 +7,7 @@ import re
 from chalice import Blueprint, Response
 
 from chalicelib import container
-from chalicelib.handlers.http import json_response, read_json, route
+from chalicelib.handlers.http import header, json_response, read_json, route
 from chalicelib.rules.errors import InvalidInput
 
 bp = Blueprint(__name__)
@@ -20,7 +20,7 @@ def submit_report() -> Response:
     from chalicelib.schemas.intake import IntakeRequest
 
     request = bp.current_request
-    key = (request.headers or {}).get("idempotency-key")
+    key = header(request, "idempotency-key")
     if key is not None and not _IDEMPOTENCY_KEY.match(key):
         raise InvalidInput("invalid_idempotency_key", "Idempotency-Key")
     body = parse_body(read_json(request.raw_body), IntakeRequest)
@@ -33,7 +33,7 @@ def submit_report() -> Response:
 
 @route(bp, "/reports/{report_id}", ["GET"])
 def track_report(report_id: str) -> Response:
-    token = (bp.current_request.headers or {}).get("x-tracking-token")
+    token = header(bp.current_request, "x-tracking-token")
     return json_response(container.intake().track(report_id, token))
 
 
@@ -44,5 +44,5 @@ def request_upload(report_id: str) -> Response:
 
     request = bp.current_request
     body = parse_body(read_json(request.raw_body), MediaRequest)
-    token = (request.headers or {}).get("x-tracking-token")
+    token = header(request, "x-tracking-token")
     return json_response(container.intake().request_upload(report_id, token, body), 201)

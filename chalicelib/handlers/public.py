@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib import container
-from chalicelib.handlers.http import json_response, route
+from chalicelib.handlers.http import json_response, query, route
 from chalicelib.views.public import as_geojson
 
 bp = Blueprint(__name__)
@@ -18,7 +18,7 @@ def list_public_reports() -> Response:
     from chalicelib.schemas.common import parse_body
     from chalicelib.schemas.queries import PublicListQuery
 
-    q = parse_body(dict(bp.current_request.query_params or {}), PublicListQuery)
+    q = parse_body(query(bp.current_request), PublicListQuery)
     filters = PublicFilters(status=q.status, category=q.category, ward_code=q.ward, received_from=q.from_,
                             received_to=q.to)
     page = container.cases().public_list(filters, q.limit, q.cursor)
@@ -34,5 +34,5 @@ def get_public_report(report_id: str) -> Response:
 
 @route(bp, "/public/stats", ["GET"])
 def public_stats() -> Response:
-    month = (bp.current_request.query_params or {}).get("month")
+    month = query(bp.current_request).get("month")
     return json_response(container.statistics().month_view(month), headers={"Cache-Control": "public, max-age=300"})

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint, Response
 
 from chalicelib import container
-from chalicelib.handlers.http import json_response, read_json, route
+from chalicelib.handlers.http import header, json_response, query, read_json, route
 
 if TYPE_CHECKING:
     from chalicelib.rules.actors import Actor
@@ -17,7 +17,7 @@ bp = Blueprint(__name__)
 
 def _actor() -> Actor:
     """The signed-in staff member (401/403 before anything else is looked at)."""
-    return container.staff_auth().authenticate((bp.current_request.headers or {}).get("authorization"))
+    return container.staff_auth().authenticate(header(bp.current_request, "authorization"))
 
 
 @route(bp, "/staff/me", ["GET"])
@@ -34,7 +34,7 @@ def list_reports() -> Response:
     from chalicelib.schemas.queries import StaffListQuery
 
     actor = _actor()
-    q = parse_body(dict(bp.current_request.query_params or {}), StaffListQuery)
+    q = parse_body(query(bp.current_request), StaffListQuery)
     filters = StaffFilters(status=q.status, agency_id=q.agency, category=q.category, ward_code=q.ward,
                            due_before=q.due_before)
     return json_response(container.cases().staff_list(actor, filters, q.limit, q.cursor))

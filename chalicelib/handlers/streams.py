@@ -10,15 +10,16 @@ are recognised by their eventID and change nothing again.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint
 
 from chalicelib import container
 from chalicelib.handlers.sources import NOTIFY_FUNCTION, REPORTS_STREAM_ARN, STATS_FUNCTION
-from chalicelib.observability import logged_event
+from chalicelib.observability import lambda_context, logged_event
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
     from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
     from chalice.app import DynamoDBEvent
 
@@ -27,7 +28,7 @@ bp = Blueprint(__name__)
 
 @bp.on_dynamodb_record(stream_arn=REPORTS_STREAM_ARN, batch_size=100, starting_position="LATEST", name=NOTIFY_FUNCTION)
 @logged_event("dynamodb")
-def notify_report_changes(event: DynamoDBEvent) -> dict[str, Any]:
+def notify_report_changes(event: DynamoDBEvent) -> PartialItemFailureResponse:
     """Stage every record (a bad one fails alone), send all notices together, report what must be retried."""
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType  # not on the API's cold start
 
@@ -47,7 +48,7 @@ def notify_report_changes(event: DynamoDBEvent) -> dict[str, Any]:
 
 @bp.on_dynamodb_record(stream_arn=REPORTS_STREAM_ARN, name=STATS_FUNCTION)
 @logged_event("dynamodb")
-def update_statistics(event: DynamoDBEvent) -> dict[str, Any]:
+def update_statistics(event: DynamoDBEvent) -> PartialItemFailureResponse:
     """Each record once (by event id); a failing record is reported back, the rest of the batch is kept."""
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
@@ -59,4 +60,4 @@ def update_statistics(event: DynamoDBEvent) -> dict[str, Any]:
 
     return process_partial_response(event=event.to_dict(), record_handler=count,
                                     processor=BatchProcessor(event_type=EventType.DynamoDBStreams),
-                                    context=event.context)
+                                    context=lambda_context(event))

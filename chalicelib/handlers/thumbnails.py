@@ -9,17 +9,18 @@ is set in infra/, since Chalice does not package it.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
 from chalice import Blueprint
 
 from chalicelib import container
 from chalicelib.handlers.sources import THUMBNAIL_FUNCTION, THUMBNAIL_QUEUE
-from chalicelib.observability import logged_event, logger
+from chalicelib.observability import lambda_context, logged_event, logger
 from chalicelib.ports import Upload
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
     from chalice.app import SQSEvent
 
@@ -49,7 +50,7 @@ def uploads_in(body: str) -> list[Upload]:
 
 @bp.on_sqs_message(queue=THUMBNAIL_QUEUE, batch_size=5, name=THUMBNAIL_FUNCTION)
 @logged_event("sqs")
-def make_thumbnails(event: SQSEvent) -> dict[str, Any]:
+def make_thumbnails(event: SQSEvent) -> PartialItemFailureResponse:
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
     service = container.media()
@@ -60,4 +61,4 @@ def make_thumbnails(event: SQSEvent) -> dict[str, Any]:
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     return process_partial_response(event=event.to_dict(), record_handler=handle, processor=processor,
-                                    context=event.context)
+                                    context=lambda_context(event))

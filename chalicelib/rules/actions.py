@@ -83,7 +83,7 @@ def _assign(r: Report, f: Mapping[str, Any], c: Context) -> Changes:
     changes: dict[str, Any] = {"agency_id": agency, "assigned_at": c.now}
     category = f.get("category")
     if _present(category):
-        if c.profile.category(category) is None:
+        if c.profile.category(str(category)) is None:
             raise InvalidInput("unknown_category", "category", value=category)
         changes["category"] = category
     return changes, _join(f"agency={agency}", f"category={category}" if category else None, f.get("note"))
@@ -123,7 +123,7 @@ def _forward(r: Report, f: Mapping[str, Any], c: Context) -> Changes:
     target = f.get("agency_id") or returned.get("suggested_agency_id")
     if not _present(target):
         raise InvalidInput("missing_field", "agency_id")
-    agency = _agency(c.profile, target, "agency_id")
+    agency = _agency(c.profile, str(target), "agency_id")
     changes: dict[str, Any] = {"agency_id": agency, "assigned_at": c.now, "return_request": None}
     if returned.get("at"):
         cal, sla = c.profile.working_calendar, c.profile.sla

@@ -160,7 +160,7 @@ class ProvinceProfile(_Strict):
         return self._ward_agency.get(ward_code)
 
     def sla_days(self, channel: str) -> int:
-        return self.channels[channel]  # type: ignore[index]
+        return self.channels[channel]  # type: ignore[index]  # a stored report's channel is a plain str
 
     def active_categories(self) -> list[Category]:
         return [c for c in self.categories if c.active]

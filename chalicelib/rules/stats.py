@@ -66,7 +66,7 @@ def parse_month(text: str | None) -> str:
     match = _MONTH.match(text or "")
     if not match or not 2000 <= int(match.group(1)) <= 2100:
         raise InvalidInput("invalid_month", "month", value=text)
-    return text  # type: ignore[return-value]
+    return match.group(0)
 
 
 def ttr_bucket(working_days: float) -> int:

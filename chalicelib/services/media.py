@@ -57,7 +57,7 @@ class MediaService:
         purpose for a citizen's own media, only the evidence for an agency's
         result. The answer carries the lifetime the signature really has.
         """
-        existing = [m["kind"] for m in self._records.list(report_id)
+        existing = [m["kind"] for m in self._records.records(report_id)
                     if m.get("status") != "rejected" and (purpose == "report" or m.get("purpose") == purpose)]
         if self._uploads is None:
             raise RuntimeError("this MediaService was built without an uploads port")
@@ -72,7 +72,7 @@ class MediaService:
 
     def reporter_media(self, report_id: str) -> list[dict[str, Any]]:
         """What the reporter sees of their own uploads: kind and state, with the reason of a rejection."""
-        return [views.reporter_item(m) for m in self._records.list(report_id)]
+        return [views.reporter_item(m) for m in self._records.records(report_id)]
 
     # -- the thumbnail use case -----------------------------------------------------------
     @trace_use_case

@@ -31,6 +31,7 @@ decorator. That loses nothing but may repeat that record's notices once.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -180,9 +181,9 @@ class _Delivery:
                 self._publish(audience, arn, entries)
         for i, n in items:
             if n.channel == "email":
-                self._attempt(i, lambda n=n: self.s.mail.send(Email(to=n.to, subject=n.subject, text=n.text)))
+                self._attempt(i, functools.partial(self.s.mail.send, Email(to=n.to, subject=n.subject, text=n.text)))
             elif n.audience == REPORTER_SMS:
-                self._attempt(i, lambda n=n: self.s.topics.send_sms(n.to[0], n.text))
+                self._attempt(i, functools.partial(self.s.topics.send_sms, n.to[0], n.text))
         return self.failures
 
     def _attempt(self, index: int, send: Callable[[], Any]) -> None:

@@ -7,6 +7,8 @@ import time.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
@@ -133,15 +135,15 @@ class ReportModel(Model):
     escalation_level = NumberAttribute(default=0)
     sla_shard = UnicodeAttribute(null=True)
     sla_next_at = UTCDateTimeAttribute(null=True)
-    result = MapAttribute(null=True)
-    return_request = MapAttribute(null=True)
-    extension_request = MapAttribute(null=True)
-    extensions = ListAttribute(null=True)
-    rejection = MapAttribute(null=True)
-    feedback = MapAttribute(null=True)
+    result: MapAttribute[str, Any] = MapAttribute(null=True)
+    return_request: MapAttribute[str, Any] = MapAttribute(null=True)
+    extension_request: MapAttribute[str, Any] = MapAttribute(null=True)
+    extensions: ListAttribute[Any] = ListAttribute(null=True)
+    rejection: MapAttribute[str, Any] = MapAttribute(null=True)
+    feedback: MapAttribute[str, Any] = MapAttribute(null=True)
     published_at = UTCDateTimeAttribute(null=True)
     closed_at = UTCDateTimeAttribute(null=True)
-    extra = MapAttribute(null=True)
+    extra: MapAttribute[str, Any] = MapAttribute(null=True)
     assigned_at = UTCDateTimeAttribute(null=True)
     open_shard = UnicodeAttribute(null=True)
     public_shard = UnicodeAttribute(null=True)
@@ -192,8 +194,9 @@ class MediaModel(Model):
     size = NumberAttribute(null=True)
     width = NumberAttribute(null=True)
     height = NumberAttribute(null=True)
-    renditions = ListAttribute(null=True)
-    exif = MapAttribute(null=True)  # staff only: GPS position and capture time read before stripping
+    renditions: ListAttribute[Any] = ListAttribute(null=True)
+    # Staff only: GPS position and capture time, read before stripping.
+    exif: MapAttribute[str, Any] = MapAttribute(null=True)
     source_version = UnicodeAttribute(null=True)  # the S3 version that was vetted; links pin it
 
 

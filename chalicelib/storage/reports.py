@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -17,24 +16,12 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.ports import DuplicateId, MissingReference, Reference, StaleVersion
 from chalicelib.rules.listing import IndexQuery
 from chalicelib.rules.report import OPEN_STATES, PUBLIC_STATES, AuditEntry, Report, Reporter
+from chalicelib.storage.dynamo import ConnectionOf, cancellation_codes, cancelled_by_condition, to_plain
 from chalicelib.storage.models import OPEN_SHARD, PUBLIC_SHARD, SLA_OPEN_SHARD, AuditModel, MediaModel, ReportModel
 
 
-def _to_plain(value: Any) -> Any:
-    """MapAttribute values (raw or nested) as plain Python values (DynamoDB numbers as int/float)."""
-    if hasattr(value, "as_dict"):
-        value = value.as_dict()
-    if isinstance(value, dict):
-        return {k: _to_plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_to_plain(v) for v in value]
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
 def _plain_or_none(value: Any) -> Any:
-    return _to_plain(value) if value else None
+    return to_plain(value) if value else None
 
 
 def to_report(m: ReportModel) -> Report:
@@ -65,7 +52,7 @@ def to_report(m: ReportModel) -> Report:
         result=_plain_or_none(m.result),
         return_request=_plain_or_none(m.return_request),
         extension_request=_plain_or_none(m.extension_request),
-        extensions=[_to_plain(e) for e in (m.extensions or [])],
+        extensions=[to_plain(e) for e in (m.extensions or [])],
         rejection=_plain_or_none(m.rejection),
         feedback=_plain_or_none(m.feedback),
         published_at=m.published_at,
@@ -172,18 +159,11 @@ def to_audit_entry(m: AuditModel) -> AuditEntry:
     )
 
 
-class ReportStore:
+class ReportStore(ConnectionOf):
     """Reads and writes reports; every write carries its audit row in one transaction."""
 
     def __init__(self, connection: Connection | None = None) -> None:
-        self._connection = connection
-
-    @property
-    def connection(self) -> Connection:
-        if self._connection is None:
-            meta = ReportModel.Meta
-            self._connection = Connection(region=meta.region, host=meta.host)
-        return self._connection
+        super().__init__(ReportModel, connection)
 
     def create(self, report: Report, token_digest: str, audit: AuditEntry) -> Report:
         """Insert a new report and its first audit row (fails with DuplicateId if the id is taken)."""
@@ -193,7 +173,7 @@ class ReportStore:
                 tx.save(model, condition=ReportModel.id.does_not_exist())
                 tx.save(to_audit_model(audit, 1), condition=AuditModel.seq.does_not_exist())
         except TransactWriteError as exc:
-            if _cancelled_by_condition(exc):
+            if cancelled_by_condition(exc):
                 raise DuplicateId(report.id) from exc
             raise
         return report.evolve(version=1)
@@ -234,8 +214,7 @@ class ReportStore:
                     _check_reference(tx, ref)
         except TransactWriteError as exc:
             # PynamoDB sends condition checks first, then puts, then updates: [refs..., audit, report].
-            reasons = getattr(exc, "cancellation_reasons", None) or []
-            codes = [getattr(r, "code", None) if r is not None else None for r in reasons]
+            codes = cancellation_codes(exc)
             own = codes[len(references):]
             if "TransactionConflict" in codes or "ConditionalCheckFailed" in own:
                 raise StaleVersion(before.id) from exc
@@ -346,8 +325,3 @@ def _filter_condition(q: IndexQuery) -> Condition | None:
     for part in parts:
         condition = part if condition is None else condition & part
     return condition
-
-
-def _cancelled_by_condition(exc: TransactWriteError) -> bool:
-    reasons = getattr(exc, "cancellation_reasons", None) or []
-    return any(r is not None and getattr(r, "code", None) == "ConditionalCheckFailed" for r in reasons)

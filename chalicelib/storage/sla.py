@@ -18,24 +18,18 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.rules.report import OPEN_STATES, AuditEntry, Report
+from chalicelib.storage.dynamo import ConnectionOf, condition_failed, transaction_lost
 from chalicelib.storage.models import OPEN_SHARD, SLA_OPEN_SHARD, AuditModel, ReportModel
 from chalicelib.storage.reports import sla_key, to_audit_model, to_report, update_actions
 
 
-class SlaStore:
+class SlaStore(ConnectionOf):
     """Reports on the SLA clock; every write is conditional and a lost condition returns False."""
 
     def __init__(self, connection: Connection | None = None, page_size: int | None = None) -> None:
-        self._connection = connection
+        super().__init__(ReportModel, connection)
         self._page_size = page_size
         self.items_read = 0
-
-    @property
-    def connection(self) -> Connection:
-        if self._connection is None:
-            meta = ReportModel.Meta
-            self._connection = Connection(region=meta.region, host=meta.host)
-        return self._connection
 
     def due(self, now: datetime) -> Iterator[Report]:
         """Reports whose next SLA check is at or before `now` (a paginated query of the sparse index)."""
@@ -84,7 +78,7 @@ class SlaStore:
                 tx.update(model, actions, condition=self._unchanged(report))
                 tx.save(to_audit_model(audit, report.version + 1), condition=AuditModel.seq.does_not_exist())
         except TransactWriteError as exc:
-            if _lost_condition(exc):
+            if transaction_lost(exc):
                 return False
             raise
         return True
@@ -95,7 +89,7 @@ class SlaStore:
         try:
             model.update(self._next_check_actions(next_check), condition=self._unchanged(report))
         except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
+            if condition_failed(exc):
                 return False
             raise
         return True
@@ -107,14 +101,7 @@ class SlaStore:
         try:
             model.update(self._next_check_actions(None), condition=condition)
         except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
+            if condition_failed(exc):
                 return False
             raise
         return True
-
-
-def _lost_condition(exc: TransactWriteError) -> bool:
-    """Cancelled because a condition no longer held (or a concurrent transaction won): not an error."""
-    reasons = getattr(exc, "cancellation_reasons", None) or []
-    codes = {getattr(r, "code", None) for r in reasons if r is not None}
-    return bool(codes & {"ConditionalCheckFailed", "TransactionConflict"})

@@ -17,6 +17,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.rules.stats import NOW_CELL, Cell, Figures
+from chalicelib.storage.dynamo import ConnectionOf, cancellation_codes, condition_failed
 from chalicelib.storage.models import AgencyMonthStatsModel, MarkerModel
 
 MARKER_TTL = timedelta(days=3)
@@ -26,18 +27,11 @@ def stats_key(month: str) -> str:
     return f"stats#{month}"
 
 
-class StatsStore:
+class StatsStore(ConnectionOf):
     """Reads a month's cells; applies one stream event's counter changes exactly once."""
 
     def __init__(self, connection: Connection | None = None) -> None:
-        self._connection = connection
-
-    @property
-    def connection(self) -> Connection:
-        if self._connection is None:
-            meta = AgencyMonthStatsModel.Meta
-            self._connection = Connection(region=meta.region, host=meta.host)
-        return self._connection
+        super().__init__(AgencyMonthStatsModel, connection)
 
     def apply(self, event_id: str, changes: dict[Cell, dict[str, int]], now: datetime) -> bool:
         """Add the changes and mark the event, atomically; False if the event was already applied."""
@@ -49,8 +43,7 @@ class StatsStore:
                     cell = AgencyMonthStatsModel(stats_key(month), agency_id)
                     tx.update(cell, [getattr(AgencyMonthStatsModel, k).add(v) for k, v in sorted(counts.items())])
         except TransactWriteError as exc:
-            reasons = getattr(exc, "cancellation_reasons", None) or []
-            if reasons and getattr(reasons[0], "code", None) == "ConditionalCheckFailed":
+            if cancellation_codes(exc)[:1] == ["ConditionalCheckFailed"]:  # the event's marker: seen before
                 return False  # the marker exists: this event was applied before
             raise
         return True
@@ -75,7 +68,7 @@ class StatsStore:
         try:
             marker.save(condition=MarkerModel.pk.does_not_exist())
         except PutError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
+            if condition_failed(exc):
                 return False
             raise
         return True

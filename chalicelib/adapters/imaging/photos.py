@@ -167,7 +167,9 @@ def _to_srgb(im: Image.Image, icc: bytes | None) -> Image.Image:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             if "srgb" not in (ImageCms.getProfileDescription(source) or "").lower():
                 srgb = ImageCms.createProfile("sRGB")
-                return ImageCms.profileToProfile(im, source, srgb, outputMode=target_mode)
+                converted = ImageCms.profileToProfile(im, source, srgb, outputMode=target_mode)
+                if converted is not None:
+                    return converted
         except Exception:  # a broken or mismatched profile: fall back to the plain conversion
             pass
     if im.mode == "RGBA" and im.getchannel("A").getextrema() == (255, 255):

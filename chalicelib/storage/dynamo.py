@@ -1,0 +1,65 @@
+"""PynamoDB plumbing every store shares: its connection, "did a condition fail?", plain values.
+
+One answer per question, so a store never decides in its own way whether a
+write lost a race or what a DynamoDB number becomes.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
+from pynamodb.models import Model
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+class ConnectionOf:
+    """A store's transaction connection, opened on first use from its model's bound region and host."""
+
+    def __init__(self, model: type[Model], connection: Connection | None = None) -> None:
+        self._model = model
+        self._connection = connection
+
+    @property
+    def connection(self) -> Connection:
+        if self._connection is None:
+            meta = self._model.Meta
+            self._connection = Connection(region=meta.region, host=meta.host)
+        return self._connection
+
+
+def condition_failed(exc: PynamoDBException) -> bool:
+    """A single-item write refused because its condition no longer held."""
+    return exc.cause_response_code == CONDITION_FAILED
+
+
+def cancellation_codes(exc: TransactWriteError) -> list[str | None]:
+    """Why each item of a cancelled transaction was refused, in the order PynamoDB sent them."""
+    reasons = getattr(exc, "cancellation_reasons", None) or []
+    return [getattr(r, "code", None) if r is not None else None for r in reasons]
+
+
+def transaction_lost(exc: TransactWriteError) -> bool:
+    """Cancelled because a condition no longer held or a concurrent transaction won: a lost race, not an error."""
+    return bool(set(cancellation_codes(exc)) & {"ConditionalCheckFailed", "TransactionConflict"})
+
+
+def cancelled_by_condition(exc: TransactWriteError) -> bool:
+    """Cancelled because one of its conditions failed (not because of a concurrent transaction)."""
+    return "ConditionalCheckFailed" in cancellation_codes(exc)
+
+
+def to_plain(value: Any) -> Any:
+    """MapAttribute values (raw or nested) as plain Python values (DynamoDB numbers as int/float)."""
+    if hasattr(value, "as_dict"):
+        value = value.as_dict()
+    if isinstance(value, dict):
+        return {k: to_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
