@@ -61,7 +61,7 @@ class Services:
         from chalicelib.storage.reports import ReportStore
 
         self.bind_storage()
-        return ReportStore()
+        return ReportStore(cursor_secret=cursor_key(self.settings))
 
     @cached_property
     def media_records(self) -> MediaStore:
@@ -105,8 +105,7 @@ class Services:
         """The workflow's use cases: staff actions and views, citizen feedback/reopen, the public portal."""
         from chalicelib.services.cases import CaseService
 
-        return CaseService(self.profile, self.reports, self.media, clock=self.clock,
-                           cursor_secret=cursor_key(self.settings))
+        return CaseService(self.profile, self.reports, self.media, clock=self.clock)
 
     @cached_property
     def sla_sweeper(self) -> SlaSweeper:

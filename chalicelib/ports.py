@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol, TypedDict
 
+from chalicelib.rules.listing import PublicFilters, StaffFilters, StaffScope
 from chalicelib.rules.report import AuditEntry, Report
 from chalicelib.rules.stats import Cell, Figures
 
@@ -127,10 +128,13 @@ class ReportsPort(Protocol):
 
 
 class ReportListPort(Protocol):
-    """Pages of reports from one index query, behind a signed cursor (storage/queries.py plans it)."""
+    """Pages of reports, each one index query behind a signed cursor (storage/queries.py plans them)."""
 
-    def page(self, query: Any, limit: int,
-             start_key: dict[str, Any] | None = None) -> tuple[list[Report], dict[str, Any] | None]: ...
+    def staff_page(self, scope: StaffScope, filters: StaffFilters, province_code: int, limit: int,
+                   cursor: str | None = None) -> tuple[list[Report], str | None]: ...
+    def public_page(self, filters: PublicFilters, limit: int,
+                    cursor: str | None = None) -> tuple[list[Report], str | None]: ...
+    def published_before(self, cutoff: datetime, limit: int) -> list[Report]: ...
 
 
 class SlaPort(Protocol):

@@ -17,16 +17,7 @@ from chalicelib.ports import MissingReference, Reference, ReportListPort, Report
 from chalicelib.rules import ids
 from chalicelib.rules.actors import CITIZEN_ACTOR, SYSTEM_ACTOR, Actor, can_see, can_see_reporter
 from chalicelib.rules.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chalicelib.rules.listing import (
-    IndexQuery,
-    PublicFilters,
-    StaffFilters,
-    check_limit,
-    decode_cursor,
-    encode_cursor,
-    plan_public,
-    plan_staff,
-)
+from chalicelib.rules.listing import PublicFilters, StaffFilters, check_limit, check_public_status, staff_scope
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import PUBLIC_STATES, AuditEntry, Report
 from chalicelib.rules.rounds import REOPEN_WINDOW_DAYS, reopen_deadline, result_working_hours
@@ -54,14 +45,12 @@ class CaseService:
         reports: CaseStore,
         media: MediaService | None = None,
         clock: Clock = utc_now,
-        cursor_secret: bytes = b"",
         metric: Callable[..., None] = emit,
     ) -> None:
         self.profile = profile
         self._reports = reports
         self._media = media
         self._clock = clock
-        self._secret = cursor_secret or f"phananh:{profile.slug}".encode()
         self._metric = metric
 
     # -- staff ----------------------------------------------------------------------------
@@ -88,13 +77,12 @@ class CaseService:
         if filters.status is not None and filters.status not in STATES:
             raise InvalidInput("invalid_choice", "status", choices=", ".join(STATES))
         size = check_limit(limit)
-        query = plan_staff(actor, filters, self.profile.province_code)
-        if query is None:
+        scope = staff_scope(actor, filters)
+        if scope is None:
             return page([], None)
-        reports, last = self._reports.page(query, size, decode_cursor(cursor, query, self._secret))
+        reports, next_cursor = self._reports.staff_page(scope, filters, self.profile.province_code, size, cursor)
         now = self._clock()
-        return page([staff_views.queue_row(r, now) for r in reports],
-                    encode_cursor(last, query, self._secret))
+        return page([staff_views.queue_row(r, now) for r in reports], next_cursor)
 
     def request_evidence_upload(self, actor: Actor, report_id: str, content_type: str,
                                 size: int | None) -> dict[str, Any]:
@@ -134,21 +122,17 @@ class CaseService:
     def public_list(self, filters: PublicFilters, limit: int | None = None,
                     cursor: str | None = None) -> dict[str, Any]:
         """One page of public results and rejections, newest first."""
-        query = plan_public(filters)
-        reports, last = self._reports.page(query, check_limit(limit), decode_cursor(cursor, query, self._secret))
-        return page([public_views.public_item(self.profile, r) for r in reports],
-                    encode_cursor(last, query, self._secret))
+        check_public_status(filters)
+        reports, next_cursor = self._reports.public_page(filters, check_limit(limit), cursor)
+        return page([public_views.public_item(self.profile, r) for r in reports], next_cursor)
 
     # -- system ---------------------------------------------------------------------------
 
     def close_expired(self, limit: int = 50) -> int:
         """Close published reports whose reopen window has passed (run on a schedule); how many were closed."""
         cutoff = self._clock() - timedelta(days=REOPEN_WINDOW_DAYS)
-        query = IndexQuery("status-received", "published", received_to=cutoff, published_before=cutoff,
-                           newest_first=False)
-        reports, _ = self._reports.page(query, limit)
         closed = 0
-        for report in reports:
+        for report in self._reports.published_before(cutoff, limit):
             try:
                 self._take(report, "close", {}, SYSTEM_ACTOR, report.version)
             except Conflict:

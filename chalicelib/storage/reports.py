@@ -14,10 +14,19 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.ports import DuplicateId, MissingReference, Reference, StaleVersion
-from chalicelib.rules.listing import IndexQuery
+from chalicelib.rules.listing import PublicFilters, StaffFilters, StaffScope
 from chalicelib.rules.report import OPEN_STATES, PUBLIC_STATES, AuditEntry, Report, Reporter
 from chalicelib.storage.dynamo import ConnectionOf, cancellation_codes, cancelled_by_condition, to_plain
 from chalicelib.storage.models import OPEN_SHARD, PUBLIC_SHARD, SLA_OPEN_SHARD, AuditModel, MediaModel, ReportModel
+from chalicelib.storage.queries import (
+    INDEXES,
+    IndexQuery,
+    decode_cursor,
+    encode_cursor,
+    plan_public,
+    plan_staff,
+    published_before,
+)
 
 
 def _plain_or_none(value: Any) -> Any:
@@ -162,8 +171,28 @@ def to_audit_entry(m: AuditModel) -> AuditEntry:
 class ReportStore(ConnectionOf):
     """Reads and writes reports; every write carries its audit row in one transaction."""
 
-    def __init__(self, connection: Connection | None = None) -> None:
+    def __init__(self, connection: Connection | None = None, cursor_secret: bytes = b"phananh") -> None:
         super().__init__(ReportModel, connection)
+        self._secret = cursor_secret
+
+    # -- lists: one index query each, behind a signed cursor -----------------------------------
+    def staff_page(self, scope: StaffScope, filters: StaffFilters, province_code: int, limit: int,
+                   cursor: str | None = None) -> tuple[list[Report], str | None]:
+        """One page of a staff queue within the caller's scope, and the cursor to the next."""
+        return self._signed_page(plan_staff(scope, filters, province_code), limit, cursor)
+
+    def public_page(self, filters: PublicFilters, limit: int,
+                    cursor: str | None = None) -> tuple[list[Report], str | None]:
+        """One page of published, closed and rejected reports, newest first."""
+        return self._signed_page(plan_public(filters), limit, cursor)
+
+    def published_before(self, cutoff: datetime, limit: int) -> list[Report]:
+        """Up to `limit` published reports whose reopen window started before `cutoff`, oldest first."""
+        return self.page(published_before(cutoff), limit)[0]
+
+    def _signed_page(self, query: IndexQuery, limit: int, cursor: str | None) -> tuple[list[Report], str | None]:
+        reports, last = self.page(query, limit, decode_cursor(cursor, query, self._secret))
+        return reports, encode_cursor(last, query, self._secret)
 
     def create(self, report: Report, token_digest: str, audit: AuditEntry) -> Report:
         """Insert a new report and its first audit row (fails with DuplicateId if the id is taken)."""
@@ -283,11 +312,9 @@ def _check_reference(tx: TransactWrite, ref: Reference) -> None:
 
 
 _INDEXES: dict[str, tuple[Any, Any]] = {
-    "agency-received": (ReportModel.agency_index, ReportModel.received_at),
-    "status-received": (ReportModel.status_index, ReportModel.received_at),
-    "province-received": (ReportModel.province_index, ReportModel.received_at),
-    "open-due": (ReportModel.open_due_index, ReportModel.due_at),
-    "public-received": (ReportModel.public_index, ReportModel.received_at),
+    index.Meta.index_name: (index, getattr(ReportModel, INDEXES[index.Meta.index_name][2]))
+    for index in (ReportModel.agency_index, ReportModel.status_index, ReportModel.province_index,
+                  ReportModel.open_due_index, ReportModel.public_index)
 }
 
 
@@ -305,9 +332,9 @@ def _range_condition(q: IndexQuery, range_attr: Any) -> Condition | None:
 
 def _filter_condition(q: IndexQuery) -> Condition | None:
     parts: list[Condition] = []
-    if q.statuses and q.index != "status-received":
+    if q.statuses and q.index != ReportModel.status_index.Meta.index_name:
         parts.append(ReportModel.status.is_in(*q.statuses))
-    if q.agency_id and q.index != "agency-received":
+    if q.agency_id and q.index != ReportModel.agency_index.Meta.index_name:
         parts.append(ReportModel.agency_id == q.agency_id)
     if q.category:
         parts.append(ReportModel.category == q.category)
@@ -315,9 +342,9 @@ def _filter_condition(q: IndexQuery) -> Condition | None:
         parts.append(ReportModel.ward_code == q.ward_code)
     if q.assigned_only:
         parts.append(ReportModel.assigned_at.exists())
-    if q.open_only and q.index != "open-due":
+    if q.open_only and q.index != ReportModel.open_due_index.Meta.index_name:
         parts.append(ReportModel.open_shard.exists())
-    if q.due_before and q.index != "open-due":
+    if q.due_before and q.index != ReportModel.open_due_index.Meta.index_name:
         parts.append(ReportModel.due_at < q.due_before)
     if q.published_before:
         parts.append(ReportModel.published_at < q.published_before)

@@ -59,8 +59,8 @@ class FakeReports:
         self.audit[before.id].append(audit)
         return saved
 
-    def page(self, query: Any, limit: int, start_key: Any = None) -> tuple[list[Report], None]:
-        return [r for r, _ in self.items.values() if r.status == query.key][:limit], None
+    def published_before(self, cutoff: datetime, limit: int) -> list[Report]:
+        return [r for r, _ in self.items.values() if r.status == "published"][:limit]
 
 
 class Nothing:
