@@ -108,8 +108,8 @@ def main() -> int:
             for label, read in (
                 ("staff case file", lambda rid=report_id: service.staff_report(officer, rid)),
                 ("staff queue page", lambda: service.staff_list(officer, _filters())),
-                ("public case", lambda rid=report_id: service.public_report(rid)),
-                ("public list page", lambda: service.public_list(_public_filters())),
+                ("public case", lambda rid=report_id: container.portal().public_report(rid)),
+                ("public list page", lambda: container.portal().public_list(_public_filters())),
             ):
                 calls.clear()
                 read()

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from chalicelib.services.intake import IntakeService
     from chalicelib.services.media import MediaService
     from chalicelib.services.notify import NotifyService
+    from chalicelib.services.portal import PortalService
     from chalicelib.services.sla import SlaSweeper
     from chalicelib.services.stats import StatisticsService
     from chalicelib.storage.media import MediaStore
@@ -106,6 +107,13 @@ class Services:
         from chalicelib.services.cases import CaseService
 
         return CaseService(self.profile, self.reports, self.media, clock=self.clock)
+
+    @cached_property
+    def portal(self) -> PortalService:
+        """The public portal's reads."""
+        from chalicelib.services.portal import PortalService
+
+        return PortalService(self.profile, self.reports, self.reports, self.media)
 
     @cached_property
     def sla_sweeper(self) -> SlaSweeper:
@@ -200,6 +208,10 @@ def intake() -> IntakeService:
 
 def cases() -> CaseService:
     return services().cases
+
+
+def portal() -> PortalService:
+    return services().portal
 
 
 def media() -> MediaService:

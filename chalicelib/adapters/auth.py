@@ -53,7 +53,6 @@ class JwksKeys:
         self._keys: dict[str, Any] = {}
         self._fetched_at: float | None = None
         self._lock = threading.Lock()
-        self.fetches = 0
 
     def get(self, kid: str) -> Any:
         """The key (a PyJWK) for `kid`, or None; fetches on first use and on an unknown id."""
@@ -71,7 +70,6 @@ class JwksKeys:
         from jwt.exceptions import PyJWKSetError
 
         self._fetched_at = self._monotonic()
-        self.fetches += 1
         try:
             keys = PyJWKSet.from_dict(self._fetch(self.url)).keys
         except (OSError, ValueError, PyJWKSetError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,7 +25,7 @@ class SnsAlerts(AwsAdapter):
             PublishBatchRequestEntries=[
                 {
                     "Id": e.id,
-                    "Subject": e.subject,
+                    "Subject": ascii_subject(e.subject),
                     "Message": e.text,
                     "MessageAttributes": {
                         k: {"DataType": "String", "StringValue": v} for k, v in e.attributes.items()
@@ -38,3 +39,11 @@ class SnsAlerts(AwsAdapter):
     def send_sms(self, phone: str, text: str) -> str:
         """One SMS to an E.164 number; answers SNS's message id."""
         return self.client.publish(PhoneNumber=phone, Message=text, MessageAttributes=SMS_ATTRIBUTES)["MessageId"]
+
+
+def ascii_subject(subject: str, limit: int = 99) -> str:
+    """An SNS Subject: ASCII only, one line, under 100 characters ('Phản ánh' -> 'Phan anh')."""
+    text = unicodedata.normalize("NFD", subject.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = " ".join(text.encode("ascii", "ignore").decode("ascii").split())
+    return text[:limit].rstrip()

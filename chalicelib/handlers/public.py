@@ -21,7 +21,7 @@ def list_public_reports() -> Response:
     q = parse_body(query(bp.current_request), PublicListQuery)
     filters = PublicFilters(status=q.status, category=q.category, ward_code=q.ward, received_from=q.from_,
                             received_to=q.to)
-    page = container.cases().public_list(filters, q.limit, q.cursor)
+    page = container.portal().public_list(filters, q.limit, q.cursor)
     if q.format == "geojson":
         return json_response(as_geojson(page), headers=GEOJSON_HEADERS)
     return json_response(page)
@@ -29,7 +29,7 @@ def list_public_reports() -> Response:
 
 @route(bp, "/public/reports/{report_id}", ["GET"])
 def get_public_report(report_id: str) -> Response:
-    return json_response(container.cases().public_report(report_id))
+    return json_response(container.portal().public_report(report_id))
 
 
 @route(bp, "/public/stats", ["GET"])

@@ -201,7 +201,7 @@ ERRORS: dict[str, Text] = {
 }
 
 
-# -- type names quoted by the wrong_type error (schemas.py): pydantic error type -> texts ---------------
+# -- type names quoted by the wrong_type error (schemas/common.py): pydantic error type -> texts ---------------
 TYPE_NAMES: dict[str, Text] = {
     "string_type": ("chuỗi ký tự", "a string"),
     "float_type": ("số", "a number"),

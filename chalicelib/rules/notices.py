@@ -4,7 +4,8 @@
 versions of a report (a stream record's old and new images) and answers the
 notices to send: an agency's topic, the IOC's topic, an agency's focal
 officers by e-mail, the province's leadership (escalation level 3), the
-reporter by SMS. Texts come from templates (data, chalicelib/notices/) filled
+reporter by SMS. Texts come from templates (data, chalicelib/notices/, checked
+by rules/templates.py) filled
 with SAFE_FIELDS only: ids, names of categories, wards and agencies, due dates
 in +07:00 and links. The reporter's name and phone and a report's free text
 (description, reasons, comments) are never among the values, so no template
@@ -14,16 +15,17 @@ can leak them; staff read the rest in the console.
 from __future__ import annotations
 
 import re
-import string
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.rules.calendar import VN_TZ
 from chalicelib.rules.messages import NOTICE_FILLERS
 from chalicelib.rules.profile import IOC_AGENCY_ID, ProvinceProfile
 from chalicelib.rules.report import Report
+
+if TYPE_CHECKING:
+    from chalicelib.rules.templates import Templates
 
 # -- audiences -----------------------------------------------------------------
 AGENCY_TOPIC = "agency_topic"  # the agency-alerts topic, filtered by the `agency_id` attribute
@@ -134,57 +136,6 @@ class Notice:
             "category": self.category,
             "urgent": "true" if self.urgent else "false",
         }
-
-
-@dataclass(frozen=True)
-class StaffTemplate:
-    subject_vi: str
-    subject_en: str
-    body_vi: str
-    body_en: str
-
-
-@dataclass(frozen=True, eq=False)
-class Templates:
-    """Staff texts per event (subject and body, vi and en) and one-line SMS texts per event."""
-
-    staff: Mapping[str, StaffTemplate]
-    sms: Mapping[str, str]
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> Templates:
-        """Check the data against ROUTES and SAFE_FIELDS; a bad template fails loudly, naming itself."""
-        staff_data, sms_data = data.get("staff", {}), data.get("sms", {})
-        staff: dict[str, StaffTemplate] = {}
-        for event, entry in staff_data.items():
-            texts = {
-                "subject_vi": entry["subject"]["vi"], "subject_en": entry["subject"]["en"],
-                "body_vi": entry["body"]["vi"], "body_en": entry["body"]["en"],
-            }
-            for part, text in texts.items():
-                _check_placeholders(f"staff.{event}.{part}", text)
-            staff[event] = StaffTemplate(**texts)
-        for event, text in sms_data.items():
-            _check_placeholders(f"sms.{event}", text)
-            if not text.isascii():
-                raise ValueError(f"sms.{event}: SMS texts are GSM-7 (plain ASCII, no diacritics)")
-        for event in (*staff, *sms_data):
-            if event not in ROUTES:
-                raise ValueError(f"templates: unknown event '{event}'")
-        for event, audiences in ROUTES.items():
-            if STAFF_AUDIENCES.intersection(audiences) and event not in staff:
-                raise ValueError(f"templates: staff.{event} is missing")
-            if REPORTER_SMS in audiences and event not in sms_data:
-                raise ValueError(f"templates: sms.{event} is missing")
-        return cls(staff=staff, sms=dict(sms_data))
-
-
-def _check_placeholders(where: str, text: str) -> None:
-    for _literal, field, spec, conversion in string.Formatter().parse(text):
-        if field is None:
-            continue
-        if field not in SAFE_FIELDS or spec or conversion:
-            raise ValueError(f"{where}: placeholder '{{{field}}}' is not a safe field")
 
 
 # -- the rule ------------------------------------------------------------------
@@ -308,11 +259,3 @@ def _small_int(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
         return "?"
     return str(int(value))
-
-
-def ascii_subject(subject: str, limit: int = 99) -> str:
-    """An SNS Subject: ASCII only, one line, under 100 characters ('Phản ánh' -> 'Phan anh')."""
-    text = unicodedata.normalize("NFD", subject.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = " ".join(text.encode("ascii", "ignore").decode("ascii").split())
-    return text[:limit].rstrip()

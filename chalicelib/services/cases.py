@@ -1,4 +1,4 @@
-"""Case handling: staff and citizens move a report through the workflow; staff and the public list and read it.
+"""Case handling: staff and citizens move a report through the workflow; staff list and read it.
 
 A transition is one consistent read and one DynamoDB transaction (the report
 at the version read, its audit row, and any reference it names); nothing else
@@ -17,14 +17,13 @@ from chalicelib.ports import MissingReference, Reference, ReportListPort, Report
 from chalicelib.rules import ids
 from chalicelib.rules.actors import CITIZEN_ACTOR, SYSTEM_ACTOR, Actor, can_see, can_see_reporter
 from chalicelib.rules.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chalicelib.rules.listing import PublicFilters, StaffFilters, check_limit, check_public_status, staff_scope
+from chalicelib.rules.listing import StaffFilters, check_limit, staff_scope
 from chalicelib.rules.profile import ProvinceProfile
-from chalicelib.rules.report import PUBLIC_STATES, AuditEntry, Report
+from chalicelib.rules.report import AuditEntry, Report
 from chalicelib.rules.rounds import REOPEN_WINDOW_DAYS, reopen_deadline, result_working_hours
 from chalicelib.rules.workflow import STATES, allowed_actions, evidence_allowed, roles_for, transition
 from chalicelib.services.clock import Clock, utc_now
 from chalicelib.views import citizen as citizen_views
-from chalicelib.views import public as public_views
 from chalicelib.views import staff as staff_views
 from chalicelib.views.common import page
 
@@ -108,24 +107,6 @@ class CaseService:
         saved, _ = self._take(report, action, fields, CITIZEN_ACTOR, None)
         return citizen_views.citizen_action(saved, reopen_deadline(saved))
 
-    # -- public ---------------------------------------------------------------------------
-
-    def public_report(self, report_id: str) -> dict[str, Any]:
-        """A published, closed or rejected report as anyone may see it; 404 for anything else."""
-        found = self._reports.get(ids.normalise_report_id(report_id))
-        if found is None or found[0].status not in PUBLIC_STATES:
-            raise NotFound("report_not_found", "id")
-        report = found[0]
-        return public_views.public_report(self.profile, report, self._evidence(report),
-                                          self._reports.history(report.id))
-
-    def public_list(self, filters: PublicFilters, limit: int | None = None,
-                    cursor: str | None = None) -> dict[str, Any]:
-        """One page of public results and rejections, newest first."""
-        check_public_status(filters)
-        reports, next_cursor = self._reports.public_page(filters, check_limit(limit), cursor)
-        return page([public_views.public_item(self.profile, r) for r in reports], next_cursor)
-
     # -- system ---------------------------------------------------------------------------
 
     def close_expired(self, limit: int = 50) -> int:
@@ -206,10 +187,3 @@ class CaseService:
         if found is None or not can_see(actor, found[0]):
             raise NotFound("report_not_found", "id")
         return found[0]
-
-    def _evidence(self, report: Report) -> list[dict[str, Any]]:
-        """The published result's evidence photos: clean renditions only (never the upload itself)."""
-        wanted = set((report.result or {}).get("media_ids", []))
-        if not wanted or report.status not in {"published", "closed"} or self._media is None:
-            return []
-        return [m for m in self._media.public_media(report.id, ("evidence",)) if m["media_id"] in wanted]

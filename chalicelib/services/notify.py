@@ -45,12 +45,11 @@ from chalicelib.rules.notices import (
     IOC_TOPIC,
     REPORTER_SMS,
     Notice,
-    Templates,
-    ascii_subject,
     notices_for,
 )
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import Report
+from chalicelib.rules.templates import Templates
 
 BATCH_SIZE = 10  # SNS PublishBatch's limit
 DEFAULT_CLAIM_MS = 300_000  # how long a claim holds when the invocation's deadline is unknown (local runs)
@@ -214,7 +213,7 @@ class _Delivery:
     def _publish_chunk(self, arn: str, chunk: list[tuple[int, Notice]]) -> list[tuple[int, Notice]]:
         """One PublishBatch call; answers the entries worth another try."""
         by_id = {f"n{i}": (i, n) for i, n in chunk}
-        entries = [TopicEntry(id=f"n{i}", subject=ascii_subject(n.subject), text=n.text, attributes=n.attributes())
+        entries = [TopicEntry(id=f"n{i}", subject=n.subject, text=n.text, attributes=n.attributes())
                    for i, n in chunk]
         try:
             failed = self.s.topics.publish_batch(arn, entries)

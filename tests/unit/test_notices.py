@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chalicelib.adapters.sns import ascii_subject
 from chalicelib.notices import TEMPLATES_FILE, load_templates
 from chalicelib.provinces import load_profile
 from chalicelib.rules.notices import (
@@ -23,13 +24,12 @@ from chalicelib.rules.notices import (
     ROUTES,
     SAFE_FIELDS,
     SMS_MAX_CHARS,
-    Templates,
-    ascii_subject,
     event_of,
     notices_for,
     safe_values,
 )
 from chalicelib.rules.report import Report, Reporter
+from chalicelib.rules.templates import Templates
 
 PROFILE = load_profile("daklak")
 TEMPLATES = load_templates()
