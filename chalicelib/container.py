@@ -10,12 +10,10 @@ before that to move time for every service at once.
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import NOTIFY_FUNCTION, Settings, settings
-from chalicelib.services.clock import Clock, utc_now
 
 if TYPE_CHECKING:
     from chalicelib.adapters.auth import StaffAuthenticator
@@ -23,6 +21,7 @@ if TYPE_CHECKING:
     from chalicelib.adapters.s3 import MediaBucket
     from chalicelib.rules.profile import ProvinceProfile
     from chalicelib.services.cases import CaseService
+    from chalicelib.services.clock import Clock
     from chalicelib.services.digest import DigestService
     from chalicelib.services.intake import IntakeService
     from chalicelib.services.media import MediaService
@@ -38,9 +37,11 @@ if TYPE_CHECKING:
 class Services:
     """One stage's services over one settings object and one clock; nothing is built before it is asked for."""
 
-    def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        from chalicelib.services.clock import utc_now
+
         self.settings = settings
-        self.clock = clock
+        self.clock = clock or utc_now
         self._bound = False
 
     @cached_property
@@ -173,17 +174,21 @@ def cursor_key(s: Settings) -> bytes:
     cursors still cannot reach outside their query's partition
     (storage/queries.py checks the decoded key), only forge-proofing weakens.
     """
+    import hashlib
+
     secret = s.cursor_secret or f"{s.stage}|{s.reports_table}|{s.staff_user_pool_id}"
     return hashlib.sha256(secret.encode()).digest()
 
 
-def build(settings: Settings, clock: Clock = utc_now) -> Services:
+def build(settings: Settings, clock: Clock | None = None) -> Services:
     """One stage's services (built lazily, each once)."""
     return Services(settings, clock)
 
 
 def clock() -> Clock:
     """The services' notion of now (tests replace this function, then call `reset()`)."""
+    from chalicelib.services.clock import utc_now
+
     return utc_now
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, Protocol, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict
 
-from chalicelib.rules.listing import PublicFilters, StaffFilters, StaffScope
-from chalicelib.rules.report import AuditEntry, Report
-from chalicelib.rules.stats import Cell, Figures
+if TYPE_CHECKING:  # annotations only: importing a port costs no rule module at cold start
+    from chalicelib.rules.listing import PublicFilters, StaffFilters, StaffScope
+    from chalicelib.rules.report import AuditEntry, Report
+    from chalicelib.rules.stats import Cell, Figures
 
 # -- values that cross the ports ------------------------------------------------------------
 

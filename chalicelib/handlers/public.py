@@ -6,7 +6,6 @@ from chalice import Blueprint, Response
 
 from chalicelib import container
 from chalicelib.handlers.http import json_response, query, route
-from chalicelib.views.public import as_geojson
 
 bp = Blueprint(__name__)
 GEOJSON_HEADERS = {"Content-Type": "application/geo+json; charset=utf-8"}
@@ -23,6 +22,8 @@ def list_public_reports() -> Response:
                             received_to=q.to)
     page = container.portal().public_list(filters, q.limit, q.cursor)
     if q.format == "geojson":
+        from chalicelib.views.public import as_geojson
+
         return json_response(as_geojson(page), headers=GEOJSON_HEADERS)
     return json_response(page)
 

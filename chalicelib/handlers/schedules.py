@@ -9,7 +9,6 @@ from chalice import Blueprint, Cron, Rate
 from chalicelib import container
 from chalicelib.handlers.sources import CLOSE_FUNCTION, DIGEST_FUNCTION, SLA_SWEEP_MINUTES, SWEEP_FUNCTION
 from chalicelib.observability import logged_event
-from chalicelib.views import runs
 
 bp = Blueprint(__name__)
 
@@ -27,6 +26,8 @@ CLOSE_SCHEDULE = Cron(0, 18, "*", "*", "?", "*")
 def sla_sweep(event: Any) -> dict[str, Any]:
     result = container.sla_sweeper().run()
     open_now, overdue = container.statistics().publish_gauges()
+    from chalicelib.views import runs
+
     return runs.sweep_run(result.read, dict(result.raised), result.lost, open_now, overdue)
 
 
@@ -35,6 +36,8 @@ def sla_sweep(event: Any) -> dict[str, Any]:
 @logged_event("schedule")
 def daily_digest(event: Any) -> dict[str, Any]:
     result = container.digest().run()
+    from chalicelib.views import runs
+
     return runs.digest_run(result.working_day, len(result.sent), len(result.already_sent))
 
 
@@ -42,4 +45,6 @@ def daily_digest(event: Any) -> dict[str, Any]:
              description="Close published reports whose reopen window has passed")
 @logged_event("schedule")
 def close_expired_reports(event: Any) -> dict[str, Any]:
+    from chalicelib.views import runs
+
     return runs.close_run(container.cases().close_all_expired())

@@ -17,18 +17,21 @@ from chalice import Blueprint
 from chalicelib import container
 from chalicelib.handlers.sources import THUMBNAIL_FUNCTION, THUMBNAIL_QUEUE
 from chalicelib.observability import lambda_context, logged_event, logger
-from chalicelib.ports import Upload
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
     from chalice.app import SQSEvent
 
+    from chalicelib.ports import Upload
+
 bp = Blueprint(__name__)
 
 
 def uploads_in(body: str) -> list[Upload]:
     """The created objects an SQS message from S3 names; S3's test event and other events name none."""
+    from chalicelib.ports import Upload
+
     try:
         message = json.loads(body)
     except ValueError:
