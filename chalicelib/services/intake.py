@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.observability import emit, logger, trace_use_case
 from chalicelib.ports import DuplicateId, OncePort, ReportsPort
 from chalicelib.rules import ids
-from chalicelib.rules.errors import InvalidInput
+from chalicelib.rules.intake import check_submission
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report, Reporter
 from chalicelib.rules.routing import route_report
@@ -21,7 +20,6 @@ from chalicelib.views import citizen as views
 if TYPE_CHECKING:
     from chalicelib.services.media import MediaService
 
-FUTURE_TOLERANCE = timedelta(minutes=10)
 ID_ATTEMPTS = 5
 
 
@@ -54,15 +52,8 @@ class IntakeService:
 
     def _submit(self, req: IntakeRequest) -> dict[str, Any]:
         profile, now = self.profile, self._clock()
-        category = profile.category(req.category)
-        if category is None:
-            raise InvalidInput("unknown_category", "category", value=req.category)
-        if req.ward_code is not None and profile.ward(req.ward_code) is None:
-            raise InvalidInput("ward_not_in_province", "ward_code", value=req.ward_code, province=profile.name_vi)
-        if req.ward_code is None and not (req.channel in {"hotline", "email"} and req.location.address):
-            raise InvalidInput("ward_required", "ward_code")
-        if req.occurred_at and req.occurred_at > now + FUTURE_TOLERANCE:
-            raise InvalidInput("occurred_in_future", "occurred_at")
+        category = check_submission(profile, category=req.category, ward_code=req.ward_code, channel=req.channel,
+                                    address=req.location.address, occurred_at=req.occurred_at, now=now)
 
         due = profile.working_calendar.due_after(now, profile.sla_days(req.channel))
         token = ids.new_tracking_token()
