@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from chalicelib.services.intake import IntakeService
     from chalicelib.services.media import MediaService
     from chalicelib.services.notify import NotifyService
+    from chalicelib.services.places import PlacesService
     from chalicelib.services.portal import PortalService
     from chalicelib.services.sla import SlaSweeper
     from chalicelib.services.stats import StatisticsService
@@ -115,6 +116,13 @@ class Services:
         from chalicelib.services.portal import PortalService
 
         return PortalService(self.profile, self.reports, self.reports, self.media)
+
+    @cached_property
+    def places(self) -> PlacesService:
+        """Ward lookups on the province's 2025 map."""
+        from chalicelib.services.places import PlacesService
+
+        return PlacesService(self.profile)
 
     @cached_property
     def sla_sweeper(self) -> SlaSweeper:
@@ -213,6 +221,10 @@ def intake() -> IntakeService:
 
 def cases() -> CaseService:
     return services().cases
+
+
+def places() -> PlacesService:
+    return services().places
 
 
 def portal() -> PortalService:

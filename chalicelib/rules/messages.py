@@ -77,6 +77,16 @@ ERRORS: dict[str, Text] = {
         "Vị trí (lat, lng) nằm ngoài lãnh thổ Việt Nam.",
         "The location (lat, lng) is outside Vietnam.",
     ),
+    "point_in_other_province": (
+        "Vị trí này thuộc {ward}, {province}, không thuộc {home}. Vui lòng gửi phản ánh tới {province}.",
+        "This location is in {ward}, {province}, not in {home}. Please report it to {province}.",
+    ),
+    "point_at_sea": (
+        "Vị trí (lat, lng) nằm ngoài đất liền và các đảo của Việt Nam (trên biển hoặc ở nước ngoài). "
+        "Vui lòng chọn lại vị trí trên bản đồ.",
+        "The location (lat, lng) is not on Vietnam's land or islands (at sea or abroad). "
+        "Please pick the place on the map again.",
+    ),
     "idempotency_key_reused": (
         "Khóa Idempotency-Key này đã được dùng cho một phản ánh khác; hãy dùng khóa mới.",
         "This Idempotency-Key was used for a different report; use a new key.",

@@ -59,3 +59,14 @@ class PublicListQuery(_Query):
     @classmethod
     def _local(cls, value: datetime | None) -> datetime | None:
         return aware(value)
+
+
+class WardLookupQuery(Body):
+    """`?lat=..&lng=..` as decimal degrees (query strings arrive as text; any coordinate on Earth parses)."""
+
+    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+    lng: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+
+
+class WardListQuery(Body):
+    format: Literal["json", "geojson"] | None = None
