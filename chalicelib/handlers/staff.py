@@ -55,6 +55,16 @@ def take_action(report_id: str) -> Response:
     return json_response(container.cases().act(actor, report_id, action, fields, expected_version=version))
 
 
+@route(bp, "/staff/reports/{report_id}/location", ["POST"])
+def relocate(report_id: str) -> Response:
+    """The IOC corrects where it happened: `{"lat", "lng"}` and/or `{"ward_code"}`, optional `note`, `version`."""
+    from chalicelib.schemas.actions import parse_relocation
+
+    actor = _actor()
+    fields, version = parse_relocation(read_json(bp.current_request.raw_body))
+    return json_response(container.cases().act(actor, report_id, "relocate", fields, expected_version=version))
+
+
 @route(bp, "/staff/reports/{report_id}/media", ["POST"])
 def upload_evidence(report_id: str) -> Response:
     from chalicelib.schemas.common import parse_body

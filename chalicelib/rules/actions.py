@@ -20,9 +20,11 @@ from chalicelib.rules.actors import Actor
 from chalicelib.rules.calendar import local_iso as iso
 from chalicelib.rules.errors import Conflict, InvalidInput
 from chalicelib.rules.ids import normalise_report_id
+from chalicelib.rules.places import ward_for_point
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import Report
 from chalicelib.rules.rounds import REOPEN_WINDOW_DAYS, reopen_deadline
+from chalicelib.rules.routing import route_report
 from chalicelib.rules.sla import after_due_change, due_after_pause, extend_due, next_check_at
 
 MAX_EXTENSION_DAYS = 15
@@ -240,9 +242,45 @@ def _close(r: Report, f: Mapping[str, Any], c: Context) -> Changes:
     return {"closed_at": c.now}, None
 
 
+# States in which the IOC still waits for the committee it routed to: a relocated report follows its new ward.
+_STILL_ROUTED = frozenset({"received", "returned", "reopened"})
+
+
+def _relocate(r: Report, f: Mapping[str, Any], c: Context) -> Changes:
+    """The IOC corrects where it happened: a new point (which decides the ward) and/or a ward code.
+
+    While the report still waits at the IOC and sits with the old ward's
+    default committee, it follows to the new ward's; once an agency has it,
+    the IOC reassigns explicitly. The audit note keeps both places.
+    """
+    lat, lng, code = f.get("lat"), f.get("lng"), f.get("ward_code")
+    if (lat is None) != (lng is None):
+        raise InvalidInput("missing_field", "lng" if lng is None else "lat")
+    if lat is None and not _present(code):
+        raise InvalidInput("missing_field", "location")
+    if _present(code) and c.profile.ward(str(code)) is None:
+        raise InvalidInput("ward_not_in_province", "ward_code", value=code, province=c.profile.name_vi)
+    changes: dict[str, Any] = {}
+    if lat is not None and lng is not None:
+        code = ward_for_point(float(lat), float(lng), c.profile.province_code, c.profile.name_vi,
+                              c.profile.name_en).code
+        changes.update(lat=float(lat), lng=float(lng))
+    changes["ward_code"] = str(code)
+    if r.status in _STILL_ROUTED and r.agency_id == route_report(c.profile, r.category, r.ward_code):
+        changes["agency_id"] = route_report(c.profile, r.category, str(code))
+    moved = [f"ward={r.ward_code or '-'}->{code}"]
+    if "lat" in changes:
+        before = f"{r.lat:.5f},{r.lng:.5f}" if r.lat is not None and r.lng is not None else "-"
+        moved.append(f"point={before}->{changes['lat']:.5f},{changes['lng']:.5f}")
+    if changes.get("agency_id", r.agency_id) != r.agency_id:
+        moved.append(f"agency={r.agency_id}->{changes['agency_id']}")
+    return changes, _join(*moved, f.get("note"))
+
+
 EFFECTS: dict[str, Callable[[Report, Mapping[str, Any], Context], Changes]] = {
     "assign": _assign, "reject": _reject, "accept": _accept, "return_to_ioc": _return_to_ioc,
     "forward": _forward, "request_extension": _request_extension, "approve_extension": _approve_extension,
     "deny_extension": _deny_extension, "submit_result": _submit_result, "send_back_result": _send_back_result,
     "approve_result": _approve_result, "feedback": _feedback, "reopen": _reopen, "close": _close,
+    "relocate": _relocate,
 }

@@ -7,25 +7,44 @@ the clock, so they live with the other rules and are tested without HTTP.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chalicelib.rules.errors import InvalidInput
+from chalicelib.rules.places import ward_for_point
 from chalicelib.rules.profile import Category, ProvinceProfile
 
 FUTURE_TOLERANCE = timedelta(minutes=10)  # a phone's clock may run a little fast
 ADDRESS_ONLY_CHANNELS = frozenset({"hotline", "email"})  # an operator may place such a report later
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """What a valid submission is filed under: its category and the ward it happened in (None: IOC places it)."""
+
+    category: Category
+    ward_code: str | None
+
+
 def check_submission(profile: ProvinceProfile, *, category: str, ward_code: str | None, channel: str,
-                     address: str | None, occurred_at: datetime | None, now: datetime) -> Category:
-    """The submission's category, once every rule holds; else a 400 naming the field."""
+                     address: str | None, occurred_at: datetime | None, now: datetime,
+                     lat: float | None = None, lng: float | None = None) -> Accepted:
+    """The submission's category and ward, once every rule holds; else a 400 naming the field.
+
+    The point decides the ward: a citizen rarely knows the code of a ward
+    renamed in 2025, so a typed code only counts when there is no point. A
+    code that is not one of the province's is still refused (it is a typo,
+    not a disagreement); a point in another province is refused naming it.
+    """
     found = profile.category(category)
     if found is None:
         raise InvalidInput("unknown_category", "category", value=category)
     if ward_code is not None and profile.ward(ward_code) is None:
         raise InvalidInput("ward_not_in_province", "ward_code", value=ward_code, province=profile.name_vi)
+    if lat is not None and lng is not None:
+        ward_code = ward_for_point(lat, lng, profile.province_code, profile.name_vi, profile.name_en).code
     if ward_code is None and not (channel in ADDRESS_ONLY_CHANNELS and address):
         raise InvalidInput("ward_required", "ward_code")
     if occurred_at and occurred_at > now + FUTURE_TOLERANCE:
         raise InvalidInput("occurred_in_future", "occurred_at")
-    return found
+    return Accepted(found, ward_code)

@@ -66,8 +66,14 @@ ERRORS: dict[str, Text] = {
         "Ward code '{value}' is not a ward of {province}.",
     ),
     "ward_required": (
-        "Cần mã phường/xã (ward_code) nơi xảy ra sự việc; kênh tổng đài/thư điện tử có thể thay bằng địa chỉ.",
-        "A ward code (ward_code) is required; hotline and e-mail reports may give an address instead.",
+        "Cần vị trí (location.lat, location.lng) hoặc mã phường/xã (ward_code) nơi xảy ra sự việc; "
+        "kênh tổng đài/thư điện tử có thể thay bằng địa chỉ.",
+        "A location (location.lat, location.lng) or a ward code (ward_code) is required; "
+        "hotline and e-mail reports may give an address instead.",
+    ),
+    "point_incomplete": (
+        "Vị trí cần cả vĩ độ (lat) và kinh độ (lng).",
+        "A location needs both latitude (lat) and longitude (lng).",
     ),
     "invalid_phone": (
         "Số điện thoại '{value}' không phải số điện thoại Việt Nam hợp lệ.",

@@ -27,8 +27,8 @@ class Report:
     channel: str
     category: str
     description: str
-    lat: float
-    lng: float
+    lat: float | None
+    lng: float | None
     address: str | None
     ward_code: str | None
     agency_id: str

@@ -92,9 +92,16 @@ WORKFLOW: tuple[Step, ...] = (
     Step("close", _s("published"), "closed", _s(SYSTEM), (),
          "When the 30-day reopen window has passed, the case is closed."),
 )
-STEPS: dict[str, Step] = {s.action: s for s in WORKFLOW}
-ACTIONS: tuple[str, ...] = tuple(STEPS)
+# Corrections change the facts of a case, not its state: they are audited and versioned like an action,
+# but are not steps of the workflow, so they do not appear among a case's allowed actions.
+CORRECTIONS: tuple[Step, ...] = (
+    Step("relocate", _s("received", "assigned", "in_progress", "returned", "reopened"), None, IOC, (),
+         "The IOC corrects where it happened (a point, which decides the ward, or a ward) until a result is in."),
+)
+STEPS: dict[str, Step] = {s.action: s for s in (*WORKFLOW, *CORRECTIONS)}
+ACTIONS: tuple[str, ...] = tuple(s.action for s in WORKFLOW)
 STAFF_ACTIONS: tuple[str, ...] = tuple(s.action for s in WORKFLOW if s.roles & set(STAFF_ROLES))
+STAFF_CORRECTIONS: tuple[str, ...] = tuple(s.action for s in CORRECTIONS)
 assert set(EFFECTS) == set(STEPS), "every action in the table has its effect in rules.actions"
 
 

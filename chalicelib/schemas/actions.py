@@ -16,7 +16,7 @@ from pydantic import Field, StrictInt, StrictStr
 from chalicelib.rules.actions import ENFORCEMENT_TYPES, REJECT_REASONS
 from chalicelib.rules.errors import InvalidInput
 from chalicelib.rules.workflow import STAFF_ACTIONS
-from chalicelib.schemas.common import Body, CleanText, Code, parse_body
+from chalicelib.schemas.common import Body, CleanText, Code, WardCode, parse_body
 
 Note = Annotated[CleanText, Field(max_length=2000)]
 Reason = Annotated[CleanText, Field(min_length=5, max_length=2000)]
@@ -97,6 +97,21 @@ class SendBackBody(_Action):
 class ApproveResultBody(_Action):
     action: Literal["approve_result"]
     note: Note | None = None
+
+
+class RelocateBody(_Action):
+    """Where it happened, corrected by the IOC: a point (it decides the ward), or a ward code, or both."""
+
+    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] | None = None
+    lng: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] | None = None
+    ward_code: WardCode | None = None
+    note: Note | None = None
+
+
+def parse_relocation(body: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
+    """(fields, expected version) of a relocation; 400 naming the field otherwise."""
+    parsed = parse_body(body, RelocateBody)
+    return parsed.model_dump(exclude={"version"}, exclude_none=True), parsed.version
 
 
 class FeedbackBody(Body):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictStr, field_validator
+from pydantic import Field, StrictStr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from chalicelib.rules.text import clean_text
@@ -22,19 +22,29 @@ MAX_RAW_DESCRIPTION = 20_000
 
 
 class Location(Body):
-    lat: float = Field(strict=True)
-    lng: float = Field(strict=True)
+    """A point (both `lat` and `lng`: it decides the ward), an address, or both."""
+
+    lat: float | None = Field(default=None, strict=True)
+    lng: float | None = Field(default=None, strict=True)
     address: Annotated[CleanText, Field(min_length=3, max_length=500)] | None = None
 
     @field_validator("lng")
     @classmethod
-    def _inside_vietnam(cls, lng: float, info: Any) -> float:
+    def _inside_vietnam(cls, lng: float | None, info: Any) -> float | None:
         lat = info.data.get("lat")
-        if lat is None:
+        if lat is None or lng is None:
             return lng
         if not (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LNG_RANGE[0] <= lng <= LNG_RANGE[1]):
             raise PydanticCustomError("outside_vietnam", "location is outside Vietnam")
         return lng
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Location:
+        if self.lat is not None and self.lng is None:
+            raise PydanticCustomError("point_incomplete", "a point needs both lat and lng")
+        if self.lng is not None and self.lat is None:
+            raise PydanticCustomError("point_incomplete", "a point needs both lat and lng")
+        return self
 
 
 class ReporterIn(Body):

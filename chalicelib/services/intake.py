@@ -52,8 +52,10 @@ class IntakeService:
 
     def _submit(self, req: IntakeRequest) -> dict[str, Any]:
         profile, now = self.profile, self._clock()
-        category = check_submission(profile, category=req.category, ward_code=req.ward_code, channel=req.channel,
-                                    address=req.location.address, occurred_at=req.occurred_at, now=now)
+        accepted = check_submission(profile, category=req.category, ward_code=req.ward_code, channel=req.channel,
+                                    address=req.location.address, occurred_at=req.occurred_at, now=now,
+                                    lat=req.location.lat, lng=req.location.lng)
+        category, ward_code = accepted.category, accepted.ward_code
 
         due = profile.working_calendar.due_after(now, profile.sla_days(req.channel))
         token = ids.new_tracking_token()
@@ -67,8 +69,8 @@ class IntakeService:
             lat=req.location.lat,
             lng=req.location.lng,
             address=req.location.address,
-            ward_code=req.ward_code,
-            agency_id=route_report(profile, category.code, req.ward_code),
+            ward_code=ward_code,
+            agency_id=route_report(profile, category.code, ward_code),
             reporter=Reporter(name=req.reporter.name, phone=req.reporter.phone),
             received_at=now,
             occurred_at=req.occurred_at,

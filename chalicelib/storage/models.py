@@ -117,8 +117,8 @@ class ReportModel(Model):
     category = UnicodeAttribute()
     description = UnicodeAttribute()
     urgent = BooleanAttribute(default=False)
-    lat = NumberAttribute()
-    lng = NumberAttribute()
+    lat = NumberAttribute(null=True)  # None: an operator's address-only report, placed by the IOC
+    lng = NumberAttribute(null=True)
     address = UnicodeAttribute(null=True)
     ward_code = UnicodeAttribute(null=True)
     agency_id = UnicodeAttribute()

@@ -41,8 +41,8 @@ def to_report(m: ReportModel) -> Report:
         channel=m.channel,
         category=m.category,
         description=m.description,
-        lat=float(m.lat),
-        lng=float(m.lng),
+        lat=float(m.lat) if m.lat is not None else None,
+        lng=float(m.lng) if m.lng is not None else None,
         address=m.address,
         ward_code=m.ward_code,
         agency_id=m.agency_id,
@@ -288,7 +288,7 @@ MAX_PAGES = 3
 _CASE_FIELDS = (
     "status", "agency_id", "category", "round", "due_at", "original_due_at", "updated_at", "last_action",
     "last_actor_role", "escalation_level", "result", "return_request", "extension_request", "rejection",
-    "feedback", "published_at", "closed_at", "assigned_at",
+    "feedback", "published_at", "closed_at", "assigned_at", "ward_code", "lat", "lng",
 )
 
 

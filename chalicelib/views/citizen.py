@@ -16,10 +16,13 @@ from chalicelib.views.common import agency, category, history_entry, place, publ
 def receipt(profile: ProvinceProfile, report: Report, token: str) -> dict[str, Any]:
     """The answer to a submission: the tracking code and token, who handles it, by when."""
     handler = profile.agency(report.agency_id)
+    ward = profile.ward(report.ward_code) if report.ward_code else None
     answer: dict[str, Any] = {
         "id": report.id,
         "tracking_token": token,
         "status": report.status,
+        "ward_code": report.ward_code,
+        "ward_name": ward.name if ward else None,
         "agency_id": report.agency_id,
         "agency_name": handler.name_vi if handler else report.agency_id,
         "received_at": iso_local(report.received_at),

@@ -53,7 +53,8 @@ def as_geojson(page: dict[str, Any]) -> dict[str, Any]:
         props = {k: v for k, v in item.items() if k != "location"}
         where = item["location"]
         props.update(address=where.get("address"), ward_code=where.get("ward_code"), ward_name=where.get("ward_name"))
+        point = [where["lng"], where["lat"]] if where.get("lat") is not None else None
         features.append({"type": "Feature", "id": item["id"],
-                         "geometry": {"type": "Point", "coordinates": [where["lng"], where["lat"]]},
+                         "geometry": {"type": "Point", "coordinates": point} if point else None,
                          "properties": props})
     return {"type": "FeatureCollection", "features": features, "next_cursor": page["next_cursor"]}

@@ -20,6 +20,8 @@ PASSWORD = "Staff-Password-2026"
 WARD = "24133"  # the ward every test report is in
 AGENCY = "ubnd-24133"  # its People's Committee: where routing sends it
 OTHER_AGENCY = "ubnd-22015"  # another ward's committee
+# A point well inside each ward a test report names: the point decides the ward a report is routed to.
+POINT_IN = {WARD: (12.68, 108.04), "22015": (13.09, 109.3)}
 
 # username -> (role, agency)
 USERS: dict[str, tuple[str, str | None]] = {
@@ -41,6 +43,9 @@ def a_report(**over: Any) -> dict[str, Any]:
         "reporter": {"name": "Nguyễn Văn An", "phone": "0905 123 456"},
     }
     body.update(over)
+    if "ward_code" in over and "location" not in over and over["ward_code"] in POINT_IN:
+        lat, lng = POINT_IN[over["ward_code"]]
+        body["location"] = {**body["location"], "lat": lat, "lng": lng}
     return body
 
 

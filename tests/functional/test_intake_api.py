@@ -66,6 +66,7 @@ def test_urgent_wording_gets_emergency_advice(client):
 def test_hotline_report_with_address_but_no_ward_goes_to_the_ioc(client):
     body = a_report(channel="hotline")
     del body["ward_code"]
+    body["location"] = {"address": body["location"]["address"]}  # no point either: the IOC places it
     response, answer = post(client, body)
     assert response.status_code == 201 and answer["agency_id"] == "ioc"
 
@@ -181,8 +182,12 @@ BAD_INPUTS = [
     ("extra field", a_report(priority="high"), "unknown_field", "priority"),
     ("missing reporter", {k: v for k, v in a_report().items() if k != "reporter"}, "missing_field", "reporter"),
     ("unknown channel", a_report(channel="fax"), "invalid_choice", "channel"),
-    ("web without ward", {k: v for k, v in a_report(channel="web").items() if k != "ward_code"}, "ward_required",
-     "ward_code"),
+    ("web without ward", {**{k: v for k, v in a_report(channel="web").items() if k != "ward_code"},
+                          "location": {"address": "Lê Duẩn, Buôn Ma Thuột"}}, "ward_required", "ward_code"),
+    ("half a point", a_report(location={"lat": 12.68}), "point_incomplete", "location"),
+    ("a point in Hà Nội", a_report(location={"lat": 21.0285, "lng": 105.8542}), "point_in_other_province",
+     "location"),
+    ("a point at sea", a_report(location={"lat": 12.0, "lng": 110.5}), "point_at_sea", "location"),
     ("future occurrence", a_report(occurred_at="2099-01-01T08:00:00+07:00"), "occurred_in_future", "occurred_at"),
     ("bad time", a_report(occurred_at="hôm qua"), "invalid_datetime", "occurred_at"),
 ]
@@ -236,3 +241,23 @@ def test_reporter_name_and_phone_never_reach_the_logs(client):
     assert "report received" in text and "request refused" in text  # the logger did write
     for secret in (name, phone, "0912345678", "+84912345678", "09123", answer["tracking_token"]):
         assert secret not in text
+
+
+def test_a_point_alone_routes_to_its_wards_committee_and_the_receipt_names_the_ward(client):
+    body = a_report()
+    del body["ward_code"]
+    response, answer = post(client, body)
+    assert response.status_code == 201, answer
+    assert answer["ward_code"] == "24133" and answer["ward_name"] == "Phường Buôn Ma Thuột"
+    assert answer["agency_id"] == "ubnd-24133"
+
+
+def test_when_the_point_and_the_typed_ward_disagree_the_point_wins(client):
+    response, answer = post(client, a_report(ward_code="22015"))  # Tuy Hòa typed, the point is in Buôn Ma Thuột
+    assert response.status_code == 201 and answer["ward_code"] == "24133" and answer["agency_id"] == "ubnd-24133"
+
+
+def test_a_point_in_another_province_names_it_so_the_citizen_knows_where_to_report(client):
+    response, answer = post(client, a_report(location={"lat": 21.0285, "lng": 105.8542}))
+    assert response.status_code == 400 and answer["province_code"] == 1
+    assert "Thành phố Hà Nội" in answer["message"] and "Ha Noi City" in answer["message_en"]

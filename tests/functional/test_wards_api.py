@@ -15,14 +15,14 @@ def get(client, path: str, headers: dict | None = None):
 
 
 def test_a_point_in_the_province_answers_its_ward(client):
-    response, body = get(client, "/wards/lookup?lat=%s&lng=%s" % BUON_MA_THUOT)
+    response, body = get(client, "/wards/lookup?lat={}&lng={}".format(*BUON_MA_THUOT))
     assert response.status_code == 200, body
     assert body["ward_code"] == "24133" and body["ward_name"] == "Phường Buôn Ma Thuột"
     assert body["ward_type"] == "Phường" and body["province_code"] == 66
 
 
 def test_a_point_in_another_province_is_a_400_that_names_it(client):
-    response, body = get(client, "/wards/lookup?lat=%s&lng=%s" % HA_NOI)
+    response, body = get(client, "/wards/lookup?lat={}&lng={}".format(*HA_NOI))
     assert response.status_code == 400 and body["code"] == "point_in_other_province"
     assert "Thành phố Hà Nội" in body["message"] and "Ha Noi City" in body["message_en"]
     assert "Tỉnh Đắk Lắk" in body["message"]  # where the citizen tried to report
@@ -30,7 +30,7 @@ def test_a_point_in_another_province_is_a_400_that_names_it(client):
 
 
 def test_a_point_at_sea_has_a_400_of_its_own(client):
-    response, body = get(client, "/wards/lookup?lat=%s&lng=%s" % SEA)
+    response, body = get(client, "/wards/lookup?lat={}&lng={}".format(*SEA))
     assert response.status_code == 400 and body["code"] == "point_at_sea"
     assert body["message"] and body["message_en"]
 

@@ -47,7 +47,7 @@ def _check(**over):
 
 
 def test_a_submission_in_the_province_with_a_known_category_passes():
-    assert _check().code == "ha-tang-do-thi"
+    assert _check().category.code == "ha-tang-do-thi"
 
 
 @pytest.mark.parametrize(("over", "code", "field"), [
@@ -64,5 +64,20 @@ def test_each_broken_rule_is_a_400_naming_its_field(over, code, field):
 
 
 def test_a_hotline_report_may_come_with_an_address_only_and_a_clock_a_little_fast_is_forgiven():
-    assert _check(ward_code=None, channel="hotline", address="Chợ Buôn Ma Thuột").code == "ha-tang-do-thi"
-    assert _check(occurred_at=NOW + timedelta(minutes=5)).code == "ha-tang-do-thi"
+    assert _check(ward_code=None, channel="hotline", address="Chợ Buôn Ma Thuột").category.code == "ha-tang-do-thi"
+    assert _check(occurred_at=NOW + timedelta(minutes=5)).category.code == "ha-tang-do-thi"
+
+
+def test_the_point_decides_the_ward_even_against_a_typed_code():
+    assert _check(ward_code="22015", lat=12.68, lng=108.04).ward_code == "24133"  # Buôn Ma Thuột, not Tuy Hòa
+    assert _check(ward_code=None, lat=13.09, lng=109.3).ward_code == "22015"  # a point alone is enough
+
+
+@pytest.mark.parametrize(("point", "code"), [((21.0285, 105.8542), "point_in_other_province"),
+                                             ((12.0, 110.5), "point_at_sea")])
+def test_a_point_outside_the_province_is_refused_saying_where_it_is(point, code):
+    with pytest.raises(InvalidInput) as err:
+        _check(lat=point[0], lng=point[1])
+    assert err.value.code == code and err.value.field == "location"
+    if code == "point_in_other_province":
+        assert "Thành phố Hà Nội" in err.value.message and err.value.details["province_code"] == 1
