@@ -76,8 +76,9 @@ SMS_NOT_RESOURCE = "arn:${AWS::Partition}:sns:*:*:*"  # SMS to phone numbers: ev
 class Resolver:
     """Intrinsics of the packaged template rendered as ARN patterns for the tests' stage."""
 
-    def __init__(self, template: dict[str, Any]) -> None:
+    def __init__(self, template: dict[str, Any], stage: str = STAGE) -> None:
         self.t = template
+        self.stage = stage
 
     def _name(self, logical: str) -> str:
         res = self.t["Resources"][logical]
@@ -104,7 +105,7 @@ class Resolver:
         return "*"
 
     def ref(self, name: str) -> str:
-        pseudo = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "Stage": STAGE}
+        pseudo = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "Stage": self.stage}
         if name in pseudo:
             return pseudo[name]
         if name in self.t.get("Parameters", {}):
@@ -133,11 +134,11 @@ def _as_list(v: Any) -> list:
     return v if isinstance(v, list) else [v]
 
 
-def grants(template: dict[str, Any]) -> dict[str, list[tuple[str, str, str, bool]]]:
+def grants(template: dict[str, Any], stage: str = STAGE) -> dict[str, list[tuple[str, str, str, bool]]]:
     """Function name -> (statement id, action, resource pattern, is NotResource) for each Allow."""
     from infra.build import chalice_functions
 
-    r = Resolver(template)
+    r = Resolver(template, stage)
     out = {}
     for fn in chalice_functions(template):
         role = template["Resources"][fn.role]["Properties"]
@@ -168,38 +169,71 @@ def observed() -> set[tuple[str, str, str]]:
     return {tuple(row) for f in files for row in json.loads(f.read_text(encoding="utf-8"))}
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> dict[str, Any]:
+def _build(stage: str, out: Path) -> dict[str, Any]:
     from infra.build import build
 
-    return json.loads(build(STAGE, tmp_path_factory.mktemp("iam"), code=False).read_text(encoding="utf-8"))
+    return json.loads(build(stage, out, code=False).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> dict[str, Any]:
+    return _build(STAGE, tmp_path_factory.mktemp("iam"))
+
+
+def stage_of(arn: str) -> str | None:
+    """The stage whose resource an ARN names (`phananh-<stage>-...`); None for an SMS or the SES sender."""
+    stages = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))["stages"]
+    names = "|".join(re.escape(s) for s in sorted(stages, key=len, reverse=True))
+    found = re.search(rf"[:/]phananh-({names})-", arn)
+    return found.group(1) if found else None
+
+
+@pytest.fixture(scope="module")
+def dev_observed(observed) -> set[tuple[str, str, str]]:
+    """The calls on the `dev` stage's resources (and the stage-less SMS and SES ones): what its grants are used by."""
+    return {row for row in observed if stage_of(row[2]) in (STAGE, None)}
+
+
+def test_the_local_stack_recorded_its_calls(observed):
+    """The e2e tests' `chalice local` and event runner record from their own processes (subprocess_env)."""
+    files = sorted(OBSERVED.glob("e2e-*.json"))
+    assert files, ("no build/iam-observed/e2e-*.json: the e2e tests did not run, or their local stack was not started "
+                   "with iam_recording.subprocess_env")
+    functions = {row[0] for f in files for row in json.loads(f.read_text(encoding="utf-8"))}
+    assert "api_handler" in functions, functions
 
 
 def _kept(fn: str, sid: str, action: str) -> str | None:
     return EVERY_FUNCTION.get((sid, action)) or NOT_OBSERVED.get((fn, sid, action))
 
 
-def test_no_call_lacks_a_permission(observed, template):
-    rows = grants(template)
-    missing = sorted((fn, a, arn) for fn, a, arn in observed
-                     if not any(_allows(row, a, arn) for row in rows.get(fn, [])))
+def test_no_call_lacks_a_permission(observed, template, tmp_path_factory):
+    """Each call against its own stage's template (the tenancy tests run other provinces' stages too)."""
+    by_stage = {STAGE: grants(template, STAGE)}
+    missing = []
+    for fn, a, arn in sorted(observed):
+        stage = stage_of(arn) or STAGE
+        if stage not in by_stage:
+            by_stage[stage] = grants(_build(stage, tmp_path_factory.mktemp(f"iam-{stage}")), stage)
+        if not any(_allows(row, a, arn) for row in by_stage[stage].get(fn, [])):
+            missing.append((fn, a, arn))
     assert not missing, "calls the function's role does not allow:\n" + "\n".join(map(str, missing))
 
 
-def test_no_permission_goes_unused(observed, template):
+def test_no_permission_goes_unused(dev_observed, template):
     unused = []
     for fn, rows in grants(template).items():
         for row in rows:
             sid, action, pattern, _ = row
             if _kept(fn, sid, action):
                 continue
-            if not any(f == fn and _allows(row, a, arn) for f, a, arn in observed):
+            if not any(f == fn and _allows(row, a, arn) for f, a, arn in dev_observed):
                 unused.append((fn, sid, action, pattern))
     assert not unused, "permissions no test exercised (remove, or add the test, or NOT_OBSERVED with why):\n" + \
         "\n".join(map(str, unused))
 
 
-def test_every_kept_permission_is_granted_and_not_observed(observed, template):
+def test_every_kept_permission_is_granted_and_not_observed(dev_observed, template):
     """NOT_OBSERVED stays exact: no entry for a grant that is gone, none for a grant the tests now exercise."""
     rows = grants(template)
     granted = {(fn, sid, action) for fn, fn_rows in rows.items() for sid, action, _, _ in fn_rows}
@@ -208,7 +242,7 @@ def test_every_kept_permission_is_granted_and_not_observed(observed, template):
     assert not set(EVERY_FUNCTION) - every, f"EVERY_FUNCTION names no grant: {sorted(set(EVERY_FUNCTION) - every)}"
     exercised = sorted((fn, row[0], row[1]) for fn, fn_rows in rows.items() for row in fn_rows
                        if _kept(fn, row[0], row[1])
-                       and any(f == fn and _allows(row, a, arn) for f, a, arn in observed))
+                       and any(f == fn and _allows(row, a, arn) for f, a, arn in dev_observed))
     assert not exercised, f"the tests exercise these: drop them from NOT_OBSERVED/EVERY_FUNCTION: {exercised}"
 
 
