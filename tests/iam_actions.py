@@ -73,7 +73,9 @@ def _sqs(op: str, params: dict[str, Any], region: str) -> Iterator[tuple[str, st
 
 def _sns(op: str, params: dict[str, Any]) -> Iterator[tuple[str, str]]:
     # An SMS has no ARN: IAM evaluates it against "*" (the policy allows it with NotResource on SNS ARNs).
-    yield f"sns:{op}", params.get("TopicArn") or params.get("TargetArn") or "*"
+    # PublishBatch has no IAM action of its own: it is authorised as sns:Publish on the topic.
+    action = "Publish" if op == "PublishBatch" else op
+    yield f"sns:{action}", params.get("TopicArn") or params.get("TargetArn") or "*"
 
 
 def _ses(op: str, params: dict[str, Any], region: str) -> Iterator[tuple[str, str]]:

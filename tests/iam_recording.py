@@ -7,6 +7,13 @@ names it). Calls made outside any function (test set-up, provisioning) are not
 recorded. Each pytest process (xdist worker) writes build/iam-observed/<id>.json
 at the end; `tests/integration/check_iam_policies.py` (run by `make test` after
 the suite) compares their union with the packaged template's policies.
+
+Processes a test starts (the e2e tests' local stack: `chalice local` and the
+event runner) record too when started with `subprocess_env(...)`: it puts
+tests/iam_hook/ (a `sitecustomize` that calls `install_in_subprocess`) on
+PYTHONPATH, and each such process rewrites build/iam-observed/<name>-<pid>.json
+whenever it sees a new call, since `chalice local` is stopped by a signal and
+gets no chance to write at exit.
 """
 
 from __future__ import annotations
@@ -20,9 +27,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "build" / "iam-observed"
+HOOK_DIR = Path(__file__).resolve().parent / "iam_hook"
+SUBPROCESS_VAR = "PHANANH_IAM_RECORD"  # set (to a file name prefix) in a process started by a test
 _current: contextvars.ContextVar[str | None] = contextvars.ContextVar("phananh_lambda_function", default=None)
 _seen: set[tuple[str, str, str]] = set()
 _lock = threading.Lock()
+_subprocess_file: Path | None = None  # set in a recording subprocess: written on every new observation
 
 
 def _record(service: str, operation: str, params: dict[str, Any], region: str) -> None:
@@ -32,8 +42,11 @@ def _record(service: str, operation: str, params: dict[str, Any], region: str) -
     from iam_actions import required_permissions
 
     with _lock:
+        before = len(_seen)
         for action, arn in required_permissions(service, operation, params, region):
             _seen.add((function, action, arn))
+        if _subprocess_file is not None and len(_seen) != before:
+            _dump(_subprocess_file)
 
 
 def _enter(name: str, call: Any) -> Any:
@@ -90,14 +103,40 @@ def install() -> None:
     chalice_app.EventSourceHandler.__call__ = event_entry
 
 
+def _dump(path: Path) -> None:
+    """Write the observations so far, atomically (a reader never sees half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.tmp")
+    partial.write_text(json.dumps(sorted(_seen), indent=0) + "\n", encoding="utf-8")
+    partial.replace(path)
+
+
 def write(worker: str) -> Path | None:
     """This process's observations as build/iam-observed/<worker>.json."""
     if not _seen:
         return None
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
     path = OUT_DIR / f"{worker}.json"
-    path.write_text(json.dumps(sorted(_seen), indent=0) + "\n", encoding="utf-8")
+    with _lock:
+        _dump(path)
     return path
+
+
+def subprocess_env(env: dict[str, str], name: str) -> dict[str, str]:
+    """`env` for a process a test starts, so that it (and its children) record their functions' calls too."""
+    out = dict(env)
+    out[SUBPROCESS_VAR] = name
+    out["PYTHONPATH"] = os.pathsep.join(p for p in (str(HOOK_DIR), env.get("PYTHONPATH", "")) if p)
+    return out
+
+
+def install_in_subprocess() -> None:
+    """Called by tests/iam_hook/sitecustomize.py at start-up of a process started with `subprocess_env`."""
+    global _subprocess_file
+    name = os.environ.get(SUBPROCESS_VAR)
+    if not name:
+        return
+    install()
+    _subprocess_file = OUT_DIR / f"{name}-{os.getpid()}.json"
 
 
 def clear() -> None:

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import iam_recording
 import pytest
 import requests
 
@@ -82,8 +83,9 @@ class Stack:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "devstack", "--stage", "dev", "--port", str(self.api_port),
                  "--moto-port", str(self.moto_port), "--log-dir", str(self.log_dir)],
-                cwd=ROOT, env=dict(os.environ), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True,
+                # chalice local and the event runner record their functions' AWS calls for the IAM check
+                cwd=ROOT, env=iam_recording.subprocess_env(dict(os.environ), "e2e"), stdin=subprocess.DEVNULL,
+                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             )
         self.children: set[int] = set()
 
