@@ -189,23 +189,22 @@ def national_number(phone: str) -> str:
 def phone_spans(f: Folded) -> list[Span]:
     """Every valid Vietnamese number typed in any grouping (and what the simple pattern finds)."""
     spans = [f.span(m.start(), m.end(), PHONE_MASK) for m in _PHONE.finditer(f.text)]
+    # Every group may start a number (the longest valid one from there is masked): a run such as
+    # "12/03/2026 0084 905 246 806" holds a date and a phone, and the phone must be masked whole
+    # even where a valid number also starts inside the date.
     for run in _runs(f, _NUMBER_GAP):
-        i = 0
-        while i < len(run):
-            plus = _plus_before(f.text, run[i].start())
+        for i, first in enumerate(run):
+            plus = _plus_before(f.text, first.start())
             digits, found = "", None
             for j in range(i, len(run)):
                 digits += run[j].group()
-                if len(digits) > _PHONE_DIGITS.stop:
+                if len(digits) >= _PHONE_DIGITS.stop:
                     break
                 if is_vietnamese_phone(digits, plus):
                     found = j
-            if found is None:
-                i += 1
-                continue
-            start, end = _widen(f.text, run[i].start(), run[found].end())
-            spans.append(f.span(start, end, PHONE_MASK))
-            i = found + 1
+            if found is not None:
+                start, end = _widen(f.text, first.start(), run[found].end())
+                spans.append(f.span(start, end, PHONE_MASK))
     return spans
 
 
