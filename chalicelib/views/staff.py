@@ -13,7 +13,6 @@ from chalicelib.rules.rounds import round_label
 from chalicelib.views.citizen import reporter_view
 from chalicelib.views.common import history_entry
 
-
 # The free text in a report's staff parts (result, requests, rejection, feedback, previous rounds, audit notes).
 FREE_TEXT_KEYS = frozenset({"text", "reason", "public_reason", "note", "comment", "address", "description"})
 

@@ -269,7 +269,7 @@ SECRET = "Nguyễn Văn An 0905 246 806"
 
 def a_full_case(**over) -> Report:
     return a_report(
-        status="published", description=f"Tôi là {SECRET}", address=f"Nhà NguyễnVănAn (0905) 246 806",
+        status="published", description=f"Tôi là {SECRET}", address="Nhà NguyễnVănAn (0905) 246 806",
         result={"text": f"Đã gọi {SECRET}", "sent_back": {"reason": f"Gọi lại {SECRET}"},
                 "enforcement": [{"type": "reminder", "note": "Nhắc ông Bình 0935 222 333"}]},
         return_request={"reason": f"Người gửi {SECRET} ở phường khác", "suggested_agency_id": "so-xay-dung"},
