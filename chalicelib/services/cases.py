@@ -81,7 +81,8 @@ class CaseService:
             return page([], None)
         reports, next_cursor = self._reports.staff_page(scope, filters, self.profile.province_code, size, cursor)
         now = self._clock()
-        return page([staff_views.queue_row(r, now) for r in reports], next_cursor)
+        return page([staff_views.queue_row(r, now, with_reporter=can_see_reporter(actor, r)) for r in reports],
+                    next_cursor)
 
     def request_evidence_upload(self, actor: Actor, report_id: str, content_type: str,
                                 size: int | None) -> dict[str, Any]:

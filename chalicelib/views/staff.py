@@ -6,18 +6,36 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.rules.calendar import iso_local
+from chalicelib.rules.privacy import public_text
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report
 from chalicelib.rules.rounds import round_label
 from chalicelib.views.citizen import reporter_view
 from chalicelib.views.common import history_entry
 
+# The free text in a report's staff parts (result, requests, rejection, feedback, previous rounds, audit notes).
+FREE_TEXT_KEYS = frozenset({"text", "reason", "public_reason", "note", "comment", "address", "description"})
+
+
+def masked_free_text(value: Any, report: Report) -> Any:
+    """A copy of a view part with every free text masked as for the public (for staff not allowed the reporter)."""
+    if isinstance(value, dict):
+        return {k: public_text(v, report) if k in FREE_TEXT_KEYS and isinstance(v, str)
+                else masked_free_text(v, report) for k, v in value.items()}
+    if isinstance(value, list):
+        return [masked_free_text(v, report) for v in value]
+    return value
+
 
 def staff_view(
     profile: ProvinceProfile, report: Report, history: list[AuditEntry], with_reporter: bool = True
 ) -> dict[str, Any]:
-    """The full report for staff; the reporter's contact only for the IOC and the assigned agency."""
-    return {
+    """The full report for staff; the reporter's contact only for the IOC and the assigned agency.
+
+    Staff who may not see the reporter (the province admin, `can_see_reporter`) read every free text
+    masked as the public does: the reporter's name and number, and any typed-in phone or e-mail.
+    """
+    view = {
         **reporter_view(profile, report, history),
         "reporter": {"name": report.reporter.name, "phone": report.reporter.phone} if with_reporter else None,
         "escalation_level": report.escalation_level,
@@ -34,6 +52,10 @@ def staff_view(
         "previous_rounds": report.extra.get("rounds", []),
         "history": [history_entry(e, with_actor=True) for e in history],
     }
+    if with_reporter:
+        return view
+    reporter = view.pop("reporter")
+    return {**masked_free_text(view, report), "reporter": reporter}
 
 
 def case_file(profile: ProvinceProfile, report: Report, history: list[AuditEntry], *, with_reporter: bool,
@@ -61,13 +83,18 @@ def transition(audit: AuditEntry, version: int | None) -> dict[str, Any]:
 QUEUE_DESCRIPTION_CHARS = 200
 
 
-def queue_row(r: Report, now: datetime) -> dict[str, Any]:
-    """One line of a staff queue (the description cut short: the case file has it whole)."""
+def queue_row(r: Report, now: datetime, with_reporter: bool = True) -> dict[str, Any]:
+    """One line of a staff queue (the description cut short: the case file has it whole).
+
+    For staff not allowed the reporter the description is masked before it is cut, so a number
+    cut in half cannot leave its first digits behind.
+    """
+    description = r.description if with_reporter else public_text(r.description, r)
     return {
         "id": r.id, "status": r.status, "round": r.round, "urgent": r.urgent, "channel": r.channel,
         "category": r.category, "ward_code": r.ward_code, "agency_id": r.agency_id,
         "assigned": r.assigned_at is not None, "received_at": iso_local(r.received_at),
         "due_at": iso_local(r.due_at), "overdue": r.is_open and now > r.due_at,
         "escalation_level": r.escalation_level, "extension_requested": bool(r.extension_request),
-        "version": r.version, "description": r.description[:QUEUE_DESCRIPTION_CHARS],
+        "version": r.version, "description": description[:QUEUE_DESCRIPTION_CHARS],
     }

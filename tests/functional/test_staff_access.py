@@ -122,3 +122,31 @@ def test_a_report_the_ioc_has_not_assigned_is_invisible_to_the_proposed_agency(c
 def test_a_read_of_an_unknown_report_is_the_same_404_for_everyone(client, staff, who):
     response = client.http.get("/staff/reports/DLK-0000-0000", headers=staff.headers(who))
     assert response.status_code == 404 and body_of(response)["code"] == "report_not_found"
+
+
+def test_the_admins_case_file_and_queue_mask_the_reporter_in_free_text_while_the_ioc_reads_it_whole(client, staff):
+    description = "Ổ gà sâu trước số 12. Tôi là NguyễnVănAn, gọi (0905) 123 456 hoặc 0905/123/456"
+    report_id, _ = submit(client, description=description,
+                          location={"lat": 12.68, "lng": 108.04, "address": "Nhà NGUYỄN  VĂN   AN, 0905_123_456"})
+    to_state(client, staff, report_id, "in_progress")
+    must(client, staff, "officer", report_id, "request_extension", working_days=2,
+         reason="Chờ anh Nguyễn Văn An (0905) 123 456 có nhà")
+
+    admin = client.http.get(f"/staff/reports/{report_id}", headers=staff.headers("admin"))
+    body, text = body_of(admin), admin.body.decode()
+    assert admin.status_code == 200 and body["reporter"] is None
+    assert body["description"] == ("Ổ gà sâu trước số 12. Tôi là [họ tên đã ẩn], gọi [số điện thoại đã ẩn] "
+                                   "hoặc [số điện thoại đã ẩn]")
+    assert body["location"]["address"] == "Nhà [họ tên đã ẩn], [số điện thoại đã ẩn]"
+    assert body["extension_request"]["reason"] == "Chờ anh [họ tên đã ẩn] [số điện thoại đã ẩn] có nhà"
+    assert "123 456" not in text and "123456" not in text and "NguyễnVănAn" not in text
+    assert all("123 456" not in (row["note"] or "") for row in body["history"])
+
+    queue = body_of(client.http.get("/staff/reports", headers=staff.headers("admin")))["items"]
+    row = next(item for item in queue if item["id"] == report_id)
+    assert "0905" not in row["description"] and "[số điện thoại đã ẩn]" in row["description"]
+
+    ioc = body_of(client.http.get(f"/staff/reports/{report_id}", headers=staff.headers("ioc")))
+    assert ioc["reporter"] == {"name": "Nguyễn Văn An", "phone": "+84905123456"}
+    assert ioc["description"] == description
+    assert ioc["extension_request"]["reason"] == "Chờ anh Nguyễn Văn An (0905) 123 456 có nhà"
