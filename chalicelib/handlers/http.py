@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -11,7 +12,7 @@ from chalice import Blueprint, CORSConfig, Response
 from chalice.app import Request
 
 from chalicelib.observability import logger
-from chalicelib.rules.errors import DomainError, InvalidInput
+from chalicelib.rules.errors import DomainError, InvalidInput, TooLarge
 from chalicelib.rules.messages import ERRORS
 
 CORS = CORSConfig(
@@ -51,14 +52,79 @@ def query(request: Request) -> dict[str, str]:
     return {str(k): str(v) for k, v in (request.query_params or {}).items()}
 
 
+MAX_BODY_BYTES = 256 * 1024  # the largest legitimate body (a 20,000-character description) is far smaller
+MAX_JSON_DEPTH = 32  # our deepest shape is 3 levels; Python's parser recurses and overflows near 1,000
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _nesting_depth(text: str, limit: int) -> int:
+    """How deep arrays and objects nest in JSON text (strings skipped); 0 if it cannot pass `limit`, and
+    counting stops once it does.
+
+    An unterminated string is not skipped, so its brackets count: conservative, and json.loads refuses it anyway.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return 0
+    depth = deepest = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub('""', text)):
+        if match.group() in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+        else:
+            depth -= 1
+    return deepest
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """True if a string anywhere in the decoded body holds a lone UTF-16 surrogate (\\ud800): not encodable text."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def read_json(raw: str | bytes | None) -> dict[str, Any]:
-    """The request body as a JSON object, or a 400 a person can act on."""
+    """The request body as a JSON object, or a 400 a person can act on.
+
+    Refused before parsing: a body over MAX_BODY_BYTES (413) and nesting deeper than MAX_JSON_DEPTH
+    (the parser would recurse until RecursionError). Refused as not JSON: NaN/Infinity, invalid
+    UTF-8, and strings holding a lone surrogate (nothing downstream can encode them).
+    """
     if not raw:
         raise InvalidInput("invalid_json")
+    size = len(raw.encode("utf-8", "surrogatepass")) if isinstance(raw, str) else len(raw)
+    if size > MAX_BODY_BYTES:
+        raise TooLarge("body_too_large", max=MAX_BODY_BYTES // 1024)
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        text = raw.decode(json.detect_encoding(raw)) if isinstance(raw, bytes) else raw
+    except (ValueError, LookupError) as exc:  # UnicodeDecodeError is a ValueError
         raise InvalidInput("invalid_json") from exc
+    if _nesting_depth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise InvalidInput("json_too_deep", max=MAX_JSON_DEPTH)
+    try:
+        body = json.loads(text, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:
+        raise InvalidInput("invalid_json") from exc
+    if _has_lone_surrogate(body):
+        raise InvalidInput("invalid_json")
     if not isinstance(body, dict):
         raise InvalidInput("body_not_object")
     return body

@@ -48,6 +48,12 @@ class InvalidInput(DomainError):
     status = 400
 
 
+class TooLarge(DomainError):
+    """The request is larger than any the service accepts (413)."""
+
+    status = 413
+
+
 class NotFound(DomainError):
     """Unknown, or not visible to this caller: deliberately indistinguishable (404)."""
 

@@ -20,6 +20,14 @@ ERRORS: dict[str, Text] = {
         "Nội dung gửi lên không phải JSON hợp lệ.",
         "The request body is not valid JSON.",
     ),
+    "json_too_deep": (
+        "Nội dung JSON lồng nhau quá sâu: tối đa {max} cấp mảng/đối tượng.",
+        "The JSON body is nested too deeply: at most {max} levels of arrays/objects.",
+    ),
+    "body_too_large": (
+        "Nội dung gửi lên quá lớn: tối đa {max} KB.",
+        "The request body is too large: at most {max} KB.",
+    ),
     "body_not_object": (
         "Nội dung gửi lên phải là một đối tượng JSON.",
         "The request body must be a JSON object.",
@@ -52,6 +60,10 @@ ERRORS: dict[str, Text] = {
     "invalid_datetime": (
         "Trường '{field}' phải là thời điểm theo ISO 8601, ví dụ 2026-11-23T08:30:00+07:00.",
         "The field '{field}' must be an ISO 8601 time, e.g. 2026-11-23T08:30:00+07:00.",
+    ),
+    "datetime_out_of_range": (
+        "Trường '{field}' phải là thời điểm từ {min} đến {max} (theo giờ UTC và giờ Việt Nam).",
+        "The field '{field}' must be a time from {min} to {max} (in UTC and in Vietnam time).",
     ),
     "occurred_in_future": (
         "Thời điểm xảy ra không thể ở tương lai.",

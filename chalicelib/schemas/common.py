@@ -5,10 +5,11 @@ bilingual 400 body.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, ValidationError
+from pydantic_core import PydanticCustomError
 
 from chalicelib.rules.calendar import VN_TZ
 from chalicelib.rules.errors import InvalidInput
@@ -31,10 +32,32 @@ def ward_code(value: Any) -> Any:
     return value
 
 
+# Every time a request names must lie in this range in UTC and in Vietnam time: wide enough for any
+# real report or filter (`to=2999-12-31` is a common "no upper bound"), narrow enough that moving it
+# between zones never leaves datetime's years 1..9999 (an OverflowError, once a 500).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+
+
+def _in_range(value: datetime) -> bool:
+    """True if `value` is within [EARLIEST, LATEST] both as a UTC and as a Vietnam wall-clock time."""
+    try:
+        utc, local = value.astimezone(UTC), value.astimezone(VN_TZ)
+    except (OverflowError, ValueError):
+        return False
+    low, high = EARLIEST.replace(tzinfo=None), LATEST.replace(tzinfo=None)
+    return all(low <= t.replace(tzinfo=None) <= high for t in (utc, local))
+
+
 def aware(value: datetime | None) -> datetime | None:
-    """A time without offset is Vietnam's local time."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=VN_TZ)
+    """A time without offset is Vietnam's local time; any time outside EARLIEST..LATEST is refused."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=VN_TZ)
+    if not _in_range(value):
+        raise PydanticCustomError("datetime_out_of_range", "time out of range",
+                                  {"min": EARLIEST.date().isoformat(), "max": LATEST.date().isoformat()})
     return value
 
 
@@ -79,6 +102,8 @@ def to_invalid_input(exc: ValidationError) -> InvalidInput:
         params["min"] = ctx.get("min", ctx.get("min_length", "?"))
     elif code == "too_long":
         params["max"] = ctx.get("max", ctx.get("max_length", "?"))
+    elif code == "datetime_out_of_range":
+        params.update(min=ctx.get("min", "?"), max=ctx.get("max", "?"))
     elif code == "invalid_choice":
         params["choices"] = ctx.get("expected", "")
     elif "value" in ctx:

@@ -1,0 +1,82 @@
+"""Request input a person controls is refused with a 4xx, never left to raise: JSON bodies and times."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.handlers.http import MAX_BODY_BYTES, MAX_JSON_DEPTH, read_json
+from chalicelib.rules.errors import DomainError
+from chalicelib.schemas.common import parse_body
+from chalicelib.schemas.intake import IntakeRequest
+from chalicelib.schemas.queries import PublicListQuery, StaffListQuery
+
+
+def refused(call, *args):
+    with pytest.raises(DomainError) as caught:
+        call(*args)
+    return caught.value
+
+
+def nested(depth: int) -> str:
+    return '{"a": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"
+
+
+@pytest.mark.parametrize("raw", ["[" * 100_000 + "]" * 100_000, nested(MAX_JSON_DEPTH + 1),
+                                 ("[" * 5000 + "]" * 5000).encode()])
+def test_deep_nesting_is_refused_before_parsing(raw):
+    err = refused(read_json, raw)
+    assert (err.status, err.code) == (400, "json_too_deep")
+    assert "32" in err.message and "32" in err.message_en
+
+
+def test_nesting_up_to_the_limit_and_brackets_inside_strings_are_fine():
+    assert read_json(nested(MAX_JSON_DEPTH)) == {"a": read_json(nested(MAX_JSON_DEPTH))["a"]}
+    text = '{"a": "' + "[{" * 500 + '\\"]", "b": ["[", "{"]}'
+    assert read_json(text)["b"] == ["[", "{"]
+
+
+def test_a_body_over_the_size_limit_is_413():
+    err = refused(read_json, b'{"a": "' + b"x" * MAX_BODY_BYTES + b'"}')
+    assert (err.status, err.code) == (413, "body_too_large")
+
+
+@pytest.mark.parametrize("raw", ['{"a": NaN}', '{"a": Infinity}', '{"a": -Infinity}', '{"a": "\\ud800"}',
+                                 '{"\\udfff": 1}', '{"a": ["ok", {"b": "x\\ud800y"}]}', b'{"a": "\xff"}'])
+def test_non_json_numbers_lone_surrogates_and_bad_utf8_are_invalid_json(raw):
+    err = refused(read_json, raw)
+    assert (err.status, err.code) == (400, "invalid_json")
+
+
+def test_a_proper_surrogate_pair_and_a_utf8_bom_are_fine():
+    assert read_json('{"a": "\\ud83d\\udca5"}') == {"a": "💥"}
+    assert read_json(b'\xef\xbb\xbf{"a": 1}') == {"a": 1}
+
+
+REPORT = {
+    "category": "ha-tang-do-thi", "description": "Ổ gà lớn trên đường Lê Duẩn",
+    "location": {"lat": 12.68, "lng": 108.04}, "reporter": {"name": "Nguyễn Văn An", "phone": "0905123456"},
+}
+
+
+@pytest.mark.parametrize(("model", "body", "field"), [
+    (IntakeRequest, {**REPORT, "occurred_at": "0001-01-01T00:00:00+14:00"}, "occurred_at"),
+    (IntakeRequest, {**REPORT, "occurred_at": "9999-12-31T23:59:59-14:00"}, "occurred_at"),
+    (IntakeRequest, {**REPORT, "occurred_at": "0001-01-01T00:00:00"}, "occurred_at"),
+    (PublicListQuery, {"from": "0001-01-01"}, "from"),
+    (PublicListQuery, {"to": "9999-12-31T23:59:59-14:00"}, "to"),
+    (PublicListQuery, {"to": "9999-12-31"}, "to"),
+    (StaffListQuery, {"due_before": "9999-12-31T23:59:59-14:00"}, "due_before"),
+    (StaffListQuery, {"due_before": "0001-01-01"}, "due_before"),
+    (StaffListQuery, {"due_before": "1969-12-31T23:59:59Z"}, "due_before"),
+])
+def test_times_outside_the_range_are_400_naming_the_field_and_the_range(model, body, field):
+    err = refused(parse_body, body, model)
+    assert (err.status, err.code, err.field) == (400, "datetime_out_of_range", field)
+    for text in (err.message, err.message_en):
+        assert field in text and "1970-01-01" in text and "2999-12-31" in text
+
+
+def test_times_inside_the_range_still_parse():
+    q = parse_body({"from": "2000-01-01", "to": "2999-12-31"}, PublicListQuery)
+    assert q.from_.year == 2000 and q.to.year == 2999
+    assert parse_body({"due_before": "1970-01-01T08:00:00+07:00"}, StaffListQuery).due_before.year == 1970
