@@ -313,6 +313,7 @@ def merge_template(base: dict[str, Any], chalice_template: dict[str, Any], info:
             "DefinitionBody": {"info": {"title": api_name}, **staff_authorizer(chalice_template)},
             "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*", **API_THROTTLE}],
             "GatewayResponses": _gateway_responses(),
+            "TracingEnabled": True,
         }}
         if API_ACCESS_LOG_GROUP in resources:
             api["Properties"]["AccessLogSetting"] = {

@@ -155,6 +155,7 @@ def test_every_staff_method_gets_the_cognito_authorizer_and_nothing_else_does():
                              "/staff/reports/{report_id}/actions": {"post": {"security": [{"StaffUserPool": []}]}}}
     assert api["DependsOn"] == ["ApiGatewayAccount"]
     assert {"UNAUTHORIZED", "ACCESS_DENIED"} <= set(api["Properties"]["GatewayResponses"])
+    assert api["Properties"]["TracingEnabled"] is True
 
 
 def test_the_api_logs_each_request_as_json_without_its_path_or_query_string():
