@@ -55,6 +55,8 @@ class Settings:
     staff_jwks_url: str = ""
     # Signs list cursors so a client cannot forge one (set per stage in production).
     cursor_secret: str = ""
+    # The stage's Secrets Manager secret (the cursor key; infra/province.json's StageSecrets).
+    stage_secrets_arn: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -83,6 +85,7 @@ class Settings:
             staff_issuer=e.get("STAFF_ISSUER", ""),
             staff_jwks_url=e.get("STAFF_JWKS_URL", ""),
             cursor_secret=e.get("CURSOR_SECRET", ""),
+            stage_secrets_arn=e.get("STAGE_SECRETS_ARN", ""),
         )
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from chalicelib.adapters.auth import StaffAuthenticator
     from chalicelib.adapters.email import Mailer
     from chalicelib.adapters.s3 import MediaBucket
+    from chalicelib.adapters.secrets import StageSecrets
     from chalicelib.rules.profile import ProvinceProfile
     from chalicelib.services.cases import CaseService
     from chalicelib.services.clock import Clock
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from chalicelib.services.places import PlacesService
     from chalicelib.services.portal import PortalService
     from chalicelib.services.sla import SlaSweeper
+    from chalicelib.services.staff_admin import StaffAdminService
     from chalicelib.services.stats import StatisticsService
     from chalicelib.storage.media import MediaStore
     from chalicelib.storage.reports import ReportStore
@@ -64,7 +66,14 @@ class Services:
         from chalicelib.storage.reports import ReportStore
 
         self.bind_storage()
-        return ReportStore(cursor_secret=cursor_key(self.settings))
+        return ReportStore(cursor_secret=lambda: cursor_key(self.settings, self.stage_secrets))
+
+    @cached_property
+    def stage_secrets(self) -> StageSecrets:
+        """The stage's Secrets Manager secret (read on first use, once per process)."""
+        from chalicelib.adapters.secrets import StageSecrets
+
+        return StageSecrets(self.settings)
 
     @cached_property
     def media_records(self) -> MediaStore:
@@ -171,20 +180,43 @@ class Services:
     def staff_auth(self) -> StaffAuthenticator:
         """Verifies staff ID tokens; its key cache lives as long as the process."""
         from chalicelib.adapters.auth import StaffAuthenticator
+        from chalicelib.storage.revocations import RevocationStore
 
-        return StaffAuthenticator(self.settings, clock=self.clock)
+        self.bind_storage()
+        return StaffAuthenticator(self.settings, clock=self.clock, revoked_at=RevocationStore().revoked_at)
+
+    @cached_property
+    def staff_admin(self) -> StaffAdminService:
+        """Disable, regroup or sign out staff, each with its revocation marker (scripts/staff_admin.py)."""
+        from chalicelib.adapters.cognito_admin import CognitoDirectory
+        from chalicelib.services.staff_admin import StaffAdminService
+        from chalicelib.storage.revocations import RevocationStore
+
+        self.bind_storage()
+        return StaffAdminService(CognitoDirectory(self.settings), RevocationStore(), clock=self.clock)
 
 
-def cursor_key(s: Settings) -> bytes:
+def cursor_key(s: Settings, secrets: StageSecrets | None = None) -> bytes:
     """The key list cursors are signed with.
 
-    Without a configured secret it is derived from the stage's own names:
+    On a deployed stage it is the stage secret's `cursor_key` (STAGE_SECRETS_ARN,
+    random per stack, read once). CURSOR_SECRET, if set, is used instead. Without
+    either (`chalice local`, the tests) it is derived from the stage's own names:
     cursors still cannot reach outside their query's partition
     (storage/queries.py checks the decoded key), only forge-proofing weakens.
     """
     import hashlib
 
-    secret = s.cursor_secret or f"{s.stage}|{s.reports_table}|{s.staff_user_pool_id}"
+    if s.cursor_secret:
+        secret = s.cursor_secret
+    elif s.stage_secrets_arn:
+        if secrets is None:
+            from chalicelib.adapters.secrets import StageSecrets
+
+            secrets = StageSecrets(s)
+        secret = secrets.get("cursor_key")
+    else:
+        secret = f"{s.stage}|{s.reports_table}|{s.staff_user_pool_id}"
     return hashlib.sha256(secret.encode()).digest()
 
 
@@ -271,3 +303,7 @@ def stream_change(record: dict[str, Any]) -> StreamChange:
 
     services().bind_storage()
     return decode(record)
+
+
+def staff_admin() -> StaffAdminService:
+    return services().staff_admin

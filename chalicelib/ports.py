@@ -226,3 +226,35 @@ class TopicsPort(Protocol):
 
 class MailPort(Protocol):
     def send(self, email: Email) -> str: ...
+
+
+# -- staff accounts -------------------------------------------------------------------------
+
+
+class StaffDirectoryPort(Protocol):
+    """The staff user pool, as an administrator changes it."""
+
+    def subject_of(self, username: str) -> str:
+        """The user's `sub` (what ID tokens name); raises UnknownStaff for no such user."""
+        ...
+
+    def disable(self, username: str) -> None: ...
+    def enable(self, username: str) -> None: ...
+    def groups_of(self, username: str) -> list[str]: ...
+    def add_to_group(self, username: str, group: str) -> None: ...
+    def remove_from_group(self, username: str, group: str) -> None: ...
+
+    def sign_out_everywhere(self, username: str) -> None:
+        """Revoke the user's refresh tokens (no new ID token from them)."""
+        ...
+
+
+class RevocationsPort(Protocol):
+    """Per-user revocation markers: a token signed in at or before the marker's time is refused."""
+
+    def revoke(self, subject: str, at: datetime) -> None: ...
+    def revoked_at(self, subject: str) -> datetime | None: ...
+
+
+class UnknownStaff(LookupError):
+    """No staff user of that name in the pool."""

@@ -51,8 +51,11 @@ def _client(service: str, region: str, endpoint_url: str | None) -> Any:
 class Provisioner:
     """Turns the template's resources into moto resources, in dependency order."""
 
+    # Kinds with no local meaning are skipped (alarms, the dashboard, log groups, IAM roles, the stage secret:
+    # locally the cursor key falls back to one derived from the stage's names, container.cursor_key).
     ORDER = ("AWS::KMS::Key", "AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::S3::Bucket",
-             "AWS::SES::EmailIdentity", "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolGroup",
+             "AWS::S3::BucketPolicy", "AWS::SES::EmailIdentity", "AWS::Cognito::UserPool",
+             "AWS::Cognito::UserPoolGroup",
              "AWS::Cognito::UserPoolClient")
 
     def __init__(self, stage: str, region: str = "ap-southeast-1", endpoint_url: str | None = None,
@@ -69,6 +72,7 @@ class Provisioner:
         self.ses = _client("ses", region, endpoint_url)
         self.idp = _client("cognito-idp", region, endpoint_url)
         self.kms = _client("kms", region, endpoint_url)
+        self._bucket_logging: list[tuple[str, dict[str, Any]]] = []
 
     # -- intrinsic functions -------------------------------------------------
     def resolve(self, value: Any) -> Any:
@@ -101,6 +105,7 @@ class Provisioner:
         resources = self.template["Resources"]
         makers = {"AWS::KMS::Key": self._key, "AWS::SQS::Queue": self._queue, "AWS::DynamoDB::Table": self._table,
                   "AWS::SNS::Topic": self._topic, "AWS::S3::Bucket": self._bucket,
+                  "AWS::S3::BucketPolicy": self._bucket_policy,
                   "AWS::SES::EmailIdentity": self._email_identity, "AWS::Cognito::UserPool": self._user_pool,
                   "AWS::Cognito::UserPoolGroup": self._user_pool_group,
                   "AWS::Cognito::UserPoolClient": self._user_pool_client}
@@ -108,6 +113,11 @@ class Provisioner:
             for logical, res in resources.items():
                 if res["Type"] == rtype:
                     makers[rtype](logical, self.resolve(res["Properties"]))
+            if rtype == "AWS::S3::BucketPolicy":  # a log bucket's policy lets S3 deliver: now logging can be set
+                for name, logging in self._bucket_logging:
+                    self.s3.put_bucket_logging(Bucket=name, BucketLoggingStatus={"LoggingEnabled": {
+                        "TargetBucket": logging["DestinationBucketName"],
+                        "TargetPrefix": logging.get("LogFilePrefix", "")}})
         self.out.skipped = sorted(k for k, r in resources.items() if r["Type"] not in self.ORDER)
         env_map = self.template.get("Metadata", {}).get("phananh:environment", {})
         for var, logical in env_map.items():
@@ -201,11 +211,22 @@ class Provisioner:
         if "LifecycleConfiguration" in p:
             rules = [_lifecycle_rule(r) for r in p["LifecycleConfiguration"]["Rules"]]
             self.s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": rules})
+        if "LoggingConfiguration" in p:  # after the bucket policies (the target's grants S3's log delivery)
+            self._bucket_logging.append((name, p["LoggingConfiguration"]))
         queues = p.get("NotificationConfiguration", {}).get("QueueConfigurations", [])
         if queues:
             config = {"QueueConfigurations": [_queue_notification(q) for q in queues]}
             self.s3.put_bucket_notification_configuration(Bucket=name, NotificationConfiguration=config)
         self.out.names[logical], self.out.arns[logical] = name, f"arn:aws:s3:::{name}"
+
+    def _bucket_policy(self, logical: str, p: dict[str, Any]) -> None:
+        """The policy's grants (S3 log delivery to the access-log bucket); not its TLS-only denies: moto
+        cannot evaluate `aws:SecureTransport` and would refuse every local upload."""
+        allows = [s for s in p["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
+        if allows:
+            self.s3.put_bucket_policy(Bucket=p["Bucket"], Policy=json.dumps({**p["PolicyDocument"],
+                                                                            "Statement": allows}))
+        self.out.names[logical] = p["Bucket"]
 
 
 def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:

@@ -51,6 +51,29 @@ SCHEDULE_FAILURE_QUEUE = "ScheduleDLQ"
 SCHEDULE_RETRIES = 2
 LOG_RETENTION_DAYS = 90
 API_THROTTLE = {"ThrottlingRateLimit": 50, "ThrottlingBurstLimit": 100}
+# API Gateway's second lock on staff routes: Cognito checks the ID token (signature, expiry, pool) before the
+# app does it again (adapters/auth.py, which also knows groups, agencies and revocations).
+STAFF_PATH_PREFIX = "/staff"
+STAFF_AUTHORIZER = "StaffUserPool"
+STAFF_USER_POOL = "StaffUserPool"
+# Access logs: one JSON line per request, with the route's template (`resourcePath`: /reports/{report_id}),
+# never the raw path or the query string (filters could carry a ward or a name typed into a search).
+API_ACCESS_LOG_GROUP = "ApiAccessLogGroup"
+API_GATEWAY_ACCOUNT = "ApiGatewayAccount"
+API_ACCESS_LOG_FORMAT = {
+    "requestId": "$context.requestId",
+    "requestTime": "$context.requestTime",
+    "httpMethod": "$context.httpMethod",
+    "resourcePath": "$context.resourcePath",
+    "status": "$context.status",
+    "protocol": "$context.protocol",
+    "responseLength": "$context.responseLength",
+    "responseLatency": "$context.responseLatency",
+    "integrationLatency": "$context.integrationLatency",
+    "sourceIp": "$context.identity.sourceIp",
+    "authorizerError": "$context.authorizer.error",
+    "errorType": "$context.error.responseType",
+}
 
 
 class BuildError(RuntimeError):
@@ -76,6 +99,8 @@ class StageInfo:
     overdue_alarm_threshold: int
     sweep_minutes: int
     api_stage: str
+    portal_origin: str = ""
+    console_origin: str = ""
 
 
 def chalice_functions(template: dict[str, Any]) -> list[Function]:
@@ -111,7 +136,17 @@ def stage_info(stage: str, project_dir: Path = ROOT) -> StageInfo:
         overdue_alarm_threshold=profile.sla.overdue_alarm_threshold,
         sweep_minutes=int(env.get("SLA_SWEEP_MINUTES", "15")),
         api_stage=stages[stage].get("api_gateway_stage", config.get("api_gateway_stage", "api")),
+        portal_origin=origin_of(profile.public_base_url),
+        console_origin=origin_of(profile.console_base_url),
     )
+
+
+def origin_of(url: str) -> str:
+    """A browser origin (scheme://host[:port]) of an address, or "" for none."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
 
 
 def _sub_text(value: Any) -> str | None:
@@ -157,9 +192,62 @@ def _schedule_event() -> dict[str, Any]:
 
 
 def _environment(base: dict[str, Any]) -> dict[str, Any]:
-    """The stage's variables from `Metadata.phananh:environment`: Ref to a resource or parameter, never a literal."""
-    env_map = base.get("Metadata", {}).get("phananh:environment", {})
+    """The stage's variables: Ref to a resource or parameter, never a literal.
+
+    `Metadata.phananh:environment` is what every stage has (the local stack sets the same names);
+    `Metadata.phananh:deployed-environment` only a deployed one (the stage secret: locally the app
+    falls back to a key derived from the stage's names).
+    """
+    meta = base.get("Metadata", {})
+    env_map = {**meta.get("phananh:environment", {}), **meta.get("phananh:deployed-environment", {})}
     return {var: (target if isinstance(target, dict) else {"Ref": target}) for var, target in env_map.items()}
+
+
+def staff_authorizer(chalice_template: dict[str, Any]) -> dict[str, Any]:
+    """The DefinitionBody part that puts a Cognito user-pool authorizer on every method of every /staff path.
+
+    The pool is a resource of this stack, so Chalice's own `CognitoUserPoolAuthorizer` (which wants the
+    ARN as a literal, and would also apply under `chalice local`) cannot name it: the swagger says it here.
+    CORS preflights (OPTIONS) stay open, as browsers send them without the token.
+    """
+    body = chalice_template.get("Resources", {}).get("RestAPI", {}).get("Properties", {}).get("DefinitionBody", {})
+    paths: dict[str, Any] = {}
+    for path, methods in body.get("paths", {}).items():
+        if path != STAFF_PATH_PREFIX and not path.startswith(f"{STAFF_PATH_PREFIX}/"):
+            continue
+        secured = {m: {"security": [{STAFF_AUTHORIZER: []}]} for m in methods if m.lower() != "options"}
+        if secured:
+            paths[path] = secured
+    if not paths:
+        return {}
+    return {
+        "securityDefinitions": {STAFF_AUTHORIZER: {
+            "type": "apiKey", "name": "Authorization", "in": "header",
+            "x-amazon-apigateway-authtype": "cognito_user_pools",
+            "x-amazon-apigateway-authorizer": {
+                "type": "cognito_user_pools",
+                "providerARNs": [{"Fn::GetAtt": [STAFF_USER_POOL, "Arn"]}],
+            },
+        }},
+        "paths": paths,
+    }
+
+
+def _gateway_responses() -> dict[str, Any]:
+    """API Gateway's own refusals (the authorizer's 401/403) in the app's bilingual error body, with CORS."""
+    from chalicelib.rules.messages import ERRORS
+
+    def body(code: str) -> str:
+        vi, en = ERRORS[code]
+        return json.dumps({"code": code, "message": vi, "message_en": en}, ensure_ascii=False)
+
+    cors = {"Access-Control-Allow-Origin": "'*'"}
+    return {
+        "UNAUTHORIZED": {"StatusCode": 401, "ResponseParameters": {"Headers": cors},
+                         "ResponseTemplates": {"application/json": body("invalid_token")}},
+        "ACCESS_DENIED": {"StatusCode": 403, "ResponseParameters": {"Headers": cors},
+                          "ResponseTemplates": {"application/json": body("invalid_token")}},
+    }
 
 
 def merge_template(base: dict[str, Any], chalice_template: dict[str, Any], info: StageInfo) -> dict[str, Any]:
@@ -174,6 +262,9 @@ def merge_template(base: dict[str, Any], chalice_template: dict[str, Any], info:
     sweep_period = info.sweep_minutes * 60
     if "SweepPeriodSeconds" in params:
         params["SweepPeriodSeconds"]["Default"] = sweep_period
+    for param, origin in (("PortalOrigin", info.portal_origin), ("ConsoleOrigin", info.console_origin)):
+        if param in params and origin:
+            params[param]["Default"] = origin
 
     tables = _logical_by_name(base, "AWS::DynamoDB::Table", "TableName", info.stage)
     queues = _logical_by_name(base, "AWS::SQS::Queue", "QueueName", info.stage)
@@ -217,11 +308,21 @@ def merge_template(base: dict[str, Any], chalice_template: dict[str, Any], info:
 
     if "RestAPI" in chalice_template.get("Resources", {}):
         api_name = {"Fn::Sub": f"{APP_NAME}-${{Stage}}"}
-        resources["RestAPI"] = {"Properties": {
+        api: dict[str, Any] = {"Properties": {
             "Name": api_name,
-            "DefinitionBody": {"info": {"title": api_name}},
+            "DefinitionBody": {"info": {"title": api_name}, **staff_authorizer(chalice_template)},
             "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*", **API_THROTTLE}],
+            "GatewayResponses": _gateway_responses(),
+            "TracingEnabled": True,
         }}
+        if API_ACCESS_LOG_GROUP in resources:
+            api["Properties"]["AccessLogSetting"] = {
+                "DestinationArn": {"Fn::GetAtt": [API_ACCESS_LOG_GROUP, "Arn"]},
+                "Format": json.dumps(API_ACCESS_LOG_FORMAT, separators=(",", ":")),
+            }
+        if API_GATEWAY_ACCOUNT in resources:  # the account's CloudWatch role must exist before the stage logs
+            api["DependsOn"] = [API_GATEWAY_ACCOUNT]
+        resources["RestAPI"] = api
 
     work_queues, failure_queues = [], []
     for logical, res in base["Resources"].items():

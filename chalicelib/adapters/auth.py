@@ -1,16 +1,23 @@
 """Staff sign-in, verified in the app: a Cognito ID token checked against the pool's published keys.
 
-API Gateway's Cognito authorizer also guards deployed stages; checking here
-as well means `chalice local` and the tests enforce exactly the same rules.
-A token passes only if it is RS256-signed by a key of the pool's JWKS, names
-the pool as issuer and one of our app clients as audience, is an ID token
-(`token_use` = "id": it carries the groups and the agency attribute), and
-has not expired. Role = Cognito group; agency = `custom:agency_id`.
+On a deployed stage API Gateway checks the token first: infra/build.py puts a
+Cognito user-pool authorizer on every /staff route of the packaged template
+(a second lock, not the only one). `chalice local` and the tests have no such
+authorizer, so this module's check is the one every stage always runs, with
+the same rules everywhere. A token passes only if it is RS256-signed by a key
+of the pool's JWKS, names the pool as issuer and one of our app clients as
+audience, is an ID token (`token_use` = "id": it carries the groups and the
+agency attribute), has not expired, has claims of the right types (a wrong
+type is a 401, never a 500), and was not issued before the user's revocation
+marker (`revoked#<sub>`, written by services/staff_admin.py when an admin
+disables or regroups the user: the token's `auth_time`, else `iat`, must be
+later). Role = Cognito group; agency = `custom:agency_id`.
 
 The keys are fetched once per process and again only when a token names an
-unknown key id (key rotation), at most once a minute. The JWKS address is a
-setting of its own: moto's tokens name the AWS host as issuer while a local
-moto server serves the keys at its own address.
+unknown key id (key rotation), at most once a minute. Revocation markers are
+read per user and cached for REVOCATION_CACHE_SECONDS at most. The JWKS
+address is a setting of its own: moto's tokens name the AWS host as issuer
+while a local moto server serves the keys at its own address.
 """
 
 from __future__ import annotations
@@ -31,6 +38,10 @@ from chalicelib.rules.errors import Forbidden, Unauthenticated
 AGENCY_CLAIM = "custom:agency_id"
 LEEWAY_SECONDS = 30
 REFRESH_AT_MOST_EVERY = 60.0
+REVOCATION_CACHE_SECONDS = 5.0
+
+# When a user's sign-ins were revoked (None: never); raises nothing for an unknown user.
+RevokedAt = Callable[[str], datetime | None]
 
 
 def fetch_json(url: str, timeout: float = 5.0) -> dict[str, Any]:
@@ -100,24 +111,59 @@ class StaffAuthenticator:
     """Turns an `Authorization: Bearer <ID token>` header into the Actor the workflow rules reason about."""
 
     def __init__(self, settings: Settings, keys: JwksKeys | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 revoked_at: RevokedAt | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.pool_id = settings.staff_user_pool_id
         self.client_ids = tuple(settings.staff_client_ids)
         self.issuer = issuer_of(settings)
         self.keys = keys or JwksKeys(jwks_url_of(settings))
         self._clock = clock
+        self._revoked_at = revoked_at
+        self._monotonic = monotonic
+        self._revocations: dict[str, tuple[float, datetime | None]] = {}
 
     def authenticate(self, authorization: str | None) -> Actor:
         """The signed-in staff member; 401 without a valid, current ID token, 403 without a staff group."""
         claims = self._verified_claims(authorization)
-        groups = claims.get("cognito:groups") or []
-        roles = frozenset(g for g in groups if g in STAFF_ROLES)
+        groups = claims.get("cognito:groups", [])
+        if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
+            raise Unauthenticated("invalid_token")
         username = claims.get("cognito:username") or claims.get("sub")
+        agency = claims.get(AGENCY_CLAIM)
+        if not isinstance(username, str) or not username or not (agency is None or isinstance(agency, str)):
+            raise Unauthenticated("invalid_token")
+        self._refuse_if_revoked(claims)
+        roles = frozenset(g for g in groups if g in STAFF_ROLES)
         if not roles:
             logger.info("staff sign-in without a staff group", extra={"actor": username})
             raise Forbidden("not_staff")
-        agency = claims.get(AGENCY_CLAIM)
-        return Actor(id=str(username), roles=roles, agency_id=str(agency) if agency else None)
+        return Actor(id=username, roles=roles, agency_id=agency or None)
+
+    def _refuse_if_revoked(self, claims: dict[str, Any]) -> None:
+        """401 if the user's sign-ins were revoked after this token's sign-in (auth_time, else iat)."""
+        if self._revoked_at is None:
+            return
+        sub = claims.get("sub")
+        signed_in = claims.get("auth_time", claims["iat"])
+        if not isinstance(sub, str) or not sub or not _is_number(signed_in):
+            raise Unauthenticated("invalid_token")
+        revoked = self._revocation_of(sub)
+        if revoked is not None and float(signed_in) <= revoked.timestamp():
+            logger.info("staff token issued before its user's revocation", extra={"actor": sub})
+            raise Unauthenticated("token_revoked")
+
+    def _revocation_of(self, sub: str) -> datetime | None:
+        now = self._monotonic()
+        cached = self._revocations.get(sub)
+        if cached is not None and now - cached[0] < REVOCATION_CACHE_SECONDS:
+            return cached[1]
+        assert self._revoked_at is not None
+        revoked = self._revoked_at(sub)
+        if len(self._revocations) > 10_000:  # a bounded cache: staff are hundreds, not millions
+            self._revocations.clear()
+        self._revocations[sub] = (now, revoked)
+        return revoked
 
     def _verified_claims(self, authorization: str | None) -> dict[str, Any]:
         import jwt
@@ -146,12 +192,19 @@ class StaffAuthenticator:
         if claims.get("token_use") != "id":
             raise Unauthenticated("invalid_token")
         now = self._clock().timestamp()
-        try:
-            exp, iat = float(claims["exp"]), float(claims["iat"])
-        except (TypeError, ValueError) as exc:
-            raise Unauthenticated("invalid_token") from exc
+        if not (_is_number(claims["exp"]) and _is_number(claims["iat"])
+                and ("auth_time" not in claims or _is_number(claims["auth_time"]))):
+            raise Unauthenticated("invalid_token")
+        exp, iat = float(claims["exp"]), float(claims["iat"])
         if now >= exp + LEEWAY_SECONDS:
             raise Unauthenticated("token_expired")
         if iat > now + LEEWAY_SECONDS:
             raise Unauthenticated("invalid_token")
         return claims
+
+
+def _is_number(value: Any) -> bool:
+    """A JSON number (a NumericDate): not a string, not a boolean, not NaN or infinite."""
+    import math
+
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

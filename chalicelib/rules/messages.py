@@ -150,6 +150,10 @@ ERRORS: dict[str, Text] = {
         "Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.",
         "The sign-in session has expired; sign in again.",
     ),
+    "token_revoked": (
+        "Quyền đăng nhập của tài khoản đã thay đổi hoặc bị khóa; hãy đăng nhập lại.",
+        "This account's access was changed or disabled; sign in again.",
+    ),
     "not_staff": (
         "Tài khoản chưa được phân vai trò cán bộ (IOC, cơ quan xử lý, quản trị).",
         "This account has no staff role (IOC, agency, admin).",

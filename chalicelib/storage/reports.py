@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -171,9 +171,17 @@ def to_audit_entry(m: AuditModel) -> AuditEntry:
 class ReportStore(ConnectionOf):
     """Reads and writes reports; every write carries its audit row in one transaction."""
 
-    def __init__(self, connection: Connection | None = None, cursor_secret: bytes = b"phananh") -> None:
+    def __init__(self, connection: Connection | None = None,
+                 cursor_secret: bytes | Callable[[], bytes] = b"phananh") -> None:
         super().__init__(ReportModel, connection)
-        self._secret = cursor_secret
+        self._cursor_secret = cursor_secret
+
+    @property
+    def _secret(self) -> bytes:
+        """The cursor key, resolved on the first list (a stage secret is fetched only when a cursor is signed)."""
+        if callable(self._cursor_secret):
+            self._cursor_secret = self._cursor_secret()
+        return self._cursor_secret
 
     # -- lists: one index query each, behind a signed cursor -----------------------------------
     def staff_page(self, scope: StaffScope, filters: StaffFilters, province_code: int, limit: int,

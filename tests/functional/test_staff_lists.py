@@ -67,6 +67,9 @@ def test_each_filter_is_one_index_query_and_never_a_scan(client, staff, queue, a
     ]
     for who, params in cases:
         staff.token(who)  # sign in outside the count
+        # ...and authenticate once: the user's revocation marker (one GetItem, cached a few seconds per user,
+        # tests/functional/test_auth_claims.py) is the sign-in's cost, not the list's
+        assert client.http.get("/staff/me", headers=staff.headers(who)).status_code == 200
         aws_calls.reset()
         status, _ = listing(client, staff, who, **params)
         assert status == 200

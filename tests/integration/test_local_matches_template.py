@@ -115,6 +115,45 @@ def test_every_bucket_exists_with_its_notification_versioning_and_public_access_
             rules = s3.get_bucket_cors(Bucket=name)["CORSRules"]
             assert [r["AllowedMethods"] for r in rules] == [r["AllowedMethods"]
                                                             for r in p["CorsConfiguration"]["CorsRules"]]
+            assert [r["AllowedOrigins"] for r in rules] == [r["AllowedOrigins"]
+                                                            for r in p["CorsConfiguration"]["CorsRules"]]
+            assert "*" not in {o for r in rules for o in r["AllowedOrigins"]}, logical
+        if "LoggingConfiguration" in p:
+            enabled = s3.get_bucket_logging(Bucket=name)["LoggingEnabled"]
+            assert enabled == {"TargetBucket": p["LoggingConfiguration"]["DestinationBucketName"],
+                               "TargetPrefix": p["LoggingConfiguration"]["LogFilePrefix"]}, logical
+        if "LifecycleConfiguration" in p:
+            rules = s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]
+            assert [r["ID"] for r in rules] == [r["Id"] for r in p["LifecycleConfiguration"]["Rules"]], logical
+
+
+def test_every_bucket_policys_grants_are_in_place(local):
+    """Grants only: moto cannot evaluate the TLS-only denies' `aws:SecureTransport` (it would refuse uploads)."""
+    provisioner, _ = local
+    s3 = boto3.client("s3")
+    policies = _resources("AWS::S3::BucketPolicy")
+    assert policies
+    for logical, res in policies.items():
+        p = _props(provisioner, res)
+        allows = [s for s in p["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
+        if allows:
+            assert json.loads(s3.get_bucket_policy(Bucket=p["Bucket"])["Policy"])["Statement"] == allows, logical
+
+
+def test_the_staff_pool_has_the_templates_mfa_and_the_console_client_its_token_lifetimes(local):
+    provisioner, stack = local
+    idp = boto3.client("cognito-idp")
+    [pool] = _resources("AWS::Cognito::UserPool").values()
+    p = _props(provisioner, pool)
+    mfa = idp.get_user_pool_mfa_config(UserPoolId=stack.names["StaffUserPool"])
+    assert mfa["MfaConfiguration"] == p["MfaConfiguration"]
+    assert mfa["SoftwareTokenMfaConfiguration"] == {"Enabled": True}
+    [client] = _resources("AWS::Cognito::UserPoolClient").values()
+    c = _props(provisioner, client)
+    desc = idp.describe_user_pool_client(UserPoolId=stack.names["StaffUserPool"],
+                                         ClientId=stack.names["StaffConsoleClient"])["UserPoolClient"]
+    for key in ("IdTokenValidity", "AccessTokenValidity", "RefreshTokenValidity", "TokenValidityUnits"):
+        assert desc[key] == c[key], key
 
 
 def test_an_upload_under_raw_lands_in_the_thumbnail_queue(local):

@@ -73,7 +73,9 @@ def test_a_schedule_gets_a_dead_letter_queue_and_an_async_failure_destination():
 def test_every_function_gets_the_stage_environment_as_references():
     merged = merge_template(BASE, _chalice(APIHandler=_function("app.app", "ApiHandlerRole")), INFO)
     variables = merged["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
-    assert variables == {var: {"Ref": target} for var, target in BASE["Metadata"]["phananh:environment"].items()}
+    assert variables == {var: {"Ref": target} for var, target in {
+        **BASE["Metadata"]["phananh:environment"], **BASE["Metadata"]["phananh:deployed-environment"]}.items()}
+    assert variables["STAGE_SECRETS_ARN"] == {"Ref": "StageSecrets"}
     assert merged["Parameters"]["Stage"]["AllowedValues"] == ["hue"]
     assert merged["Parameters"]["OverdueAlarmThreshold"]["Default"] == 7
 
@@ -132,3 +134,50 @@ def test_the_dashboard_body_is_valid_json_with_cloudformation_placeholders():
     placeholders = set(re.findall(r"\$\{([^}]+)\}", text))
     assert placeholders <= {"Province", "Stage", "AWS::Region", "Api5xxRateAlarm.Arn"}
     assert all(w["x"] >= 0 and w["x"] + w["width"] <= 24 for w in body["widgets"])
+
+
+def _api(paths: dict) -> dict:
+    body = {"paths": {p: {m: {"x-amazon-apigateway-integration": {}} for m in ms} for p, ms in paths.items()}}
+    return {"Type": "AWS::Serverless::Api", "Properties": {"DefinitionBody": body}}
+
+
+def test_every_staff_method_gets_the_cognito_authorizer_and_nothing_else_does():
+    chalice = _chalice(APIHandler=_function("app.app", "ApiHandlerRole"), RestAPI=_api({
+        "/staff/me": ["get", "options"], "/staff/reports/{report_id}/actions": ["post", "options"],
+        "/staffing": ["get"], "/reports": ["post", "options"], "/public/reports": ["get"]}))
+    api = merge_template(BASE, chalice, INFO)["Resources"]["RestAPI"]
+    body = api["Properties"]["DefinitionBody"]
+    authorizer = body["securityDefinitions"]["StaffUserPool"]
+    assert authorizer["x-amazon-apigateway-authtype"] == "cognito_user_pools"
+    assert authorizer["x-amazon-apigateway-authorizer"]["providerARNs"] == [{"Fn::GetAtt": ["StaffUserPool", "Arn"]}]
+    assert authorizer["name"] == "Authorization" and authorizer["in"] == "header"
+    assert body["paths"] == {"/staff/me": {"get": {"security": [{"StaffUserPool": []}]}},
+                             "/staff/reports/{report_id}/actions": {"post": {"security": [{"StaffUserPool": []}]}}}
+    assert api["DependsOn"] == ["ApiGatewayAccount"]
+    assert {"UNAUTHORIZED", "ACCESS_DENIED"} <= set(api["Properties"]["GatewayResponses"])
+    assert api["Properties"]["TracingEnabled"] is True
+
+
+def test_the_api_logs_each_request_as_json_without_its_path_or_query_string():
+    chalice = _chalice(APIHandler=_function("app.app", "ApiHandlerRole"), RestAPI=_api({"/health": ["get"]}))
+    setting = merge_template(BASE, chalice, INFO)["Resources"]["RestAPI"]["Properties"]["AccessLogSetting"]
+    assert setting["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
+    fields = json.loads(setting["Format"])
+    assert {"requestId", "status", "resourcePath", "httpMethod"} <= set(fields)
+    values = set(fields.values())
+    assert not {"$context.path", "$input.params()", "$context.requestOverride.querystring"} & values
+    assert not any("querystring" in v.lower() or v == "$context.path" for v in values)
+
+
+def test_the_bucket_cors_defaults_to_the_profiles_portal_and_console_origins():
+    from chalicelib.provinces import load_profile
+    from infra.build import origin_of
+
+    info = stage_info("hue")
+    assert info.portal_origin == origin_of(load_profile("hue").public_base_url)
+    assert info.portal_origin.startswith("https://") and info.console_origin.startswith("https://")
+    merged = merge_template(BASE, _chalice(), info)
+    assert merged["Parameters"]["PortalOrigin"]["Default"] == info.portal_origin
+    assert merged["Parameters"]["ConsoleOrigin"]["Default"] == info.console_origin
+    assert origin_of("https://IOC.Example.gov.vn:8443/console?x=1") == "https://ioc.example.gov.vn:8443"
+    assert origin_of("") == ""

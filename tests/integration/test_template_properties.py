@@ -262,3 +262,106 @@ def test_the_ioc_dashboard_is_deployed_with_the_stack(stage):
     fn_names = {f"phananh-${{Stage}}-{_handler_name(f)}" for f in _functions(t).values()}
     errors = next(w for w in body["widgets"] if w["properties"].get("title") == "Lambda errors")
     assert {m[3] for m in errors["properties"]["metrics"]} == fn_names
+
+
+def test_every_staff_route_has_the_cognito_authorizer_of_the_stacks_pool(stage):
+    t = template(stage)
+    body = t["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    authorizer = body["securityDefinitions"]["StaffUserPool"]
+    assert authorizer["x-amazon-apigateway-authorizer"] == {
+        "type": "cognito_user_pools", "providerARNs": [{"Fn::GetAtt": ["StaffUserPool", "Arn"]}]}
+    staff = [(path, m, op) for path, ops in body["paths"].items() for m, op in ops.items()
+             if path.startswith("/staff/") and m != "options"]
+    assert len(staff) >= 5
+    for path, method, op in staff:
+        assert op.get("security") == [{"StaffUserPool": []}], (path, method)
+    for path, ops in body["paths"].items():
+        for method, op in ops.items():
+            if not path.startswith("/staff/") or method == "options":
+                assert "security" not in op, (path, method)
+
+
+def test_the_api_writes_json_access_logs_to_a_log_group_that_expires(stage):
+    t = template(stage)
+    api = t["Resources"]["RestAPI"]
+    setting = api["Properties"]["AccessLogSetting"]
+    group, _ = _getatt(setting["DestinationArn"])
+    assert t["Resources"][group]["Type"] == "AWS::Logs::LogGroup"
+    assert 1 <= t["Resources"][group]["Properties"]["RetentionInDays"] <= 400
+    fields = json.loads(setting["Format"])
+    assert fields["resourcePath"] == "$context.resourcePath" and "requestId" in fields
+    assert not any("querystring" in v.lower() or v in {"$context.path", "$request.path"} for v in fields.values())
+    account = t["Resources"][api["DependsOn"][0]]
+    assert account["Type"] == "AWS::ApiGateway::Account"
+    role, _ = _getatt(account["Properties"]["CloudWatchRoleArn"])
+    assert t["Resources"][role]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
+        "Service": "apigateway.amazonaws.com"}
+
+
+def test_the_media_bucket_logs_access_to_a_private_log_bucket_with_its_own_retention(stage):
+    t = template(stage)
+    logging = t["Resources"]["MediaBucket"]["Properties"]["LoggingConfiguration"]
+    target = logging["DestinationBucketName"]["Ref"]
+    p = t["Resources"][target]["Properties"]
+    assert all(p["PublicAccessBlockConfiguration"][k] is True for k in
+               ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"))
+    assert p["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "AES256"}  # server access logs are delivered only to SSE-S3 buckets
+    assert any("ExpirationInDays" in r and r["Status"] == "Enabled" for r in p["LifecycleConfiguration"]["Rules"])
+    assert "LoggingConfiguration" not in p
+    [policy] = [b["Properties"]["PolicyDocument"] for b in _of_type(t, "AWS::S3::BucketPolicy").values()
+                if b["Properties"]["Bucket"] == {"Ref": target}]
+    [grant] = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    assert grant["Principal"] == {"Service": "logging.s3.amazonaws.com"} and grant["Action"] == "s3:PutObject"
+    assert grant["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    assert any(s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in policy["Statement"]
+               if s["Effect"] == "Deny")
+
+
+def test_the_media_bucket_cors_allows_only_the_portal_and_console_origins(stage):
+    from chalicelib.provinces import load_profile
+    from infra.build import origin_of
+
+    t = template(stage)
+    [rule] = t["Resources"]["MediaBucket"]["Properties"]["CorsConfiguration"]["CorsRules"]
+    assert rule["AllowedOrigins"] == [{"Ref": "PortalOrigin"}, {"Ref": "ConsoleOrigin"}]
+    profile = load_profile(stage)
+    assert t["Parameters"]["PortalOrigin"]["Default"] == origin_of(profile.public_base_url)
+    assert t["Parameters"]["ConsoleOrigin"]["Default"] == origin_of(profile.console_base_url)
+    assert "*" not in t["Parameters"]["PortalOrigin"]["Default"]
+
+
+def test_staff_mfa_is_required_unless_the_stage_relaxes_it_and_id_tokens_last_15_minutes(stage):
+    t = template(stage)
+    pool = t["Resources"]["StaffUserPool"]["Properties"]
+    assert pool["MfaConfiguration"] == {"Ref": "StaffMfa"} and pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    assert t["Parameters"]["StaffMfa"]["Default"] == "ON"
+    assert set(t["Parameters"]["StaffMfa"]["AllowedValues"]) == {"ON", "OPTIONAL"}
+    client = t["Resources"]["StaffConsoleClient"]["Properties"]
+    assert client["IdTokenValidity"] == 15 and client["TokenValidityUnits"]["IdToken"] == "minutes"
+    assert client["AccessTokenValidity"] <= 15 and client["TokenValidityUnits"]["AccessToken"] == "minutes"
+    assert "ALLOW_REFRESH_TOKEN_AUTH" in client["ExplicitAuthFlows"] and client["EnableTokenRevocation"] is True
+    from chalicelib.storage.revocations import ID_TOKEN_MINUTES, REFRESH_TOKEN_HOURS
+
+    assert (client["IdTokenValidity"], client["RefreshTokenValidity"]) == (ID_TOKEN_MINUTES, REFRESH_TOKEN_HOURS)
+    assert client["TokenValidityUnits"]["RefreshToken"] == "hours"
+
+
+def test_the_stage_secret_is_generated_passed_by_arn_and_readable_by_the_api_function_only(stage):
+    t = template(stage)
+    secret = t["Resources"]["StageSecrets"]
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    assert secret["Properties"]["GenerateSecretString"]["GenerateStringKey"] == "cursor_key"
+    assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
+    readers = {}
+    for name, f in _functions(t).items():
+        assert f["Properties"]["Environment"]["Variables"]["STAGE_SECRETS_ARN"] == {"Ref": "StageSecrets"}, name
+        role = t["Resources"][_getatt(f["Properties"]["Role"])[0]]
+        grants = [s for policy in role["Properties"].get("Policies", []) for s in policy["PolicyDocument"]["Statement"]
+                  if any(a.startswith("secretsmanager:") for a in (s["Action"] if isinstance(s["Action"], list)
+                                                                    else [s["Action"]]))]
+        if grants:
+            readers[_handler_name(f)] = grants
+    assert list(readers) == ["api_handler"]
+    [grant] = readers["api_handler"]
+    assert grant["Action"] == ["secretsmanager:GetSecretValue"] and grant["Resource"] == {"Ref": "StageSecrets"}

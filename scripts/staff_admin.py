@@ -1,0 +1,98 @@
+"""Change a staff account so that it takes effect at once: `make staff-admin STAGE=daklak ARGS="disable ward1.officer"`.
+
+    disable USER          disable the account
+    enable USER           enable it again
+    set-role USER ROLE    make ROLE (ioc_operator, agency_officer, agency_lead, province_admin) its only staff group
+    remove-role USER ROLE take ROLE away
+    revoke USER           only sign the user out everywhere (a lost phone, a shared password)
+
+Each command changes Cognito, signs the user out everywhere (refresh tokens
+revoked) and writes the revocation marker `revoked#<sub>` in the stage's stats
+table: the API refuses the user's older ID tokens within seconds
+(services/staff_admin.py, adapters/auth.py). Do not use the AWS console for
+these changes: it writes no marker, and old tokens keep working until they
+expire (15 minutes).
+
+The pool and the table are found by the names infra/ gives them
+(`phananh-<stage>-staff`, `phananh-<stage>-stats`); with --endpoint-url (or
+on a running `make run`, --local) it talks to the local moto server instead.
+Credentials are the administrator's own (AWS_PROFILE...): they need
+cognito-idp:Admin* on the pool and dynamodb:PutItem on the stats table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def pool_id_of(idp: object, stage: str) -> str:
+    name = f"phananh-{stage}-staff"
+    pools = [p for p in idp.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == name]  # type: ignore[attr-defined]
+    if not pools:
+        raise SystemExit(f"no user pool named {name!r} in this account and region")
+    return str(pools[-1]["Id"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make staff-admin", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stage", default=os.environ.get("STAGE", "dev"))
+    parser.add_argument("--region", default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+                        or "ap-southeast-1")
+    parser.add_argument("--endpoint-url", default=None, help="a moto server (the local stack)")
+    parser.add_argument("--local", action="store_true", help="the running `make run` stack's moto server")
+    parser.add_argument("command", choices=["disable", "enable", "set-role", "remove-role", "revoke"])
+    parser.add_argument("user")
+    parser.add_argument("role", nargs="?")
+    args = parser.parse_args(argv)
+    if args.command in {"set-role", "remove-role"} and not args.role:
+        parser.error(f"{args.command} needs a ROLE")
+
+    import boto3
+
+    endpoint = args.endpoint_url
+    if args.local and not endpoint:
+        from devstack.token import FAKE_AWS, running_moto_url
+
+        endpoint = running_moto_url()
+        for key, value in FAKE_AWS.items():
+            os.environ[key] = value
+    idp = boto3.client("cognito-idp", region_name=args.region, endpoint_url=endpoint)
+
+    from chalicelib import container
+    from chalicelib.config import Settings
+    from chalicelib.ports import UnknownStaff
+    from chalicelib.rules.errors import DomainError
+
+    env = {"STAGE": args.stage, "AWS_REGION": args.region, "STAFF_USER_POOL_ID": pool_id_of(idp, args.stage),
+           **({"AWS_ENDPOINT_URL": endpoint} if endpoint else {})}
+    admin = container.build(Settings.from_env(env)).staff_admin
+    try:
+        if args.command == "disable":
+            done = admin.disable(args.user)
+        elif args.command == "enable":
+            done = admin.enable(args.user)
+        elif args.command == "set-role":
+            done = admin.set_role(args.user, args.role)
+        elif args.command == "remove-role":
+            done = admin.remove_role(args.user, args.role)
+        else:
+            done = admin.revoke(args.user)
+    except UnknownStaff:
+        print(f"no staff user {args.user!r} in {env['STAFF_USER_POOL_ID']}", file=sys.stderr)
+        return 1
+    except DomainError as err:
+        print(f"{err.message_en} ({err.code})", file=sys.stderr)
+        return 2
+    print(f"{args.command} {done.username} (sub {done.subject}): tokens signed in before "
+          f"{done.at.isoformat()} are refused; staff groups now: {', '.join(done.groups) or '-'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
