@@ -68,6 +68,31 @@ class Operation:
     errors: tuple[int, ...] = ()
     alternatives: dict[str, str] = field(default_factory=dict)  # another media type -> its shape
     response_headers: dict[str, str] = field(default_factory=dict)
+    examples: dict[str, dict[str, Any]] = field(default_factory=dict)  # request bodies by name
+
+
+REPORT_EXAMPLE = {
+    "category": "ha-tang-do-thi", "description": "Ổ gà lớn trên đường Lê Duẩn, xe máy dễ ngã",
+    "location": {"lat": 12.68, "lng": 108.04, "address": "Lê Duẩn, Buôn Ma Thuột"}, "ward_code": "24133",
+    "reporter": {"name": "Nguyễn Văn An", "phone": "0905 123 456"},
+}
+PHOTO_EXAMPLE = {"content_type": "image/jpeg", "size": 123456}
+ACTION_EXAMPLES: dict[str, dict[str, Any]] = {
+    "assign": {"action": "assign", "agency_id": "ubnd-24133", "version": 1},
+    "forward": {"action": "forward", "note": "Chuyển tiếp theo đề xuất"},
+    "reject": {"action": "reject", "reason_code": "duplicate", "public_reason": "Trùng với phản ánh đã tiếp nhận",
+               "duplicate_of": "DLK-7KQ3-M9XD"},
+    "accept": {"action": "accept"},
+    "return_to_ioc": {"action": "return_to_ioc", "reason": "Không thuộc địa bàn phường",
+                      "suggested_agency_id": "ubnd-22015"},
+    "request_extension": {"action": "request_extension", "working_days": 3, "reason": "Chờ vật tư sửa chữa"},
+    "approve_extension": {"action": "approve_extension"},
+    "deny_extension": {"action": "deny_extension", "reason": "Cần xử lý đúng hạn"},
+    "submit_result": {"action": "submit_result", "text": "Đã vá ổ gà, mặt đường đã thông",
+                      "enforcement": [{"type": "fine", "amount_vnd": 1000000}]},
+    "send_back_result": {"action": "send_back_result", "reason": "Cần ảnh sau khắc phục"},
+    "approve_result": {"action": "approve_result", "note": "Đạt"},
+}
 
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
@@ -77,29 +102,29 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/openapi.json"): Operation("This document", "catalogue", 200, "OpenApiDocument"),
     ("POST", "/reports"): Operation(
         "Submit a report", "citizen", 201, "Receipt", body=IntakeRequest, headers=(IDEMPOTENCY_KEY,),
-        errors=(409, 422), response_headers={"Location": "The report's tracking path",
+        errors=(409, 422), examples={"report": REPORT_EXAMPLE}, response_headers={"Location": "The report's tracking path",
                                              "Idempotent-Replayed": "`true` when the key's first answer is replayed"}),
     ("GET", "/reports/{report_id}"): Operation("The reporter's own view of a report", "citizen", 200, "Tracked",
                                                headers=(TRACKING_TOKEN,)),
     ("POST", "/reports/{report_id}/media"): Operation(
         "An S3 presigned POST for one photo or video of the report", "citizen", 201, "UploadOffer",
-        body=MediaRequest, headers=(TRACKING_TOKEN,), errors=(409,)),
+        body=MediaRequest, headers=(TRACKING_TOKEN,), errors=(409,), examples={"photo": PHOTO_EXAMPLE}),
     ("POST", "/reports/{report_id}/feedback"): Operation(
         "Rate the published result (once per round)", "citizen", 201, "CitizenAction", body=FeedbackBody,
-        headers=(TRACKING_TOKEN,), errors=(409,)),
+        headers=(TRACKING_TOKEN,), errors=(409,), examples={"rating": {"rating": 4, "comment": "Xử lý nhanh"}}),
     ("POST", "/reports/{report_id}/reopen"): Operation(
         "Reopen a published report within its window (round 2)", "citizen", 200, "CitizenAction", body=ReopenBody,
-        headers=(TRACKING_TOKEN,), errors=(409,)),
+        headers=(TRACKING_TOKEN,), errors=(409,), examples={"reopen": {"reason": "Ổ gà xuất hiện lại sau mưa"}}),
     ("GET", "/staff/me"): Operation("The signed-in staff member", "staff", 200, "StaffMe", staff=True),
     ("GET", "/staff/reports"): Operation("The caller's queue (one index query)", "staff", 200, "QueuePage",
                                          query=StaffListQuery, staff=True),
     ("GET", "/staff/reports/{report_id}"): Operation("The case file", "staff", 200, "CaseFile", staff=True),
     ("POST", "/staff/reports/{report_id}/actions"): Operation(
         "A workflow action (rules/workflow.py's table)", "staff", 200, "ActionTaken", body=STAFF_ACTION, staff=True,
-        errors=(409,)),
+        errors=(409,), examples=ACTION_EXAMPLES),
     ("POST", "/staff/reports/{report_id}/media"): Operation(
         "An S3 presigned POST for one evidence photo or video of the agency's result", "staff", 201, "UploadOffer",
-        body=MediaRequest, staff=True, errors=(409,)),
+        body=MediaRequest, staff=True, errors=(409,), examples={"photo": PHOTO_EXAMPLE}),
     ("GET", "/public/reports"): Operation(
         "Published, closed and rejected reports", "public", 200, "PublicPage", query=PublicListQuery,
         alternatives={"application/geo+json": "FeatureCollection"}),
@@ -168,7 +193,10 @@ def _operation(method: str, path: str, view_args: list[str], op: Operation, view
         operation["parameters"] = parameters
     if op.body is not None:
         name = op.body if isinstance(op.body, str) else op.body.__name__
-        operation["requestBody"] = {"required": True, "content": {"application/json": _content(name)}}
+        content = _content(name)
+        if op.examples:
+            content["examples"] = {key: {"value": value} for key, value in op.examples.items()}
+        operation["requestBody"] = {"required": True, "content": {"application/json": content}}
     if op.staff:
         operation["security"] = [{"staffIdToken": []}]
     return operation

@@ -122,3 +122,26 @@ def test_served_at_openapi_json_built_once(monkeypatch):
     assert json.loads(first.body)["paths"]["/openapi.json"]["get"]["operationId"] == "openapi"
     assert second.body == first.body
     assert len(calls) == 1
+
+
+def test_every_request_example_is_valid_against_its_schema(document):
+    from jsonschema import Draft202012Validator
+
+    from chalicelib.schemas.actions import parse_action
+
+    seen = 0
+    for path, methods in document["paths"].items():
+        for operation in methods.values():
+            content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if content is None:
+                continue
+            validator = Draft202012Validator({**content["schema"], "components": document["components"]})
+            assert content.get("examples"), f"{path}: a body with no example"
+            for name, example in content["examples"].items():
+                assert validator.is_valid(example["value"]), (path, name)
+                seen += 1
+    actions = document["paths"]["/staff/reports/{report_id}/actions"]["post"]["requestBody"]["content"]
+    assert set(actions["application/json"]["examples"]) == set(STAFF_BODIES)
+    for example in actions["application/json"]["examples"].values():
+        parse_action(example["value"])  # the app accepts it too
+    assert seen >= 16
