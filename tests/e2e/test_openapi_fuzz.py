@@ -128,3 +128,28 @@ def test_the_document_is_served_and_names_every_route(stack):
     assert document["openapi"] == "3.1.0"
     assert {"/reports", "/staff/reports/{report_id}/actions", "/public/reports", "/openapi.json"} <= set(
         document["paths"])
+
+
+# Server errors found at the edges the document allows (its `date-time` parameters reach year 1; a JSON body
+# has no documented nesting limit), outside this seed's generated cases; their fixes belong to other areas.
+EDGE_CASES = [
+    pytest.param("GET", "/public/reports?from=0001-01-01", None,
+                 marks=pytest.mark.xfail(reason="date overflow: from=0001-01-01 (day start in +07:00) overflows when "
+                                                "turned to UTC -> 500; being fixed in the date-overflow area",
+                                         strict=False), id="date-overflow-from"),
+    pytest.param("GET", "/public/reports?from=0001-01-01T00:00:00%2B14:00", None,
+                 marks=pytest.mark.xfail(reason="date overflow: an aware year-1 `from` -> 500; being fixed in the "
+                                                "date-overflow area", strict=False), id="date-overflow-offset"),
+    pytest.param("POST", "/reports", "[" * 5000 + "]" * 5000,
+                 marks=pytest.mark.xfail(reason="deep JSON nesting: json.loads raises RecursionError, not ValueError, "
+                                                "-> 500; being fixed in the deep-nesting area", strict=False),
+                 id="deep-json-nesting"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), EDGE_CASES)
+def test_documented_edges_are_refused_not_a_server_error(stack, method, path, body):
+    response = HTTP.request(method, f"{stack.url}{path}", data=body.encode() if body else None,
+                            headers={"Content-Type": "application/json"}, timeout=30)
+    assert response.status_code < 500, response.text
+    assert response.json()["code"] and response.json()["message_en"]
