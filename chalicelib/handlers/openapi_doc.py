@@ -102,8 +102,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/openapi.json"): Operation("This document", "catalogue", 200, "OpenApiDocument"),
     ("POST", "/reports"): Operation(
         "Submit a report", "citizen", 201, "Receipt", body=IntakeRequest, headers=(IDEMPOTENCY_KEY,),
-        errors=(409, 422), examples={"report": REPORT_EXAMPLE}, response_headers={"Location": "The report's tracking path",
-                                             "Idempotent-Replayed": "`true` when the key's first answer is replayed"}),
+        errors=(409, 422), examples={"report": REPORT_EXAMPLE},
+        response_headers={"Location": "The report's tracking path",
+                          "Idempotent-Replayed": "`true` when the key's first answer is replayed"}),
     ("GET", "/reports/{report_id}"): Operation("The reporter's own view of a report", "citizen", 200, "Tracked",
                                                headers=(TRACKING_TOKEN,)),
     ("POST", "/reports/{report_id}/media"): Operation(
