@@ -20,7 +20,7 @@ import sys
 
 import pytest
 from test_case_lifecycle import REPORT, call, tokens  # noqa: F401  (tokens: the demo staff's ID tokens fixture)
-from test_local_stack import HTTP, ROOT, Stack
+from test_local_stack import HTTP, Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -93,7 +93,7 @@ def fuzz_run(stack, tokens, known_reports, tmp_path_factory):  # noqa: F811
          "--header", f"Authorization: Bearer {tokens['ioc.operator']}", "--max-examples", str(MAX_EXAMPLES),
          "--seed", str(SEED), "--generation-deterministic", "--workers", "2", "--request-timeout", "30",
          "--no-color", "--report-json-path", str(report)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        cwd=work, capture_output=True, text=True, timeout=600,  # its cache stays in the tmp dir
     )
     assert report.exists(), done.stdout + done.stderr
     return json.loads(report.read_text()), done.stdout + done.stderr
