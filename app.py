@@ -2,7 +2,18 @@
 
 from chalice import Chalice
 
-from chalicelib.handlers import catalogue, citizen, intake, public, schedules, staff, streams, thumbnails, wards
+from chalicelib.handlers import (
+    catalogue,
+    citizen,
+    intake,
+    openapi,
+    public,
+    schedules,
+    staff,
+    streams,
+    thumbnails,
+    wards,
+)
 from chalicelib.handlers.http import register_error_bodies
 
 app = Chalice(app_name="phananh")
@@ -15,4 +26,5 @@ app.register_blueprint(staff.bp)
 app.register_blueprint(public.bp)
 app.register_blueprint(citizen.bp)
 app.register_blueprint(wards.bp)
+app.register_blueprint(openapi.bp)
 register_error_bodies(app)

@@ -24,8 +24,11 @@ MAX_RAW_DESCRIPTION = 20_000
 class Location(Body):
     """A point (both `lat` and `lng`: it decides the ward), an address, or both."""
 
-    lat: float | None = Field(default=None, strict=True)
-    lng: float | None = Field(default=None, strict=True)
+    # The box is checked by _inside_vietnam (its own message); the bounds are stated for the OpenAPI document.
+    lat: float | None = Field(default=None, strict=True,
+                              json_schema_extra={"minimum": LAT_RANGE[0], "maximum": LAT_RANGE[1]})
+    lng: float | None = Field(default=None, strict=True,
+                              json_schema_extra={"minimum": LNG_RANGE[0], "maximum": LNG_RANGE[1]})
     address: Annotated[CleanText, Field(min_length=3, max_length=500)] | None = None
 
     @field_validator("lng")

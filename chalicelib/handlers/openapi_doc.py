@@ -1,0 +1,258 @@
+"""The OpenAPI 3.1 document of the HTTP API, generated, never hand-written.
+
+Paths and methods come from the app's route table (Chalice's `app.routes`: path -> method -> entry);
+request shapes from the pydantic models of `schemas/` (bodies, query strings; the staff actions as a union
+discriminated by `action`, from `schemas.actions.STAFF_BODIES`); response shapes from `views/shapes.py`.
+What the route table cannot say (which models, which headers, the success status, the refusals) is
+`OPERATIONS` below; a route without an entry there fails the build, so a new route cannot go undocumented.
+
+Loaded on the first `GET /openapi.json` only (handlers/openapi.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from chalicelib.schemas.actions import STAFF_BODIES, FeedbackBody, ReopenBody
+from chalicelib.schemas.intake import IntakeRequest, MediaRequest
+from chalicelib.schemas.queries import PublicListQuery, StaffListQuery
+from chalicelib.views import shapes
+
+REF = "#/components/schemas/{model}"
+STAFF_ACTION = "StaffAction"
+
+ERROR_MEANINGS = {
+    400: "The request is malformed or a value is not accepted (the field at fault is named)",
+    401: "No valid staff sign-in (a missing, expired or foreign ID token)",
+    403: "Signed in, but this is not the caller's to see or do",
+    404: "Unknown, or not visible to this caller (deliberately the same answer)",
+    409: "The report's state does not allow this now (the state and the allowed actions are named), "
+         "a stale `version`, or a limit of uploads reached",
+    413: "The request body is too large",
+    415: "The body is not `application/json`",
+    422: "The same `Idempotency-Key` was used with a different body",
+    429: "Too many requests",
+    500: "A bug on our side, logged with the correlation id (never an input problem)",
+}
+
+
+@dataclass(frozen=True)
+class Header:
+    name: str
+    description: str
+    schema: dict[str, Any] = field(default_factory=lambda: {"type": "string"})
+
+
+IDEMPOTENCY_KEY = Header("Idempotency-Key", "Makes retries safe: the same key returns the same report, "
+                         "writes nothing new", {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,128}$"})
+TRACKING_TOKEN = Header("X-Tracking-Token", "The reporter's tracking token from the receipt (a wrong or missing "
+                        "token is the same 404 as an unknown id)")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the route table does not say about one route."""
+
+    summary: str
+    tag: str
+    status: int
+    response: str  # a model of views/shapes.py
+    body: type[BaseModel] | str | None = None  # a model of schemas/, or STAFF_ACTION
+    query: type[BaseModel] | dict[str, dict[str, Any]] | None = None
+    headers: tuple[Header, ...] = ()
+    staff: bool = False
+    errors: tuple[int, ...] = ()
+    alternatives: dict[str, str] = field(default_factory=dict)  # another media type -> its shape
+    response_headers: dict[str, str] = field(default_factory=dict)
+    examples: dict[str, dict[str, Any]] = field(default_factory=dict)  # request bodies by name
+
+
+REPORT_EXAMPLE = {
+    "category": "ha-tang-do-thi", "description": "Ổ gà lớn trên đường Lê Duẩn, xe máy dễ ngã",
+    "location": {"lat": 12.68, "lng": 108.04, "address": "Lê Duẩn, Buôn Ma Thuột"}, "ward_code": "24133",
+    "reporter": {"name": "Nguyễn Văn An", "phone": "0905 123 456"},
+}
+PHOTO_EXAMPLE = {"content_type": "image/jpeg", "size": 123456}
+ACTION_EXAMPLES: dict[str, dict[str, Any]] = {
+    "assign": {"action": "assign", "agency_id": "ubnd-24133", "version": 1},
+    "forward": {"action": "forward", "note": "Chuyển tiếp theo đề xuất"},
+    "reject": {"action": "reject", "reason_code": "duplicate", "public_reason": "Trùng với phản ánh đã tiếp nhận",
+               "duplicate_of": "DLK-7KQ3-M9XD"},
+    "accept": {"action": "accept"},
+    "return_to_ioc": {"action": "return_to_ioc", "reason": "Không thuộc địa bàn phường",
+                      "suggested_agency_id": "ubnd-22015"},
+    "request_extension": {"action": "request_extension", "working_days": 3, "reason": "Chờ vật tư sửa chữa"},
+    "approve_extension": {"action": "approve_extension"},
+    "deny_extension": {"action": "deny_extension", "reason": "Cần xử lý đúng hạn"},
+    "submit_result": {"action": "submit_result", "text": "Đã vá ổ gà, mặt đường đã thông",
+                      "enforcement": [{"type": "fine", "amount_vnd": 1000000}]},
+    "send_back_result": {"action": "send_back_result", "reason": "Cần ảnh sau khắc phục"},
+    "approve_result": {"action": "approve_result", "note": "Đạt"},
+}
+
+
+OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("GET", "/health"): Operation("The service's health and its province", "catalogue", 200, "Health"),
+    ("GET", "/categories"): Operation("The province's categories and SLA days per channel", "catalogue", 200,
+                                      "Categories"),
+    ("GET", "/openapi.json"): Operation("This document", "catalogue", 200, "OpenApiDocument"),
+    ("POST", "/reports"): Operation(
+        "Submit a report", "citizen", 201, "Receipt", body=IntakeRequest, headers=(IDEMPOTENCY_KEY,),
+        errors=(409, 422), examples={"report": REPORT_EXAMPLE},
+        response_headers={"Location": "The report's tracking path",
+                          "Idempotent-Replayed": "`true` when the key's first answer is replayed"}),
+    ("GET", "/reports/{report_id}"): Operation("The reporter's own view of a report", "citizen", 200, "Tracked",
+                                               headers=(TRACKING_TOKEN,)),
+    ("POST", "/reports/{report_id}/media"): Operation(
+        "An S3 presigned POST for one photo or video of the report", "citizen", 201, "UploadOffer",
+        body=MediaRequest, headers=(TRACKING_TOKEN,), errors=(409,), examples={"photo": PHOTO_EXAMPLE}),
+    ("POST", "/reports/{report_id}/feedback"): Operation(
+        "Rate the published result (once per round)", "citizen", 201, "CitizenAction", body=FeedbackBody,
+        headers=(TRACKING_TOKEN,), errors=(409,), examples={"rating": {"rating": 4, "comment": "Xử lý nhanh"}}),
+    ("POST", "/reports/{report_id}/reopen"): Operation(
+        "Reopen a published report within its window (round 2)", "citizen", 200, "CitizenAction", body=ReopenBody,
+        headers=(TRACKING_TOKEN,), errors=(409,), examples={"reopen": {"reason": "Ổ gà xuất hiện lại sau mưa"}}),
+    ("GET", "/staff/me"): Operation("The signed-in staff member", "staff", 200, "StaffMe", staff=True),
+    ("GET", "/staff/reports"): Operation("The caller's queue (one index query)", "staff", 200, "QueuePage",
+                                         query=StaffListQuery, staff=True),
+    ("GET", "/staff/reports/{report_id}"): Operation("The case file", "staff", 200, "CaseFile", staff=True),
+    ("POST", "/staff/reports/{report_id}/actions"): Operation(
+        "A workflow action (rules/workflow.py's table)", "staff", 200, "ActionTaken", body=STAFF_ACTION, staff=True,
+        errors=(409,), examples=ACTION_EXAMPLES),
+    ("POST", "/staff/reports/{report_id}/media"): Operation(
+        "An S3 presigned POST for one evidence photo or video of the agency's result", "staff", 201, "UploadOffer",
+        body=MediaRequest, staff=True, errors=(409,), examples={"photo": PHOTO_EXAMPLE}),
+    ("GET", "/public/reports"): Operation(
+        "Published, closed and rejected reports", "public", 200, "PublicPage", query=PublicListQuery,
+        alternatives={"application/geo+json": "FeatureCollection"}),
+    ("GET", "/public/reports/{report_id}"): Operation("One public case, its evidence and timeline", "public", 200,
+                                                      "PublicReport"),
+    ("GET", "/public/stats"): Operation(
+        "A month's figures per agency, the province's, and the ranking", "public", 200, "MonthStats",
+        query={"month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$",
+                         "description": "YYYY-MM (default: this month)"}}),
+}
+
+
+def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter's schema: an absent parameter is the None, so `null` is not a value to send."""
+    schema = {k: v for k, v in schema.items() if k not in {"title", "default"} or v is not None}
+    schema.pop("title", None)
+    options = schema.pop("anyOf", None)
+    if options is not None:
+        kept = [o for o in options if o.get("type") != "null"]
+        schema.update(kept[0] if len(kept) == 1 else {"anyOf": kept})
+    return schema
+
+
+def _query_parameters(query: type[BaseModel] | dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    if isinstance(query, dict):
+        return [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in query.items()]
+    properties = query.model_json_schema(by_alias=True)["properties"]
+    return [{"name": name, "in": "query", "required": False, "schema": _without_null(schema)}
+            for name, schema in properties.items()]
+
+
+def _content(shape: str) -> dict[str, Any]:
+    return {"schema": {"$ref": REF.format(model=shape)}}
+
+
+def _operation(method: str, path: str, view_args: list[str], op: Operation, view_name: str) -> dict[str, Any]:
+    parameters: list[dict[str, Any]] = [
+        {"name": arg, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}}
+        for arg in view_args
+    ]
+    if op.query is not None:
+        parameters += _query_parameters(op.query)
+    parameters += [{"name": h.name, "in": "header", "required": False, "description": h.description,
+                    "schema": h.schema} for h in op.headers]
+    success: dict[str, Any] = {"description": op.summary, "content": {"application/json": _content(op.response)}}
+    for media_type, shape in op.alternatives.items():
+        success["content"][media_type] = _content(shape)
+    if op.response_headers:
+        success["headers"] = {name: {"description": text, "schema": {"type": "string"}}
+                              for name, text in op.response_headers.items()}
+    refusals = set(op.errors) | {429}
+    if parameters or op.body is not None:
+        refusals.add(400)
+    if view_args:
+        refusals.add(404)
+    if op.body is not None:
+        refusals |= {413, 415}
+    if op.staff:
+        refusals |= {401, 403}
+    responses: dict[str, Any] = {str(op.status): success}
+    for status in sorted(refusals | {500}):
+        responses[str(status)] = {"$ref": f"#/components/responses/Error{status}"}
+    operation: dict[str, Any] = {"operationId": view_name, "summary": op.summary, "tags": [op.tag],
+                                 "responses": responses}
+    if parameters:
+        operation["parameters"] = parameters
+    if op.body is not None:
+        name = op.body if isinstance(op.body, str) else op.body.__name__
+        content = _content(name)
+        if op.examples:
+            content["examples"] = {key: {"value": value} for key, value in op.examples.items()}
+        operation["requestBody"] = {"required": True, "content": {"application/json": content}}
+    if op.staff:
+        operation["security"] = [{"staffIdToken": []}]
+    return operation
+
+
+def _schemas() -> dict[str, Any]:
+    """Every request and response model's JSON Schema, references pointing into components."""
+    models: list[type[BaseModel]] = [IntakeRequest, MediaRequest, FeedbackBody, ReopenBody, *STAFF_BODIES.values(),
+                                     shapes.ErrorBody]
+    models += [getattr(shapes, op.response) for op in OPERATIONS.values() if op.response != "OpenApiDocument"]
+    models += [getattr(shapes, s) for op in OPERATIONS.values() for s in op.alternatives.values()]
+    models += list(shapes.VIEW_SHAPES.values())  # the test of the views checks each against this document
+    unique = list(dict.fromkeys(models))
+    _, top = models_json_schema([(m, "validation") for m in unique], ref_template=REF)
+    schemas: dict[str, Any] = dict(top["$defs"])
+    schemas[STAFF_ACTION] = {
+        "description": "One staff action; `action` says which, and which fields it takes",
+        "oneOf": [{"$ref": REF.format(model=m.__name__)} for m in STAFF_BODIES.values()],
+        "discriminator": {"propertyName": "action",
+                          "mapping": {name: REF.format(model=m.__name__) for name, m in STAFF_BODIES.items()}},
+    }
+    schemas["OpenApiDocument"] = {"type": "object", "description": "An OpenAPI 3.1 document",
+                                  "required": ["openapi", "paths"]}
+    return schemas
+
+
+def build(routes: dict[str, dict[str, Any]], version: str = "1") -> dict[str, Any]:
+    """The document of an app's route table (`app.routes`)."""
+    paths: dict[str, dict[str, Any]] = {}
+    documented = set()
+    for path, methods in routes.items():
+        for method, entry in methods.items():
+            op = OPERATIONS.get((method, path))
+            if op is None:
+                raise LookupError(f"{method} {path} has no entry in handlers/openapi_doc.OPERATIONS")
+            documented.add((method, path))
+            paths.setdefault(path, {})[method.lower()] = _operation(method, path, list(entry.view_args), op,
+                                                                    entry.view_name)
+    stale = set(OPERATIONS) - documented
+    if stale:
+        raise LookupError(f"OPERATIONS names routes the app does not have: {sorted(stale)}")
+    responses = {f"Error{status}": {"description": text, "content": {"application/json": _content("ErrorBody")}}
+                 for status, text in ERROR_MEANINGS.items()}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "phananh: citizen field reports", "version": version,
+                 "description": "One province's API (a stage). Every refusal is an ErrorBody: a machine `code`, "
+                                "a Vietnamese `message`, an English `message_en` and the `field` at fault."},
+        "paths": paths,
+        "components": {
+            "schemas": _schemas(),
+            "responses": responses,
+            "securitySchemes": {"staffIdToken": {
+                "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                "description": "An ID token of the province's Cognito staff pool (RS256, `token_use` = id)"}},
+        },
+        "tags": [{"name": "catalogue"}, {"name": "citizen"}, {"name": "staff"}, {"name": "public"}],
+    }

@@ -1,0 +1,492 @@
+"""The shape of every response body the views build, as pydantic models: the source of the OpenAPI
+document's response schemas (handlers/openapi_doc.py).
+
+One model per view function (`VIEW_SHAPES` says which); `tests/unit/test_view_shapes.py` runs every view
+function and validates its output against the document's JSON Schema, so the two cannot drift. Response
+models forbid unknown keys: a key a view starts sending must be declared here first (and a private key
+such as an actor's name in a public history row is refused by the schema).
+
+Loaded only by the OpenAPI handler and the tests, never on `import app`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Shape(BaseModel):
+    """A response body: every key declared."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+Moment = str  # ISO 8601 with Vietnam's offset (+07:00), see rules/calendar.iso_local
+
+
+class ErrorBody(BaseModel):
+    """Every refusal (4xx) and the logged 500: a machine code, Vietnamese and English texts, the field at fault.
+
+    Some errors add context: a workflow refusal names the `state` and the `allowed_actions`; an error Chalice
+    raised itself (wrong content type) carries its `detail`.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    code: str
+    message: str
+    message_en: str
+    field: str | None = None
+    state: str | None = None
+    allowed_actions: list[str] | None = None
+    detail: str | None = None
+
+
+# -- what a client reads first (views/catalogue.py) ----------------------------------------------------------
+
+
+class Health(Shape):
+    status: Literal["ok"]
+    province: str
+    province_code: int
+
+
+class ProvinceName(Shape):
+    code: int
+    name: str
+    name_en: str
+
+
+class CategoryEntry(Shape):
+    code: str
+    name: str
+    name_en: str
+    sla_working_days: dict[str, int]
+
+
+class Categories(Shape):
+    province: ProvinceName
+    categories: list[CategoryEntry]
+
+
+# -- pieces every audience shares (views/common.py) ----------------------------------------------------------
+
+
+class Place(Shape):
+    lat: float
+    lng: float
+    address: str | None
+    ward_code: str | None
+    ward_name: str | None
+
+
+class AgencyRef(Shape):
+    id: str
+    name: str
+    name_en: str
+
+
+class CategoryRef(Shape):
+    code: str
+    name: str
+    name_en: str
+
+
+class HistoryRow(Shape):
+    """One audit row as the reporter and the public see it: no actor."""
+
+    at: Moment
+    action: str
+    from_: str | None = Field(alias="from")
+    to: str
+    round: int
+
+
+class StaffHistoryRow(HistoryRow):
+    actor: str
+    role: str
+    note: str | None
+
+
+class PublicMeasure(Shape):
+    type: str
+    amount_vnd: int | None = None
+
+
+class PublicResult(Shape):
+    text: str
+    enforcement: list[PublicMeasure]
+    submitted_at: Moment | None
+
+
+class PublicRejection(Shape):
+    reason_code: str | None
+    public_reason: str
+    duplicate_of: str | None
+
+
+class Page(Shape):
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+# -- media (views/media.py) ----------------------------------------------------------------------------------
+
+
+class UploadOffer(Shape):
+    """An S3 presigned POST for one file."""
+
+    media_id: str
+    kind: Literal["photo", "video"]
+    purpose: Literal["report", "evidence"]
+    url: str
+    fields: dict[str, str]
+    max_bytes: int
+    expires_in: int
+
+
+class ReporterMedia(Shape):
+    media_id: str
+    kind: str
+    status: str
+    reason: str | None
+
+
+class Rendition(Shape):
+    name: str
+    width: int
+    height: int
+    content_type: str
+    url: str
+
+
+class StaffMedia(Shape):
+    media_id: str | None
+    kind: str | None
+    purpose: str | None
+    status: str | None
+    declared_type: str | None
+    detected_type: str | None
+    size: int | None
+    width: int | None
+    height: int | None
+    created_at: str | None  # the store's datetime, as json_response writes it
+    updated_at: str | None
+    # a rejected upload: why, in both languages
+    reason: str | None = None
+    message: str | None = None
+    message_en: str | None = None
+    # a ready upload: EXIF facts and links
+    exif: dict[str, Any] | None = None
+    original_url: str | None = None
+    renditions: list[Rendition] | None = None
+
+
+class PublicPhoto(Shape):
+    media_id: str
+    purpose: str
+    renditions: list[Rendition]
+
+
+# -- the reporter (views/citizen.py) -------------------------------------------------------------------------
+
+
+class Advice(Shape):
+    vi: str
+    en: str
+
+
+class Receipt(Shape):
+    id: str
+    tracking_token: str
+    status: str
+    agency_id: str
+    agency_name: str
+    received_at: Moment
+    due_at: Moment
+    sla_working_days: int
+    urgent: bool
+    advice: Advice | None = None
+
+
+class ReporterView(Shape):
+    id: str
+    status: str
+    round: int
+    urgent: bool
+    channel: str
+    category: CategoryRef
+    description: str
+    location: Place
+    agency: AgencyRef
+    received_at: Moment
+    due_at: Moment
+    original_due_at: Moment | None
+    result: PublicResult | None
+    history: list[HistoryRow]
+
+
+class Tracked(ReporterView):
+    media: list[ReporterMedia]
+
+
+class CitizenAction(Shape):
+    id: str
+    status: str
+    round: int
+    round_label: str
+    due_at: Moment
+    feedback: dict[str, Any] | None
+    reopen_until: Moment | None
+
+
+# -- staff (views/staff.py, handlers/staff.whoami) -----------------------------------------------------------
+
+
+class StaffMe(Shape):
+    username: str
+    role: str
+    roles: list[str]
+    agency_id: str | None
+
+
+class ReporterContact(Shape):
+    name: str
+    phone: str
+
+
+class _StaffReport(Shape):
+    """The report as staff see it (the reporter's view, widened), without its history."""
+
+    id: str
+    status: str
+    round: int
+    urgent: bool
+    channel: str
+    category: CategoryRef
+    description: str
+    location: Place
+    agency: AgencyRef
+    received_at: Moment
+    due_at: Moment
+    original_due_at: Moment | None
+    reporter: ReporterContact | None
+    escalation_level: int
+    version: int | None
+    result: dict[str, Any] | None
+    return_request: dict[str, Any] | None
+    extension_request: dict[str, Any] | None
+    extensions: list[dict[str, Any]]
+    rejection: dict[str, Any] | None
+    feedback: dict[str, Any] | None
+    published_at: Moment | None
+    closed_at: Moment | None
+    assigned_at: Moment | None
+    previous_rounds: list[dict[str, Any]]
+
+
+class StaffView(_StaffReport):
+    history: list[StaffHistoryRow]
+
+
+class CaseFile(StaffView):
+    round_label: str
+    allowed_actions: list[str]
+    media: list[StaffMedia]
+
+
+class Transition(Shape):
+    action: str
+    from_: str | None = Field(alias="from")
+    to: str
+    round: int
+    at: Moment
+    version: int | None
+
+
+class ActionTaken(_StaffReport):
+    round_label: str
+    allowed_actions: list[str]
+    transition: Transition
+
+
+class QueueRow(Shape):
+    id: str
+    status: str
+    round: int
+    urgent: bool
+    channel: str
+    category: str
+    ward_code: str | None
+    agency_id: str
+    assigned: bool
+    received_at: Moment
+    due_at: Moment
+    overdue: bool
+    escalation_level: int
+    extension_requested: bool
+    version: int | None
+    description: str
+
+
+class QueuePage(Shape):
+    items: list[QueueRow]
+    next_cursor: str | None
+
+
+# -- the public (views/public.py) ----------------------------------------------------------------------------
+
+
+class PublicView(Shape):
+    id: str
+    status: str
+    round: int
+    category: CategoryRef
+    description: str
+    location: Place
+    agency: AgencyRef
+    received_at: Moment
+    due_at: Moment
+    original_due_at: Moment | None
+    result: PublicResult | None
+    rejection: PublicRejection | None
+    rating: int | None
+
+
+class PublicItem(PublicView):
+    round_label: str
+    published_at: Moment | None
+    closed_at: Moment | None
+
+
+class PublicReport(PublicItem):
+    evidence: list[PublicPhoto]
+    history: list[HistoryRow]
+
+
+class PublicPage(Shape):
+    items: list[PublicItem]
+    next_cursor: str | None
+
+
+class Point(Shape):
+    type: Literal["Point"]
+    coordinates: list[float] = Field(min_length=2, max_length=2)
+
+
+class Feature(Shape):
+    type: Literal["Feature"]
+    id: str
+    geometry: Point
+    properties: dict[str, Any]
+
+
+class FeatureCollection(Shape):
+    """RFC 7946 (coordinates are [lng, lat]); the cursor rides along."""
+
+    type: Literal["FeatureCollection"]
+    features: list[Feature]
+    next_cursor: str | None
+
+
+# -- statistics (views/stats.py) -----------------------------------------------------------------------------
+
+
+class Figures(Shape):
+    received: int
+    resolved: int
+    resolved_on_time: int
+    resolved_late: int
+    on_time_rate: float | None
+    open_overdue: int
+    median_working_days_to_result: float | None
+    mean_rating: float | None
+    ratings: int
+
+
+class ProvinceFigures(Figures):
+    code: int
+    name: str
+
+
+class AgencyFigures(Figures):
+    agency_id: str
+    name: str
+    name_en: str
+
+
+class RankedAgency(AgencyFigures):
+    rank: int
+
+
+class Notes(Shape):
+    vi: str
+    en: str
+
+
+class MonthStats(Shape):
+    month: str
+    province: ProvinceFigures
+    agencies: list[AgencyFigures]
+    ranking: list[RankedAgency]
+    ranking_min_sample: int
+    notes: Notes
+
+
+# -- scheduled runs (views/runs.py): Lambda results, not HTTP, checked by the same test --------------------------
+
+
+class SweepRun(Shape):
+    open: int
+    overdue: int
+    read: int
+    raised: dict[str, int]
+    lost: int
+
+
+class DigestRun(Shape):
+    working_day: bool
+    sent: int
+    already_sent: int
+
+
+class CloseRun(Shape):
+    closed: int
+
+
+# Which shape each view function builds ("module.function" under chalicelib/views/).
+VIEW_SHAPES: dict[str, type[BaseModel]] = {
+    "catalogue.health": Health,
+    "catalogue.categories": Categories,
+    "common.place": Place,
+    "common.agency": AgencyRef,
+    "common.category": CategoryRef,
+    "common.history_entry": HistoryRow,  # with_actor=True: StaffHistoryRow
+    "common.public_result": PublicResult,
+    "common.public_rejection": PublicRejection,
+    "common.page": Page,
+    "media.upload_offer": UploadOffer,
+    "media.reporter_item": ReporterMedia,
+    "media.rendition": Rendition,
+    "media.staff_item": StaffMedia,
+    "media.public_photo": PublicPhoto,
+    "citizen.receipt": Receipt,
+    "citizen.reporter_view": ReporterView,
+    "citizen.tracked": Tracked,
+    "citizen.citizen_action": CitizenAction,
+    "staff.staff_view": StaffView,
+    "staff.case_file": CaseFile,
+    "staff.action_taken": ActionTaken,
+    "staff.transition": Transition,
+    "staff.queue_row": QueueRow,
+    "public.public_view": PublicView,
+    "public.public_item": PublicItem,
+    "public.public_report": PublicReport,
+    "public.as_geojson": FeatureCollection,
+    "stats.figures": Figures,
+    "stats.month": MonthStats,
+    "runs.sweep_run": SweepRun,
+    "runs.digest_run": DigestRun,
+    "runs.close_run": CloseRun,
+}

@@ -1,0 +1,174 @@
+"""Every view function's output against its declared shape (views/shapes.py) as the OpenAPI document states it,
+so the document cannot drift from what the service sends."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import pkgutil
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from jsonschema import Draft202012Validator
+
+import chalicelib.views
+from chalicelib.handlers.openapi_doc import build
+from chalicelib.ports import PresignedPost
+from chalicelib.provinces import load_profile
+from chalicelib.rules.media import UploadPlan
+from chalicelib.rules.report import AuditEntry, Report, Reporter
+from chalicelib.rules.stats import TTR_BUCKETS, Figures
+from chalicelib.views import catalogue, citizen, common, media, public, runs, staff, stats
+from chalicelib.views.shapes import VIEW_SHAPES, StaffHistoryRow
+
+PROFILE = load_profile("daklak")
+NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+DUE = datetime(2026, 3, 11, 10, 0, tzinfo=UTC)
+RECEIVED = Report(
+    id="DLK-7KQ3-M9XD", province_code=66, status="received", channel="app", category="ha-tang-do-thi",
+    description="Ổ gà lớn trên đường Lê Duẩn, gọi 0912 345 678", lat=12.68, lng=108.04, address="12 Lê Duẩn",
+    ward_code="24133", agency_id="ubnd-24133", reporter=Reporter("Nguyễn Văn An", "+84912345678"),
+    received_at=NOW, due_at=DUE, original_due_at=DUE, updated_at=NOW, last_action="submit",
+    last_actor_role="citizen", version=1,
+)
+PUBLISHED = replace(
+    RECEIVED, status="published", version=7, assigned_at=NOW, published_at=NOW + timedelta(days=3),
+    result={"text": "Đã vá ổ gà, liên hệ 0912 345 678", "media_ids": ["m2"],
+            "submitted_at": "2026-03-04T10:00:00+07:00", "submitted_by": "ward1.officer",
+            "enforcement": [{"type": "fine", "amount_vnd": 1_000_000, "note": "x"}, {"type": "reminder"}]},
+    feedback={"rating": 4, "comment": "Tốt", "at": "2026-03-06T10:00:00+07:00", "round": 1},
+    extensions=[{"working_days": 2, "reason": "mưa"}], extra={"rounds": [{"round": 1, "rating": 2}]},
+)
+VARIANTS = [
+    RECEIVED,
+    replace(RECEIVED, urgent=True, ward_code=None, address=None, agency_id="unknown-agency", category="gone"),
+    replace(RECEIVED, status="rejected", rejection={"reason_code": "duplicate", "public_reason": "Trùng phản ánh",
+                                                    "duplicate_of": "DLK-AAAA-BBBB"}),
+    replace(RECEIVED, status="in_progress", extension_request={"working_days": 3, "reason": "chờ vật tư"},
+            return_request={"reason": "sai địa bàn", "suggested_agency_id": "ubnd-22015"}, escalation_level=2),
+    PUBLISHED,
+    replace(PUBLISHED, status="closed", closed_at=NOW + timedelta(days=40), round=2, version=None),
+]
+HISTORY = [
+    AuditEntry(RECEIVED.id, NOW, "citizen", "citizen", "submit", None, "received"),
+    AuditEntry(RECEIVED.id, NOW, "ioc.operator", "ioc_operator", "assign", "received", "assigned", note="gấp"),
+]
+POST = PresignedPost(url="http://s3/bucket", fields={"key": "raw/x/y", "policy": "p"}, expires_in=900)
+PHOTO = {"name": "w320", "width": 320, "height": 240, "content_type": "image/webp", "key": "thumbs/a"}
+MEDIA = [
+    {"report_id": RECEIVED.id, "media_id": "m1", "kind": "photo", "purpose": "report", "status": "pending",
+     "declared_type": "image/jpeg", "key": "raw/a/m1", "created_at": NOW, "updated_at": NOW},
+    {"report_id": RECEIVED.id, "media_id": "m2", "kind": "photo", "purpose": "evidence", "status": "ready",
+     "declared_type": "image/jpeg", "detected_type": "image/jpeg", "size": 1234, "width": 4000, "height": 3000,
+     "created_at": NOW, "updated_at": NOW, "renditions": [PHOTO], "exif": {"gps": [12.6, 108.0]}},
+    {"report_id": RECEIVED.id, "media_id": "m3", "kind": "video", "purpose": "report", "status": "rejected",
+     "declared_type": "video/mp4", "created_at": NOW, "updated_at": NOW, "reason": "not_a_video"},
+]
+FIGURES = [Figures(agency_id="ubnd-24133", received=5, resolved_on_time=3, resolved_late=1, open_overdue=1,
+                   rating_sum=9, rating_count=2, histogram=(1, 2, 1) + (0,) * (TTR_BUCKETS - 3)),
+           Figures(agency_id="no-such-agency", received=1)]
+
+
+def outputs():
+    """(view name, its output) for every view function, over the variants a response can take."""
+    yield "catalogue.health", catalogue.health(PROFILE)
+    yield "catalogue.categories", catalogue.categories(PROFILE)
+    rendition = media.rendition(PHOTO, "http://s3/thumb")
+    yield "media.rendition", rendition
+    yield "media.upload_offer", media.upload_offer("m9", UploadPlan("photo", "image/jpeg", 15_000_000), "report", POST)
+    yield "media.upload_offer", media.upload_offer("m9", UploadPlan("video", "video/mp4", 10**8), "evidence", POST)
+    staff_media = []
+    for m in MEDIA:
+        yield "media.reporter_item", media.reporter_item(m)
+        item = media.staff_item(m, "http://s3/original", [rendition])
+        staff_media.append(item)
+        yield "media.staff_item", item
+    photo = media.public_photo(MEDIA[1], [rendition])
+    yield "media.public_photo", photo
+    for r in VARIANTS:
+        yield "common.place", common.place(PROFILE, r)
+        yield "common.agency", common.agency(PROFILE, r.agency_id)
+        yield "common.category", common.category(PROFILE, r.category)
+        if (result := common.public_result(r)) is not None:
+            yield "common.public_result", result
+        if (rejection := common.public_rejection(r)) is not None:
+            yield "common.public_rejection", rejection
+        yield "citizen.receipt", citizen.receipt(PROFILE, r, "token-token-token")
+        yield "citizen.reporter_view", citizen.reporter_view(PROFILE, r, HISTORY)
+        yield "citizen.tracked", citizen.tracked(PROFILE, r, HISTORY, [media.reporter_item(m) for m in MEDIA])
+        yield "citizen.citizen_action", citizen.citizen_action(r, NOW + timedelta(days=30))
+        yield "citizen.citizen_action", citizen.citizen_action(r, None)
+        for with_reporter in (True, False):
+            yield "staff.staff_view", staff.staff_view(PROFILE, r, HISTORY, with_reporter=with_reporter)
+            yield "staff.case_file", staff.case_file(PROFILE, r, HISTORY, with_reporter=with_reporter,
+                                                     allowed_actions=["assign", "reject"], media=staff_media)
+            yield "staff.action_taken", staff.action_taken(PROFILE, r, HISTORY[1], with_reporter=with_reporter,
+                                                           allowed_actions=[])
+        yield "staff.transition", staff.transition(HISTORY[0], r.version)
+        yield "staff.queue_row", staff.queue_row(r, NOW + timedelta(days=20))
+        yield "public.public_view", public.public_view(PROFILE, r)
+        yield "public.public_item", public.public_item(PROFILE, r)
+        yield "public.public_report", public.public_report(PROFILE, r, [photo], HISTORY)
+    for entry in HISTORY:
+        yield "common.history_entry", common.history_entry(entry, with_actor=False)
+    items = [public.public_item(PROFILE, r) for r in VARIANTS]
+    yield "common.page", common.page(items, "next")
+    yield "common.page", common.page([], None)
+    yield "public.as_geojson", public.as_geojson(common.page(items, "next"))
+    yield "public.as_geojson", public.as_geojson(common.page([], None))
+    for f in FIGURES:
+        yield "stats.figures", stats.figures(f)
+    yield "stats.month", stats.month(PROFILE, "2026-03", FIGURES, FIGURES[:1], 5)
+    yield "stats.month", stats.month(PROFILE, "2026-03", [], [], 5)
+    yield "runs.sweep_run", runs.sweep_run(10, {1: 2, 3: 1}, 0, 40, 3)
+    yield "runs.digest_run", runs.digest_run(True, 3, 1)
+    yield "runs.close_run", runs.close_run(2)
+
+
+@pytest.fixture(scope="module")
+def components():
+    from app import app
+
+    return build(app.routes)["components"]
+
+
+def validator(components, model_name: str) -> Draft202012Validator:
+    return Draft202012Validator({"$ref": f"#/components/schemas/{model_name}", "components": components})
+
+
+def as_sent(body):
+    """The body as json_response writes it (datetimes as their str)."""
+    return json.loads(json.dumps(body, ensure_ascii=False, default=str))
+
+
+@pytest.mark.parametrize(("view", "body"), list(outputs()), ids=lambda v: v if isinstance(v, str) else "")
+def test_each_view_output_validates_against_its_documented_shape(components, view, body):
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+              for e in validator(components, VIEW_SHAPES[view].__name__).iter_errors(as_sent(body))]
+    assert errors == [], f"{view} sends what the document does not say"
+
+
+def test_staff_history_rows_carry_the_actor_and_public_ones_refuse_it(components):
+    staff_row = as_sent(common.history_entry(HISTORY[1], with_actor=True))
+    assert validator(components, StaffHistoryRow.__name__).is_valid(staff_row)
+    assert not validator(components, VIEW_SHAPES["common.history_entry"].__name__).is_valid(staff_row)
+
+
+def test_every_view_function_has_a_declared_shape_and_is_exercised():
+    functions = set()
+    for module_info in pkgutil.iter_modules(chalicelib.views.__path__):
+        if module_info.name == "shapes":
+            continue
+        module = importlib.import_module(f"chalicelib.views.{module_info.name}")
+        functions |= {f"{module_info.name}.{name}" for name, f in inspect.getmembers(module, inspect.isfunction)
+                      if f.__module__ == module.__name__ and not name.startswith("_")}
+    assert functions == set(VIEW_SHAPES)
+    assert {view for view, _ in outputs()} == set(VIEW_SHAPES)
+
+
+def test_a_shape_refuses_a_key_it_does_not_declare(components):
+    body = as_sent(public.public_view(PROFILE, RECEIVED))
+    assert validator(components, "PublicView").is_valid(body)
+    assert not validator(components, "PublicView").is_valid({**body, "reporter": {"name": "Nguyễn Văn An"}})
