@@ -17,9 +17,9 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from chalicelib.schemas.actions import STAFF_BODIES, FeedbackBody, ReopenBody
+from chalicelib.schemas.actions import STAFF_BODIES, FeedbackBody, RelocateBody, ReopenBody
 from chalicelib.schemas.intake import IntakeRequest, MediaRequest
-from chalicelib.schemas.queries import PublicListQuery, StaffListQuery
+from chalicelib.schemas.queries import PublicListQuery, StaffListQuery, WardListQuery, WardLookupQuery
 from chalicelib.views import shapes
 
 REF = "#/components/schemas/{model}"
@@ -131,6 +131,19 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         alternatives={"application/geo+json": "FeatureCollection"}),
     ("GET", "/public/reports/{report_id}"): Operation("One public case, its evidence and timeline", "public", 200,
                                                       "PublicReport"),
+    ("POST", "/staff/reports/{report_id}/location"): Operation(
+        "The IOC corrects where it happened: a point (it decides the ward) and/or a ward code", "staff", 200,
+        "ActionTaken", body=RelocateBody, staff=True, errors=(409,),
+        examples={"point": {"lat": 13.09, "lng": 109.3, "note": "Người gọi đọc nhầm địa chỉ"},
+                  "ward": {"ward_code": "22015"}}),
+    ("GET", "/wards/lookup"): Operation(
+        "The ward a point lies in, or a 400 naming the other province (or the sea)", "places", 200, "WardFound",
+        query=WardLookupQuery),
+    ("GET", "/wards"): Operation(
+        "The province's wards for a picker (or the map with ?format=geojson)", "places", 200, "WardList",
+        query=WardListQuery, alternatives={"application/geo+json": "WardsMap"}),
+    ("GET", "/wards.geojson"): Operation("The province's wards as polygons for a map (ETag, 304)", "places", 200,
+                                         "WardsMap"),
     ("GET", "/public/stats"): Operation(
         "A month's figures per agency, the province's, and the ranking", "public", 200, "MonthStats",
         query={"month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$",
@@ -205,8 +218,8 @@ def _operation(method: str, path: str, view_args: list[str], op: Operation, view
 
 def _schemas() -> dict[str, Any]:
     """Every request and response model's JSON Schema, references pointing into components."""
-    models: list[type[BaseModel]] = [IntakeRequest, MediaRequest, FeedbackBody, ReopenBody, *STAFF_BODIES.values(),
-                                     shapes.ErrorBody]
+    models: list[type[BaseModel]] = [IntakeRequest, MediaRequest, FeedbackBody, ReopenBody, RelocateBody,
+                                     *STAFF_BODIES.values(), shapes.ErrorBody]
     models += [getattr(shapes, op.response) for op in OPERATIONS.values() if op.response != "OpenApiDocument"]
     models += [getattr(shapes, s) for op in OPERATIONS.values() for s in op.alternatives.values()]
     models += list(shapes.VIEW_SHAPES.values())  # the test of the views checks each against this document

@@ -74,8 +74,8 @@ class Categories(Shape):
 
 
 class Place(Shape):
-    lat: float
-    lng: float
+    lat: float | None  # None: an operator's address-only report, not placed yet
+    lng: float | None
     address: str | None
     ward_code: str | None
     ward_name: str | None
@@ -201,6 +201,8 @@ class Receipt(Shape):
     id: str
     tracking_token: str
     status: str
+    ward_code: str | None
+    ward_name: str | None
     agency_id: str
     agency_name: str
     received_at: Moment
@@ -378,7 +380,7 @@ class Point(Shape):
 class Feature(Shape):
     type: Literal["Feature"]
     id: str
-    geometry: Point
+    geometry: Point | None  # null for a report without a point (RFC 7946 §3.2)
     properties: dict[str, Any]
 
 
@@ -388,6 +390,40 @@ class FeatureCollection(Shape):
     type: Literal["FeatureCollection"]
     features: list[Feature]
     next_cursor: str | None
+
+
+# -- the province's map (views/wards.py) ----------------------------------------------------------------------
+
+
+class WardFound(Shape):
+    ward_code: str
+    ward_name: str
+    ward_type: str
+    province_code: int
+    province_name: str
+    province_name_en: str
+    distance_m: int | None  # set when the point is in a border gap or off the coast (nearest ward <= 300 m)
+
+
+class WardEntry(Shape):
+    code: str
+    name: str
+    type: str
+
+
+class WardList(Shape):
+    province_code: int
+    province_name: str
+    wards: list[WardEntry]
+
+
+class WardsMap(BaseModel):
+    """The wards as a GeoJSON FeatureCollection of MultiPolygons (properties: code, name, type)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: Literal["FeatureCollection"]
+    features: list[dict[str, Any]]
 
 
 # -- statistics (views/stats.py) -----------------------------------------------------------------------------
@@ -489,4 +525,6 @@ VIEW_SHAPES: dict[str, type[BaseModel]] = {
     "runs.sweep_run": SweepRun,
     "runs.digest_run": DigestRun,
     "runs.close_run": CloseRun,
+    "wards.ward_found": WardFound,
+    "wards.ward_list": WardList,
 }

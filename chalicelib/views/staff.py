@@ -17,13 +17,13 @@ from chalicelib.views.common import history_entry
 FREE_TEXT_KEYS = frozenset({"text", "reason", "public_reason", "note", "comment", "address", "description"})
 
 
-def masked_free_text(value: Any, report: Report) -> Any:
+def _masked_free_text(value: Any, report: Report) -> Any:
     """A copy of a view part with every free text masked as for the public (for staff not allowed the reporter)."""
     if isinstance(value, dict):
         return {k: public_text(v, report) if k in FREE_TEXT_KEYS and isinstance(v, str)
-                else masked_free_text(v, report) for k, v in value.items()}
+                else _masked_free_text(v, report) for k, v in value.items()}
     if isinstance(value, list):
-        return [masked_free_text(v, report) for v in value]
+        return [_masked_free_text(v, report) for v in value]
     return value
 
 
@@ -55,7 +55,7 @@ def staff_view(
     if with_reporter:
         return view
     reporter = view.pop("reporter")
-    return {**masked_free_text(view, report), "reporter": reporter}
+    return {**_masked_free_text(view, report), "reporter": reporter}
 
 
 def case_file(profile: ProvinceProfile, report: Report, history: list[AuditEntry], *, with_reporter: bool,

@@ -20,7 +20,7 @@ from chalicelib.provinces import load_profile
 from chalicelib.rules.media import UploadPlan
 from chalicelib.rules.report import AuditEntry, Report, Reporter
 from chalicelib.rules.stats import TTR_BUCKETS, Figures
-from chalicelib.views import catalogue, citizen, common, media, public, runs, staff, stats
+from chalicelib.views import catalogue, citizen, common, media, public, runs, staff, stats, wards
 from chalicelib.views.shapes import VIEW_SHAPES, StaffHistoryRow
 
 PROFILE = load_profile("daklak")
@@ -125,6 +125,11 @@ def outputs():
     yield "runs.sweep_run", runs.sweep_run(10, {1: 2, 3: 1}, 0, 40, 3)
     yield "runs.digest_run", runs.digest_run(True, 3, 1)
     yield "runs.close_run", runs.close_run(2)
+    from chalicelib.rules.wards import locate, wards_list
+
+    yield "wards.ward_found", wards.ward_found(locate(12.68, 108.04, PROFILE.province_code))
+    yield "wards.ward_found", wards.ward_found(locate(12.6797, 108.0447, PROFILE.province_code))
+    yield "wards.ward_list", wards.ward_list(PROFILE.province_code, PROFILE.name_vi, wards_list(PROFILE.province_code))
 
 
 @pytest.fixture(scope="module")
