@@ -56,8 +56,9 @@ NOT_OBSERVED = {
     ("notify_report_changes", "EncryptIocAlerts", "kms:Decrypt"):
         "sns:Publish to the KMS-encrypted IOC topic needs kms:Decrypt on its key as well (SNS server-side encryption)",
     # Paths the tests do not reach
-    ("api_handler", "IdempotencyRecords", "dynamodb:DeleteItem"):
-        "Powertools deletes the in-progress record when the idempotent intake raises, so the client's retry runs again",
+    ("api_handler", "CursorKeyFromTheStageSecret", "secretsmanager:GetSecretValue"):
+        "only a deployed stage has STAGE_SECRETS_ARN (the local stack derives the key); the read itself is tested "
+        "outside a request in tests/functional/test_staff_revocation.py",
     ("api_handler", "SignVettedOriginals", "s3:GetObjectVersion"):
         "a staff link to a ready original names its vetted version (source_version); tested records have none",
     ("daily_digest", "DigestMarkers", "dynamodb:DeleteItem"):
