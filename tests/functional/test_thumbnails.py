@@ -333,8 +333,9 @@ def test_evidence_photos_take_the_same_path(stack):
     from chalicelib.storage.media import MediaStore
 
     report_id = stack.report()["id"]
-    MediaStore().add_pending(report_id, "evidence01", "photo", "image/jpeg", raw_key(report_id, "evidence01"),
-                             "evidence", datetime.now(UTC))
+    MediaStore().reserve({"report_id": report_id, "media_id": "evidence01", "kind": "photo",
+                          "declared_type": "image/jpeg", "key": raw_key(report_id, "evidence01"),
+                          "purpose": "evidence", "created_at": datetime.now(UTC)}, limit=5)
     stack.s3.put_object(Bucket=stack.bucket, Key=raw_key(report_id, "evidence01"), Body=corpus.jpeg_with_gps(),
                         ContentType="image/jpeg")
     assert stack.deliver()[0] == no_failures()
