@@ -176,3 +176,41 @@ def test_the_declared_size_bounds_the_post_policy_and_is_recorded(client):
     assert ["content-length-range", 1, 1000] in policy["conditions"]
     record = MediaStore().get(answer["id"], offer["media_id"])
     assert record["declared_size"] == 1000 and record["expires_at"] > record["created_at"]
+
+
+def citizen_upload(client, answer, content_type="image/jpeg"):
+    response = client.http.post(f"/reports/{answer['id']}/media",
+                                headers={**JSON, "X-Tracking-Token": answer["tracking_token"]},
+                                body=json.dumps({"content_type": content_type}))
+    return response.status_code, json.loads(response.body)
+
+
+@pytest.mark.parametrize("state", ["rejected", "published", "closed"])
+def test_a_citizen_adds_no_media_once_the_report_is_decided(client, state, monkeypatch):
+    from chalicelib import container
+
+    answer = json.loads(client.http.post("/reports", headers=JSON, body=json.dumps(a_report())).body)
+    cases, report_id = container.cases(), answer["id"]
+    assert citizen_upload(client, answer)[0] == 201  # open: received
+    if state == "rejected":
+        cases.act(IOC, report_id, "reject", {"reason_code": "spam", "public_reason": "Nội dung quảng cáo"})
+    else:
+        cases.act(IOC, report_id, "assign", {"agency_id": AGENCY})
+        cases.act(OFFICER, report_id, "accept", {})
+        assert citizen_upload(client, answer)[0] == 201  # open: in progress
+        cases.act(OFFICER, report_id, "submit_result", {"text": "Đã vá ổ gà, thảm lại mặt đường."})
+        cases.act(IOC, report_id, "approve_result", {})
+        if state == "closed":
+            from chalicelib.services.clock import utc_now
+
+            monkeypatch.setattr(container, "clock", lambda: lambda: utc_now() + timedelta(days=31))
+            container.reset()
+            cases = container.cases()
+            assert cases.close_expired() == 1
+    status, body = citizen_upload(client, answer, "video/mp4")
+    assert (status, body["code"], body["field"]) == (409, "uploads_closed", "status")
+    assert f"'{state}'" in body["message"] and f"'{state}'" in body["message_en"]
+    with pytest.raises(DomainError) as err:  # nor does the agency, whatever the citizen did
+        cases.request_evidence_upload(OFFICER, report_id, "image/jpeg", None)
+    assert (err.value.status, err.value.code) in {(409, "evidence_not_allowed_now"), (404, "report_not_found")}
+    assert [m["kind"] for m in media_of(report_id, "report")] == ["photo"] * (1 if state == "rejected" else 2)
