@@ -69,8 +69,10 @@ class MediaRecord(TypedDict, total=False):
     purpose: str  # report | evidence
     status: str
     declared_type: str
+    declared_size: int | None  # bytes the client declared when asking (None: not declared)
     key: str
     created_at: datetime
+    expires_at: datetime  # when the upload's signature lapses: an unused pending slot is free after it
     updated_at: datetime
     reason: str | None
     detected_type: str
@@ -109,6 +111,14 @@ class MissingReference(Exception):
         super().__init__(f"{field}={value}")
         self.field = field
         self.value = value
+
+
+class SlotsFull(Exception):
+    """The report already holds its limit of this kind for this purpose (ready, or pending and unexpired)."""
+
+
+class SlotBusy(Exception):
+    """A concurrent write touched the slots, or an upload to reclaim is no longer pending and expired: read again."""
 
 
 class RecordBusy(Exception):
@@ -167,15 +177,26 @@ class StatsPort(Protocol):
 
 
 class MediaRecordsPort(Protocol):
-    def add_pending(self, report_id: str, media_id: str, kind: str, declared_type: str, key: str,
-                    purpose: str, now: datetime) -> None: ...
+    def reserve(self, record: MediaRecord, limit: int, reclaim: Sequence[str] = (), now: datetime | None = None
+                ) -> None:
+        """Write `record` (pending) and take one of its report's (purpose, kind) slots, in one conditional write.
+
+        It holds only while fewer than `limit` slots are taken after the pending uploads `reclaim` (expired,
+        never uploaded) are rejected as `upload_expired` and give theirs back, in that same write. Raises
+        SlotsFull, or SlotBusy when a concurrent write won or an upload to reclaim moved on meanwhile.
+        """
+        ...
+
     def get(self, report_id: str, media_id: str) -> MediaRecord | None: ...
     def records(self, report_id: str) -> list[MediaRecord]: ...
     def mark_ready(self, report_id: str, media_id: str, *, detected_type: str, size: int, source_version: str | None,
                    now: datetime, width: int | None = None, height: int | None = None,
                    renditions: list[dict[str, Any]] | None = None, exif: dict[str, Any] | None = None) -> bool: ...
     def mark_rejected(self, report_id: str, media_id: str, *, reason: str, now: datetime,
-                      source_version: str | None = None, size: int | None = None) -> bool: ...
+                      source_version: str | None = None, size: int | None = None,
+                      slot: tuple[str, str] | None = None) -> bool:
+        """pending -> rejected; with `slot` (purpose, kind) the upload's slot is given back in the same write."""
+        ...
 
 
 class UploadsPort(Protocol):

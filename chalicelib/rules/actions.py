@@ -20,6 +20,7 @@ from chalicelib.rules.actors import Actor
 from chalicelib.rules.calendar import local_iso as iso
 from chalicelib.rules.errors import Conflict, InvalidInput
 from chalicelib.rules.ids import normalise_report_id
+from chalicelib.rules.media import MAX_EVIDENCE
 from chalicelib.rules.places import ward_for_point
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import Report
@@ -28,7 +29,6 @@ from chalicelib.rules.routing import route_report
 from chalicelib.rules.sla import after_due_change, due_after_pause, extend_due, next_check_at
 
 MAX_EXTENSION_DAYS = 15
-MAX_EVIDENCE = 10
 REJECT_REASONS: tuple[str, ...] = ("spam", "duplicate", "out_of_scope", "insufficient_information")
 ENFORCEMENT_TYPES: tuple[str, ...] = ("reminder", "written_commitment", "record", "fine")
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from chalicelib.rules import messages
 from chalicelib.rules.errors import Conflict, InvalidInput
+from chalicelib.rules.report import OPEN_STATES
 
 MB = 1024 * 1024
 PHOTO_TYPES: dict[str, str] = {
@@ -20,34 +21,68 @@ MAX_PHOTO_BYTES = 15 * MB
 MAX_VIDEO_BYTES = 100 * MB
 MAX_PHOTOS = 5
 MAX_VIDEOS = 1
+MEDIA_LIMITS: dict[str, int] = {"photo": MAX_PHOTOS, "video": MAX_VIDEOS}  # per report and purpose
+# What a result may name as its evidence is what the agency may upload as evidence: one number for both
+# (rules/actions.py checks `media_ids` against it).
+MAX_EVIDENCE = sum(MEDIA_LIMITS.values())
 
 
 @dataclass(frozen=True)
 class UploadPlan:
-    """An accepted upload: its kind, the exact content type and byte limit the POST policy enforces."""
+    """An accepted upload: its kind, the exact content type and byte limit the POST policy enforces.
+
+    `max_bytes` is the declared size when one was declared (S3 refuses anything larger, and the thumbnailer
+    checks it again), else the kind's cap; `limit` is how many uploads of this kind a report may hold per
+    purpose, which the store enforces with a conditional write when it reserves the slot.
+    """
 
     kind: str  # "photo" | "video"
     content_type: str
     max_bytes: int
+    limit: int = MAX_PHOTOS
+    declared_size: int | None = None
 
 
-def plan_upload(content_type: str, declared_size: int | None, existing_kinds: list[str]) -> UploadPlan:
-    """Accept one more photo (<= 15 MB, at most 5) or video (<= 100 MB, at most 1) for a report."""
+def plan_upload(content_type: str, declared_size: int | None) -> UploadPlan:
+    """Accept one more photo (<= 15 MB, at most 5) or video (<= 100 MB, at most 1) for a report.
+
+    The count is not checked here: two requests read the same count at once, so the store reserves the
+    slot atomically (`MediaRecordsPort.reserve`) and the service turns a full one into `limit_reached`.
+    """
     ct = (content_type or "").strip().lower()
     if ct in PHOTO_TYPES:
-        kind, limit, most = "photo", MAX_PHOTO_BYTES, MAX_PHOTOS
+        kind, cap = "photo", MAX_PHOTO_BYTES
     elif ct in VIDEO_TYPES:
-        kind, limit, most = "video", MAX_VIDEO_BYTES, MAX_VIDEOS
+        kind, cap = "video", MAX_VIDEO_BYTES
     else:
         raise InvalidInput(
             "unsupported_media_type", "content_type", value=content_type,
             choices=", ".join([*PHOTO_TYPES, *VIDEO_TYPES]),
         )
-    if declared_size is not None and declared_size > limit:
-        raise InvalidInput("media_too_large", "size", max=limit // MB)
-    if existing_kinds.count(kind) >= most:
-        raise Conflict("media_limit_reached", "content_type", max=most, kind=kind)
-    return UploadPlan(kind=kind, content_type=ct, max_bytes=limit)
+    if declared_size is not None and declared_size > cap:
+        raise InvalidInput("media_too_large", "size", max=cap // MB)
+    return UploadPlan(kind=kind, content_type=ct, max_bytes=declared_size or cap, limit=MEDIA_LIMITS[kind],
+                      declared_size=declared_size or None)
+
+
+def limit_reached(plan: UploadPlan) -> Conflict:
+    """The 409 for a report that already holds its `limit` of this kind."""
+    return Conflict("media_limit_reached", "content_type", max=plan.limit, kind=plan.kind)
+
+
+def check_citizen_uploads(status: str) -> None:
+    """A citizen adds photos or videos only while the report is open: 409 naming its state once it is
+    published, closed or rejected (what is public then has been seen by staff)."""
+    if status not in OPEN_STATES:
+        raise Conflict("uploads_closed", "status", state=status)
+
+
+def check_stored_size(kind: str, size: int, declared_size: int | None) -> None:
+    """The stored object against the kind's cap and the size declared for its slot (MediaRejected if over)."""
+    if size > max_bytes_for(kind):
+        raise MediaRejected("file_too_large", f"{size} bytes")
+    if declared_size and size > declared_size:
+        raise MediaRejected("larger_than_declared", f"{size} > {declared_size} bytes")
 
 
 def raw_key(report_id: str, media_id: str) -> str:

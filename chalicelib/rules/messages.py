@@ -133,6 +133,14 @@ ERRORS: dict[str, Text] = {
         "Đã đủ số tệp cho phép cho mỗi phản ánh ({max} {kind}).",
         "This report already has the most files allowed ({max} {kind}).",
     ),
+    "uploads_closed": (
+        "Phản ánh đang ở trạng thái '{state}': không nhận thêm ảnh hay video.",
+        "The report is '{state}': it takes no more photos or videos.",
+    ),
+    "upload_busy": (
+        "Nhiều tệp đang được gửi cùng lúc cho phản ánh này; hãy thử lại sau giây lát.",
+        "Many files are being sent to this report at once; retry in a moment.",
+    ),
     "version_conflict": (
         "Phản ánh vừa được người khác cập nhật; hãy tải lại và thử lại.",
         "The report was just changed by someone else; reload and try again.",
@@ -258,6 +266,14 @@ REJECTIONS: dict[str, Text] = {
         "The image is too large: at most {megapixels} megapixels.",
     ),
     "file_too_large": ("Tệp vượt quá dung lượng cho phép.", "The file is larger than allowed."),
+    "larger_than_declared": (
+        "Tệp lớn hơn dung lượng đã khai báo khi xin tải lên.",
+        "The file is larger than the size declared when the upload was requested.",
+    ),
+    "upload_expired": (
+        "Hết hạn tải lên mà không nhận được tệp; chỗ dành cho tệp này đã được trả lại.",
+        "The upload expired before any file arrived; its place was given back.",
+    ),
     "corrupt_file": ("Tệp bị hỏng hoặc không đọc được.", "The file is corrupt or cannot be read."),
     "processing_failed": (
         "Không xử lý được tệp sau nhiều lần thử; vui lòng gửi lại.",

@@ -8,6 +8,7 @@ from chalicelib.observability import emit, logger, trace_use_case
 from chalicelib.ports import DuplicateId, OncePort, ReportsPort
 from chalicelib.rules import ids
 from chalicelib.rules.intake import check_submission
+from chalicelib.rules.media import check_citizen_uploads
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report, Reporter
 from chalicelib.rules.routing import route_report
@@ -114,4 +115,5 @@ class IntakeService:
     def request_upload(self, report_id: str, token: str | None, req: MediaRequest) -> dict[str, Any]:
         """A presigned POST for one more photo or video of the reporter's own report."""
         report = self._own_report(report_id, token)
+        check_citizen_uploads(report.status)
         return self._media.offer_upload(report.id, "report", req.content_type, req.size)

@@ -11,17 +11,32 @@ renditions of ready photos only, never an original, a video or EXIF facts.
 
 from __future__ import annotations
 
+import random
+import time
 import uuid
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.observability import emit, logger, trace_use_case
-from chalicelib.ports import ImagingPort, MediaRecord, MediaRecordsPort, ObjectsPort, Upload, UploadsPort
+from chalicelib.ports import (
+    ImagingPort,
+    MediaRecord,
+    MediaRecordsPort,
+    ObjectsPort,
+    SlotBusy,
+    SlotsFull,
+    Upload,
+    UploadsPort,
+)
+from chalicelib.rules.errors import Conflict
 from chalicelib.rules.media import (
     PUBLIC_LINK_SECONDS,
     STAFF_LINK_SECONDS,
     MediaRejected,
-    max_bytes_for,
+    UploadPlan,
+    check_stored_size,
+    limit_reached,
     parse_raw_key,
     plan_upload,
     raw_key,
@@ -33,6 +48,8 @@ from chalicelib.views import media as views
 # The queue moves a message to its DLQ after 5 receives (infra/province.json): on the last one we stop
 # trying and reject, so a file that kills the worker (timeout, out of memory) still ends in a final state.
 LAST_ATTEMPT = 5
+# An offer that keeps losing to concurrent writes on the same slots gives up with a 409 "retry" after this many.
+RESERVE_ATTEMPTS = 5
 
 
 class MediaService:
@@ -53,22 +70,58 @@ class MediaService:
     def offer_upload(self, report_id: str, purpose: str, content_type: str, size: int | None) -> dict[str, Any]:
         """A presigned POST for one more photo or video of a report (`purpose`: report | evidence).
 
-        The limits count the report's uploads that were not rejected: every
-        purpose for a citizen's own media, only the evidence for an agency's
-        result. The answer carries the lifetime the signature really has.
+        Each (report, purpose, kind) has `limit` slots (5 photos, 1 video): the pending record and its slot
+        are one conditional write, so racing offers cannot pass the limit. A slot counts while its upload is
+        ready, or pending and its signature has not lapsed; when the slots are full, the expired pending
+        uploads that never arrived are reclaimed in the retried write (rejected as `upload_expired`). The
+        declared size bounds the POST policy and is checked again on the stored object.
+        AWS calls: one TransactWriteItems (signing is local); when full, one Query, a HeadObject per expired
+        pending upload, and one more TransactWriteItems if any can be reclaimed.
         """
-        existing = [m["kind"] for m in self._records.records(report_id)
-                    if m.get("status") != "rejected" and (purpose == "report" or m.get("purpose") == purpose)]
         if self._uploads is None:
             raise RuntimeError("this MediaService was built without an uploads port")
-        plan = plan_upload(content_type, size, existing)
+        plan = plan_upload(content_type, size)
         media_id = uuid.uuid4().hex
         key = raw_key(report_id, media_id)
-        self._records.add_pending(report_id, media_id, plan.kind, plan.content_type, key, purpose, self._clock())
         post = self._uploads.presigned_post(key, plan.content_type, plan.max_bytes)
+        now = self._clock()
+        record: MediaRecord = {
+            "report_id": report_id, "media_id": media_id, "kind": plan.kind, "purpose": purpose,
+            "declared_type": plan.content_type, "declared_size": plan.declared_size, "key": key,
+            "status": "pending", "created_at": now, "expires_at": now + timedelta(seconds=post.expires_in)}
+        self._reserve(record, plan, now)
         logger.info("upload offered", extra={"report_id": report_id, "media_id": media_id, "kind": plan.kind,
                                              "purpose": purpose})
         return views.upload_offer(media_id, plan, purpose, post)
+
+    def _reserve(self, record: MediaRecord, plan: UploadPlan, now: datetime) -> None:
+        reclaim: list[str] = []
+        for attempt in range(RESERVE_ATTEMPTS):
+            try:
+                self._records.reserve(record, plan.limit, reclaim, now)
+                return
+            except SlotsFull:
+                if reclaim:  # full even with every expired slot given back
+                    break
+                reclaim = self._expired_unused(record, now)
+                if not reclaim:
+                    break
+            except SlotBusy:  # a concurrent offer or upload won: read again, after a short random pause
+                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+                reclaim = []
+        else:
+            logger.warning("upload slots stayed busy", extra={"report_id": record["report_id"]})
+            raise Conflict("upload_busy", "content_type")
+        raise limit_reached(plan)
+
+    def _expired_unused(self, record: MediaRecord, now: datetime) -> list[str]:
+        """Pending uploads of the same purpose and kind whose signature lapsed with nothing in the bucket."""
+        lapsed = [m for m in self._records.records(record["report_id"])
+                  if m.get("status") == "pending" and m.get("kind") == record["kind"]
+                  and m.get("purpose", "report") == record.get("purpose", "report")
+                  and m.get("expires_at") is not None and m["expires_at"] <= now]
+        # An object under the key means the upload arrived (in time) and waits for the thumbnailer.
+        return [m["media_id"] for m in lapsed if self._objects.stat(m["key"]) is None]
 
     def reporter_media(self, report_id: str) -> list[dict[str, Any]]:
         """What the reporter sees of their own uploads: kind and state, with the reason of a rejection."""
@@ -111,8 +164,7 @@ class MediaService:
         if attempt >= LAST_ATTEMPT:
             return self._reject(record, key, version, size, MediaRejected("processing_failed", f"attempt {attempt}"))
         try:
-            if size > max_bytes_for(record["kind"]):
-                raise MediaRejected("file_too_large", f"{size} bytes")
+            check_stored_size(record["kind"], size, record.get("declared_size"))
             if record["kind"] == "video":
                 return self._accept_video(record, key, version, size)
             return self._accept_photo(record, key, version, size)
@@ -150,8 +202,9 @@ class MediaService:
     def _reject(self, record: MediaRecord, key: str, version: str | None, size: int | None,
                 rejection: MediaRejected) -> str:
         report_id, media_id = record["report_id"], record["media_id"]
+        slot = (record.get("purpose", "report"), record["kind"]) if record.get("expires_at") else None
         changed = self._records.mark_rejected(report_id, media_id, reason=rejection.code, now=self._clock(),
-                                              source_version=version, size=size)
+                                              source_version=version, size=size, slot=slot)
         if not changed:  # decided meanwhile by another delivery: converge on that decision instead
             self._settle_again(self._records.get(report_id, media_id) or record, key, version)
             return "unchanged"

@@ -185,9 +185,11 @@ class MediaModel(Model):
     kind = UnicodeAttribute()
     purpose = UnicodeAttribute(default="report")
     declared_type = UnicodeAttribute()
+    declared_size = NumberAttribute(null=True)  # what the client declared; the stored object may not exceed it
     key = UnicodeAttribute()
     status = UnicodeAttribute(default="pending")
     created_at = UTCDateTimeAttribute()
+    expires_at = UTCDateTimeAttribute(null=True)  # the signature's end: an unused pending slot is free after it
     updated_at = UTCDateTimeAttribute(null=True)
     reason = UnicodeAttribute(null=True)
     detected_type = UnicodeAttribute(null=True)
@@ -198,6 +200,30 @@ class MediaModel(Model):
     # Staff only: GPS position and capture time, read before stripping.
     exif: MapAttribute[str, Any] = MapAttribute(null=True)
     source_version = UnicodeAttribute(null=True)  # the S3 version that was vetted; links pin it
+
+
+# Range keys of the slot counters, beside a report's media in the media table. "~" sorts after every media
+# id (letters, digits, "-", "_"), so a report's media are the range keys below SLOTS_PREFIX.
+SLOTS_PREFIX = "~slots#"
+
+
+def slots_key(purpose: str, kind: str) -> str:
+    return f"{SLOTS_PREFIX}{purpose}#{kind}"
+
+
+class MediaSlotsModel(Model):
+    """How many uploads of one kind a report holds for one purpose (ready, or pending and unexpired).
+
+    Changed only inside the transactions that change a media record's state: +1 with the pending record
+    (if below the limit), -1 with pending -> rejected (a refused upload, an expired unused slot).
+    """
+
+    class Meta(_Meta):
+        pass
+
+    report_id = UnicodeAttribute(hash_key=True)
+    media_id = UnicodeAttribute(range_key=True)  # slots_key(purpose, kind)
+    taken = NumberAttribute(default=0)
 
 
 class AgencyMonthStatsModel(Model):
@@ -259,6 +285,7 @@ def bind(settings: Settings) -> None:
         ReportModel: settings.reports_table,
         AuditModel: settings.audit_table,
         MediaModel: settings.media_table,
+        MediaSlotsModel: settings.media_table,
         AgencyMonthStatsModel: settings.stats_table,
         MarkerModel: settings.stats_table,
     }

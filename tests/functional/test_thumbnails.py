@@ -46,12 +46,17 @@ class Stack:
         assert response.status_code == 201
         return json.loads(response.body)
 
-    def upload(self, data: bytes, declared: str = "image/jpeg", report: dict | None = None) -> tuple[str, str]:
-        """Ask for a presigned POST as the citizen app does, then store the bytes at the key it names."""
+    def upload(self, data: bytes, declared: str = "image/jpeg", report: dict | None = None,
+               size: int | None = None) -> tuple[str, str]:
+        """Ask for a presigned POST as the citizen app does, then store the bytes at the key it names.
+
+        moto does not enforce the POST policy's content-length-range, so bytes beyond a declared `size`
+        land as they would if S3 let them through: the thumbnailer must catch them.
+        """
         report = report or self.report()
         response = self.client.http.post(
             f"/reports/{report['id']}/media", headers={**JSON, "X-Tracking-Token": report["tracking_token"]},
-            body=json.dumps({"content_type": declared}))
+            body=json.dumps({"content_type": declared} | ({"size": size} if size else {})))
         assert response.status_code == 201, response.body
         upload = json.loads(response.body)
         self.s3.put_object(Bucket=self.bucket, Key=upload["fields"]["key"], Body=data,
@@ -320,6 +325,31 @@ def test_a_video_is_kept_as_is_with_its_type_and_size_verified(stack):
     assert stack.read(f"raw/{report_id}/{media_id}")[0] == video
 
 
+def test_an_object_larger_than_its_declared_size_is_rejected_and_gives_its_slot_back(stack):
+    from chalicelib import container
+    from chalicelib.rules.media import MAX_PHOTOS, rejection_text
+
+    report = stack.report()
+    photo = corpus.jpeg()
+    report_id, bigger = stack.upload(photo, report=report, size=len(photo) - 1)
+    exact = stack.upload(photo, report=report, size=len(photo))[1]
+    assert stack.deliver()[0] == no_failures()
+    record = stack.record(report_id, bigger)
+    assert (record["status"], record["reason"], record["size"]) == ("rejected", "larger_than_declared", len(photo))
+    assert stack.versions(f"raw/{report_id}/{bigger}")[0] == []  # the oversized original is gone
+    assert stack.record(report_id, exact)["status"] == "ready"
+    staff = {m["media_id"]: m for m in container.media().staff_media(report_id)}
+    assert staff[bigger]["message_en"] == rejection_text("larger_than_declared")["message_en"]
+    assert "declared" in staff[bigger]["message_en"] and "khai báo" in staff[bigger]["message"]
+
+    for _ in range(MAX_PHOTOS - 1):  # the rejected upload's slot is free again: four more fit beside `exact`
+        stack.upload(photo, report=report)
+    response = stack.client.http.post(
+        f"/reports/{report_id}/media", headers={**JSON, "X-Tracking-Token": report["tracking_token"]},
+        body=json.dumps({"content_type": "image/jpeg"}))
+    assert response.status_code == 409 and json.loads(response.body)["code"] == "media_limit_reached"
+
+
 def test_a_photo_uploaded_as_a_video_is_rejected(stack):
     report_id, media_id = stack.upload(corpus.jpeg(), "video/mp4")
     stack.deliver()
@@ -333,8 +363,9 @@ def test_evidence_photos_take_the_same_path(stack):
     from chalicelib.storage.media import MediaStore
 
     report_id = stack.report()["id"]
-    MediaStore().add_pending(report_id, "evidence01", "photo", "image/jpeg", raw_key(report_id, "evidence01"),
-                             "evidence", datetime.now(UTC))
+    MediaStore().reserve({"report_id": report_id, "media_id": "evidence01", "kind": "photo",
+                          "declared_type": "image/jpeg", "key": raw_key(report_id, "evidence01"),
+                          "purpose": "evidence", "created_at": datetime.now(UTC)}, limit=5)
     stack.s3.put_object(Bucket=stack.bucket, Key=raw_key(report_id, "evidence01"), Body=corpus.jpeg_with_gps(),
                         ContentType="image/jpeg")
     assert stack.deliver()[0] == no_failures()

@@ -29,11 +29,15 @@ def test_counts_pynamodb_powertools_and_boto3_calls_but_not_presigning(province)
         service.request_upload(answer["id"], answer["tracking_token"], MediaRequest(content_type="image/jpeg",
                                                                                      size=1000))
     ops = calls.by_operation()
-    assert ops[("dynamodb", "TransactWriteItems")] == 1  # PynamoDB: the report and its first audit row
-    assert ops[("dynamodb", "PutItem")] >= 2  # Powertools' idempotency record, and the pending media row
+    # PynamoDB: the report and its first audit row; then the pending media row and its upload slot
+    assert ops[("dynamodb", "TransactWriteItems")] == 2
+    assert ops[("dynamodb", "PutItem")] >= 1  # Powertools' idempotency record
     assert ("s3", "CreateBucket") not in ops and not any(svc == "s3" for svc, _ in ops), "presigning is no call"
     writes = [c for c in calls.calls if c.operation == "TransactWriteItems"]
     assert writes[0].params["TransactItems"] and writes[0].response is not None
+    media_table = container.settings().media_table
+    assert [(op, item[op]["TableName"]) for item in writes[1].params["TransactItems"] for op in item] == [
+        ("Put", media_table), ("Update", media_table)]
 
 
 def test_clients_made_outside_the_block_are_not_counted_unless_watched(province):

@@ -139,3 +139,18 @@ def test_public_links_leave_out_pending_rejected_videos_and_originals():
     assert media.public_media("DLK-AAAA-BBBB") == []
     records.record.update(kind="photo", status="rejected")
     assert media.public_media("DLK-AAAA-BBBB") == []
+
+
+def test_the_stored_size_is_checked_against_the_kind_and_the_declared_size():
+    import pytest
+
+    from chalicelib.rules.media import MAX_PHOTO_BYTES, MediaRejected, check_stored_size
+
+    check_stored_size("photo", 1000, 1000)
+    check_stored_size("photo", 5000, None)
+    for kind, size, declared, code in [("photo", 1001, 1000, "larger_than_declared"),
+                                       ("photo", MAX_PHOTO_BYTES + 1, None, "file_too_large"),
+                                       ("photo", MAX_PHOTO_BYTES + 1, MAX_PHOTO_BYTES * 2, "file_too_large")]:
+        with pytest.raises(MediaRejected) as err:
+            check_stored_size(kind, size, declared)
+        assert err.value.code == code

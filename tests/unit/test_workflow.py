@@ -312,6 +312,20 @@ def test_a_result_records_evidence_and_enforcement_and_a_fine_needs_its_amount()
     assert after.result["submitted_by"] == OFFICER.id and after.result["agency_id"] == AGENCY
 
 
+def test_a_result_names_at_most_as_much_evidence_as_the_agency_may_upload():
+    from chalicelib.rules import actions, media
+
+    assert actions.MAX_EVIDENCE == media.MAX_EVIDENCE == media.MAX_PHOTOS + media.MAX_VIDEOS
+    ids = [f"m{n}" for n in range(media.MAX_EVIDENCE + 1)]
+    with pytest.raises(InvalidInput) as err:
+        transition(a_report("in_progress"), "submit_result", {**FIELDS["submit_result"], "media_ids": ids},
+                   OFFICER, NOW, PROFILE)
+    assert (err.value.code, err.value.field, err.value.params["max"]) == ("out_of_range", "media_ids", 6)
+    after, _ = transition(a_report("in_progress"), "submit_result",
+                          {**FIELDS["submit_result"], "media_ids": ids[:-1]}, OFFICER, NOW, PROFILE)
+    assert after.result["media_ids"] == ids[:-1]
+
+
 def test_send_back_keeps_the_result_with_the_reason_and_approval_publishes_it():
     sent_back, _ = transition(a_report("result_submitted"), "send_back_result", FIELDS["send_back_result"],
                               IOC_ACTOR, NOW, PROFILE)
