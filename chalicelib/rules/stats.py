@@ -2,10 +2,12 @@
 
 Each report image *contributes* to one (month, agency) cell: received 1;
 resolved on time or late (with a time-to-result bucket) once published;
-open-and-overdue while open at escalation level 2 or more; its rating once
-rated. A stream event adds `contribution(new) - contribution(old)`, so the
-cells always equal the sum of the reports' latest contributions, whatever
-happened in between (re-routing to another agency, reopen, a changed rating),
+open-and-overdue while open at escalation level 2 or more; each round's rating
+once rated (a reopen moves the round's feedback into `extra["rounds"]`, where
+it still counts, so a reopen never takes an earlier round's rating away).
+A stream event adds `contribution(new) - contribution(old)`, so the cells
+always equal the sum of the reports' latest contributions, whatever happened
+in between (re-routing to another agency, reopen, a changed rating),
 and no event ever needs a scan.
 
 The month is the month the report was received (Vietnam time) and the agency
@@ -20,6 +22,11 @@ The median time to result is kept as a histogram of working-day buckets
 (`TTR_BOUNDS_DAYS`); the median is interpolated inside its bucket, so it is
 exact to half a working day up to 4 days, one day up to 8, two up to 10, five
 up to 20; past 20 working days it reads as 20 (the lower bound of the last bucket).
+Results within one working day are also counted in half-hour buckets
+(`TTR_HOUR_BOUNDS`), so a median under a day is given in working hours, to half
+an hour (`median_hours`), instead of as a fraction of a day.
+
+The ranking's rule is `ranking`'s docstring (and the README's "ranking rule").
 """
 
 from __future__ import annotations
