@@ -148,6 +148,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "A month's figures per agency, the province's, and the ranking", "public", 200, "MonthStats",
         query={"month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$",
                          "description": "YYYY-MM (default: this month)"}}),
+    ("GET", "/public/ranking"): Operation(
+        "A month's agency ranking: each row's score and its parts, and the rule", "public", 200, "MonthRanking",
+        query={"month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$",
+                         "description": "YYYY-MM (default: this month)"}}),
 }
 
 

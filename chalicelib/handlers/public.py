@@ -37,3 +37,9 @@ def get_public_report(report_id: str) -> Response:
 def public_stats() -> Response:
     month = query(bp.current_request).get("month")
     return json_response(container.statistics().month_view(month), headers={"Cache-Control": "public, max-age=300"})
+
+
+@route(bp, "/public/ranking", ["GET"])
+def public_ranking() -> Response:
+    month = query(bp.current_request).get("month")
+    return json_response(container.statistics().ranking_view(month), headers={"Cache-Control": "public, max-age=300"})

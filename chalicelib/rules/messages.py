@@ -353,9 +353,25 @@ NOTICE_FILLERS: dict[str, Text] = {
 STATS_NOTES: dict[str, Text] = {
     "month_figures": (
         "Số liệu của các phản ánh tiếp nhận trong tháng (giờ Việt Nam), tính cho cơ quan đang xử lý; "
-        "thời gian xử lý tính theo ngày làm việc (sai số nửa ngày đến 4 ngày, một ngày đến 8 ngày).",
+        "thời gian xử lý tính theo ngày làm việc (sai số nửa ngày đến 4 ngày, một ngày đến 8 ngày); "
+        "khi trung vị dưới một ngày làm việc, median_hours_to_result cho số giờ làm việc (làm tròn nửa giờ), "
+        "từ một ngày làm việc trở lên thì để trống; điểm đánh giá tính mỗi vòng xử lý một lần, "
+        "mở lại không xóa đánh giá của vòng trước; xếp hạng theo điểm ở GET /public/ranking.",
         "Figures of the reports received in the month (Vietnam time), counted for the agency handling "
-        "them; time to result in working days (to half a day up to 4 days, one day up to 8).",
+        "them; time to result in working days (to half a day up to 4 days, one day up to 8); when the "
+        "median is under one working day, median_hours_to_result gives it in working hours (to half an "
+        "hour), and is null from one working day up; each round's rating counts once and a reopen never "
+        "removes an earlier round's rating; the ranking's score is explained at GET /public/ranking.",
+    ),
+    "ranking": (
+        "Xếp hạng các cơ quan có ít nhất ranking_min_sample phản ánh đã giải quyết, theo điểm = "
+        "0,5 × đúng hạn + 0,3 × hài lòng + 0,2 × giải quyết; mỗi phần là cận dưới khoảng tin cậy Wilson 95% "
+        "(đúng hạn: số đúng hạn / số đã giải quyết; hài lòng: điểm đánh giá trung bình quy từ 1–5 về 0–1; "
+        "giải quyết: số đã giải quyết / số tiếp nhận), nên mẫu nhỏ không thể đứng đầu.",
+        "Agencies with at least ranking_min_sample resolved reports, ranked by score = 0.5 × on time + "
+        "0.3 × satisfaction + 0.2 × resolution; each part is the lower bound of a 95% Wilson interval "
+        "(on time: resolved on time / resolved; satisfaction: the mean rating mapped from 1–5 to 0–1; "
+        "resolution: resolved / received), so a small sample cannot top the table.",
     ),
 }
 

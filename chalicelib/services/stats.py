@@ -15,7 +15,7 @@ from chalicelib.observability import emit, logger
 from chalicelib.ports import StatsPort
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import Report
-from chalicelib.rules.stats import deltas, month_of, parse_month, ranking
+from chalicelib.rules.stats import Figures, deltas, month_of, parse_month, ranking
 from chalicelib.services.clock import Clock, utc_now
 from chalicelib.views import stats as views
 
@@ -45,9 +45,18 @@ class StatisticsService:
         emit("OverdueReports", overdue, province=self.profile.slug)
         return open_now, overdue
 
+    def _cells(self, month: str | None) -> tuple[str, list[Figures]]:
+        chosen = parse_month(month) if month is not None else month_of(self._clock())
+        return chosen, [f for f in self._store.month(chosen) if f.received or f.resolved or f.rating_count]
+
     def month_view(self, month: str | None) -> dict[str, Any]:
         """The public figures of a month (default: this month): per agency, province, ranking."""
-        chosen = parse_month(month) if month is not None else month_of(self._clock())
-        cells = [f for f in self._store.month(chosen) if f.received or f.resolved or f.rating_count]
+        chosen, cells = self._cells(month)
         return views.month(self.profile, chosen, cells, ranking(cells, self.profile.sla.ranking_min_sample),
                            self.profile.sla.ranking_min_sample)
+
+    def ranking_view(self, month: str | None) -> dict[str, Any]:
+        """The month's ranking alone (default: this month), each row with its score and the score's parts."""
+        chosen, cells = self._cells(month)
+        min_sample = self.profile.sla.ranking_min_sample
+        return views.month_ranking(self.profile, chosen, ranking(cells, min_sample), min_sample)

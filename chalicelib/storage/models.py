@@ -231,7 +231,7 @@ class AgencyMonthStatsModel(Model):
 
     Every counter is changed only by atomic ADDs from the reports' stream
     (services/stats.py); `ttr_NN` is the time-to-result histogram whose
-    buckets rules/stats.py defines.
+    buckets rules/stats.py defines, `ttrh_NN` the half-hour one of results within one working day.
     """
 
     class Meta(_Meta):
@@ -262,6 +262,30 @@ class AgencyMonthStatsModel(Model):
     ttr_13 = NumberAttribute(null=True)
     ttr_14 = NumberAttribute(null=True)
     ttr_15 = NumberAttribute(null=True)
+    ttrh_00 = NumberAttribute(null=True)
+    ttrh_01 = NumberAttribute(null=True)
+    ttrh_02 = NumberAttribute(null=True)
+    ttrh_03 = NumberAttribute(null=True)
+    ttrh_04 = NumberAttribute(null=True)
+    ttrh_05 = NumberAttribute(null=True)
+    ttrh_06 = NumberAttribute(null=True)
+    ttrh_07 = NumberAttribute(null=True)
+    ttrh_08 = NumberAttribute(null=True)
+    ttrh_09 = NumberAttribute(null=True)
+    ttrh_10 = NumberAttribute(null=True)
+    ttrh_11 = NumberAttribute(null=True)
+    ttrh_12 = NumberAttribute(null=True)
+    ttrh_13 = NumberAttribute(null=True)
+    ttrh_14 = NumberAttribute(null=True)
+    ttrh_15 = NumberAttribute(null=True)
+    ttrh_16 = NumberAttribute(null=True)
+    ttrh_17 = NumberAttribute(null=True)
+    ttrh_18 = NumberAttribute(null=True)
+    ttrh_19 = NumberAttribute(null=True)
+    ttrh_20 = NumberAttribute(null=True)
+    ttrh_21 = NumberAttribute(null=True)
+    ttrh_22 = NumberAttribute(null=True)
+    ttrh_23 = NumberAttribute(null=True)
 
 
 class MarkerModel(Model):

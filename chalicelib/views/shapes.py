@@ -437,6 +437,8 @@ class Figures(Shape):
     on_time_rate: float | None
     open_overdue: int
     median_working_days_to_result: float | None
+    median_hours_to_result: float | None
+    resolution_rate: float | None
     mean_rating: float | None
     ratings: int
 
@@ -452,8 +454,16 @@ class AgencyFigures(Figures):
     name_en: str
 
 
+class ScoreParts(Shape):
+    on_time: float
+    satisfaction: float
+    resolution: float
+
+
 class RankedAgency(AgencyFigures):
     rank: int
+    score: float
+    score_parts: ScoreParts
 
 
 class Notes(Shape):
@@ -467,6 +477,20 @@ class MonthStats(Shape):
     agencies: list[AgencyFigures]
     ranking: list[RankedAgency]
     ranking_min_sample: int
+    notes: Notes
+
+
+class RankingRule(Shape):
+    weights: ScoreParts
+    confidence: float
+    min_sample: int
+
+
+class MonthRanking(Shape):
+    month: str
+    ranking: list[RankedAgency]
+    ranking_min_sample: int
+    rule: RankingRule
     notes: Notes
 
 
@@ -522,6 +546,7 @@ VIEW_SHAPES: dict[str, type[BaseModel]] = {
     "public.as_geojson": FeatureCollection,
     "stats.figures": Figures,
     "stats.month": MonthStats,
+    "stats.month_ranking": MonthRanking,
     "runs.sweep_run": SweepRun,
     "runs.digest_run": DigestRun,
     "runs.close_run": CloseRun,

@@ -202,3 +202,71 @@ def test_the_current_month_is_the_default_and_a_bad_month_is_a_bilingual_400(cli
         assert answer.status_code == 400
         assert body["code"] == "invalid_month" and body["field"] == "month"
         assert "YYYY-MM" in body["message"] and "YYYY-MM" in body["message_en"]
+
+
+def reopen(report_id: str, now: datetime, profile) -> None:
+    """The citizen's reopen as the case engine takes it: rules/workflow.transition, then one store.apply."""
+    from chalicelib.rules.actors import CITIZEN, Actor
+    from chalicelib.rules.workflow import transition
+    from chalicelib.storage.reports import ReportStore
+
+    store = ReportStore()
+    before, _ = store.get(report_id)
+    after, audit = transition(before, "reopen", {"reason": "Đèn lại hỏng"}, Actor("citizen", frozenset({CITIZEN})),
+                              now, profile)
+    store.apply(before, after, audit)
+
+
+def test_a_reopen_keeps_the_first_rounds_rating_and_each_round_counts_once(profile, stream, client, seed):
+    """Rated 2, reopened, resolved again and rated 5: the month reads two ratings, mean 3.5 (it read none/5 before)."""
+    rid = "DLK-RO00001"
+    seed(rid, vn(2026, 11, 2, 9), "so-y-te")
+    publish(rid, vn(2026, 11, 2, 9, 20))  # twenty working minutes
+    act(rid, feedback={"rating": 2, "comment": "", "round": 1})
+    assert deliver(client, stream.new()) == {"batchItemFailures": []}
+    assert (month_figures()["so-y-te"].rating_count, month_figures()["so-y-te"].rating_sum) == (1, 2)
+    assert month_figures()["so-y-te"].median_hours_to_result == 0.5
+
+    reopen(rid, vn(2026, 11, 3, 10), profile)
+    assert deliver(client, stream.new()) == {"batchItemFailures": []}
+    after_reopen = month_figures()["so-y-te"]
+    assert (after_reopen.rating_count, after_reopen.rating_sum, after_reopen.mean_rating) == (1, 2, 2.0)
+    assert after_reopen.resolved == 0  # the reopened report leaves the resolved counts until resolved again
+
+    publish(rid, vn(2026, 11, 4, 9))
+    act(rid, feedback={"rating": 5, "comment": "", "round": 2})
+    batch = stream.new()
+    assert deliver(client, batch) == {"batchItemFailures": []}
+    assert deliver(client, batch) == {"batchItemFailures": []}  # redelivered: nothing changes
+    health = month_figures()["so-y-te"]
+    assert (health.rating_count, health.rating_sum, health.mean_rating) == (2, 7, 3.5)
+    body = json.loads(client.http.get("/public/stats?month=2026-11").body)
+    row = next(a for a in body["agencies"] if a["agency_id"] == "so-y-te")
+    assert (row["mean_rating"], row["ratings"]) == (3.5, 2)
+    assert row["median_hours_to_result"] is None  # two working days now: the days figure tells it
+
+
+def test_the_ranking_route_serves_the_score_and_its_parts(profile, stream, client, seed):
+    monday = vn(2026, 11, 2, 9)
+    for i in range(10):
+        for agency in ("so-y-te", "so-xay-dung"):
+            rid = f"DLK-RK{agency[3]}{i:04d}"
+            seed(rid, monday, agency)
+            publish(rid, vn(2026, 11, 3, 9))
+            act(rid, feedback={"rating": 2 if agency == "so-y-te" else 4, "comment": "", "round": 1})
+    assert deliver(client, stream.new()) == {"batchItemFailures": []}
+    answer = client.http.get("/public/ranking?month=2026-11")
+    assert answer.status_code == 200 and "max-age" in answer.headers["Cache-Control"]
+    body = json.loads(answer.body)
+    assert body["month"] == "2026-11" and body["ranking_min_sample"] == profile.sla.ranking_min_sample
+    assert [r["agency_id"] for r in body["ranking"]] == ["so-xay-dung", "so-y-te"]  # same on time, better rated
+    top = body["ranking"][0]
+    assert set(top["score_parts"]) == {"on_time", "satisfaction", "resolution"}
+    assert top["score"] == pytest.approx(sum(body["rule"]["weights"][k] * v for k, v in top["score_parts"].items()),
+                                         abs=1e-4)
+    assert body["notes"]["vi"] and body["notes"]["en"]
+    stats = json.loads(client.http.get("/public/stats?month=2026-11").body)
+    assert [r["agency_id"] for r in stats["ranking"]] == ["so-xay-dung", "so-y-te"]
+    assert stats["ranking"][0]["score"] == top["score"]
+    bad = client.http.get("/public/ranking?month=2026-13")
+    assert bad.status_code == 400 and json.loads(bad.body)["code"] == "invalid_month"

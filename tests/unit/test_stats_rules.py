@@ -15,17 +15,23 @@ from chalicelib.rules.report import Report, Reporter
 from chalicelib.rules.stats import (
     NOW_CELL,
     TTR_BUCKETS,
+    TTR_HOUR_BUCKETS,
     Figures,
     contribution,
     deltas,
     gauge_contribution,
     median_days,
+    median_hours,
     month_of,
     parse_month,
     province_total,
     ranking,
+    round_ratings,
     ttr_bucket,
     ttr_field,
+    ttr_hours_bucket,
+    ttr_hours_field,
+    wilson_lower,
 )
 
 CAL = WorkingCalendar()
@@ -76,7 +82,8 @@ def test_an_insert_counts_one_received_for_the_agency_and_month():
 def test_an_on_time_result_counts_on_time_with_its_time_to_result():
     r = report()  # received Mon 16/11 09:00, due Thu 19/11 09:00
     done = published(r, vn(2026, 11, 17, 9))  # one working day later
-    assert deltas(r, done, CAL) == {("2026-11", "so-nn-mt"): {"resolved_on_time": 1, ttr_field(ttr_bucket(1)): 1},
+    assert deltas(r, done, CAL) == {("2026-11", "so-nn-mt"): {"resolved_on_time": 1, ttr_field(ttr_bucket(1)): 1,
+                                                              ttr_hours_field(ttr_hours_bucket(9.5)): 1},
                                     NOW_CELL: {"open_now": -1}}
 
 
@@ -174,7 +181,8 @@ def _figures(agency: str, on_time: int, late: int, received: int | None = None) 
 def test_ranking_ignores_agencies_below_the_minimum_sample():
     cells = [_figures("quick-fix", 1, 0), _figures("steady", 18, 2), _figures("slow", 6, 6)]
     assert [f.agency_id for f in ranking(cells, 10)] == ["steady", "slow"]
-    assert [f.agency_id for f in ranking(cells, 1)] == ["quick-fix", "steady", "slow"]
+    # With no minimum the interval still keeps one quick fix (1/1 on time) from the top: its lower bound is 0.21.
+    assert [f.agency_id for f in ranking(cells, 1)] == ["steady", "slow", "quick-fix"]
 
 
 def test_province_total_adds_agencies_up():
@@ -213,3 +221,115 @@ def test_summed_deltas_equal_the_latest_images_contribution(history):
         expected_cells[NOW_CELL] = gauge_contribution(images[-1])
     got = {c: {k: v for k, v in counts.items() if v} for c, counts in totals.items()}
     assert {c: v for c, v in got.items() if v} == expected_cells
+
+
+# -- a rating belongs to its round --------------------------------------------------------
+
+
+def _rated(r: Report, rating: int, at: datetime) -> Report:
+    return r.evolve(feedback={"rating": rating, "comment": None, "at": at.isoformat(), "round": r.round})
+
+
+def _reopened(r: Report, at: datetime) -> Report:
+    """The image `rules/actions._reopen` writes: the round's data moved into extra["rounds"], feedback cleared."""
+    finished = {"round": r.round, "agency_id": r.agency_id, "result": r.result, "feedback": r.feedback}
+    return r.evolve(status="reopened", round=r.round + 1, result=None, feedback=None, published_at=None,
+                    extra={**r.extra, "rounds": [*r.extra.get("rounds", []), finished],
+                           "round_started_at": at.isoformat()})
+
+
+def test_a_reopen_keeps_the_earlier_rounds_rating():
+    r = report()
+    done = published(r, vn(2026, 11, 17, 9))
+    rated = _rated(done, 2, vn(2026, 11, 18, 9))
+    reopened = _reopened(rated, vn(2026, 11, 19, 9))
+    cell = ("2026-11", "so-nn-mt")
+    assert deltas(done, rated, CAL)[cell] == {"rating_sum": 2, "rating_count": 1}
+    change = deltas(rated, reopened, CAL)
+    assert "rating_sum" not in change.get(cell, {}) and "rating_count" not in change.get(cell, {})
+    assert contribution(reopened, CAL)[1]["rating_count"] == 1
+
+
+def test_each_round_rating_counts_once():
+    r = report()
+    first = _rated(published(r, vn(2026, 11, 17, 9)), 2, vn(2026, 11, 18, 9))
+    second_round = _reopened(first, vn(2026, 11, 19, 9))
+    second = _rated(published(second_round, vn(2026, 11, 20, 9)), 5, vn(2026, 11, 23, 9))
+    assert round_ratings(second) == {1: 2, 2: 5}
+    counts = contribution(second, CAL)[1]
+    assert (counts["rating_sum"], counts["rating_count"]) == (7, 2)
+    changed = second.evolve(feedback={**second.feedback, "rating": 4})  # a changed rating replaces its round's
+    assert deltas(second, changed, CAL)[("2026-11", "so-nn-mt")] == {"rating_sum": -1}
+    totals: Counter = Counter()
+    images = [r, first, second_round, second]
+    for old, new in zip([None, *images[:-1]], images, strict=True):
+        totals.update(deltas(old, new, CAL).get(("2026-11", "so-nn-mt"), {}))
+    assert (totals["rating_sum"], totals["rating_count"]) == (7, 2)
+    assert Figures(agency_id="a", rating_sum=7, rating_count=2).mean_rating == 3.5
+
+
+# -- the ranking rule ---------------------------------------------------------------------
+
+
+def _rated_figures(agency: str, on_time: int, late: int, rating_sum: int, rating_count: int,
+                   fast: bool = False) -> Figures:
+    histogram = [0] * TTR_BUCKETS
+    histogram[0 if fast else 5] = on_time + late
+    return Figures(agency_id=agency, received=on_time + late, resolved_on_time=on_time, resolved_late=late,
+                   rating_sum=rating_sum, rating_count=rating_count, histogram=tuple(histogram))
+
+
+def test_satisfaction_weighs_in_the_ranking():
+    """Same on-time rate, same volume: the agency rated 3.91/5 ranks above the one rated 2.08/5, though faster."""
+    low = _rated_figures("low-rated", 20, 5, rating_sum=50, rating_count=24, fast=True)  # 2.08 / 5
+    high = _rated_figures("well-rated", 20, 5, rating_sum=86, rating_count=22)  # 3.91 / 5
+    assert (low.mean_rating, high.mean_rating, low.on_time_rate) == (2.08, 3.91, high.on_time_rate)
+    ranked = ranking([low, high], 10)
+    assert [r.agency_id for r in ranked] == ["well-rated", "low-rated"]
+    assert ranked[0].parts["on_time"] == ranked[1].parts["on_time"]
+    assert ranked[0].parts["satisfaction"] > ranked[1].parts["satisfaction"]
+    for r in ranked:
+        assert r.score == round(0.5 * r.parts["on_time"] + 0.3 * r.parts["satisfaction"]
+                                + 0.2 * r.parts["resolution"], 4)
+
+
+def test_a_small_perfect_sample_cannot_top_the_table():
+    tiny = _rated_figures("tiny", 10, 0, rating_sum=50, rating_count=10, fast=True)  # all on time, all 5/5
+    big = Figures(agency_id="big", received=210, resolved_on_time=180, resolved_late=20, rating_sum=630,
+                  rating_count=150)  # 90 % on time, 4.2/5
+    assert [r.agency_id for r in ranking([tiny, big], 10)] == ["big", "tiny"]
+    assert [r.agency_id for r in ranking([tiny, big], 11)] == ["big"]  # below the minimum sample: not ranked
+
+
+def test_wilson_lower_bound():
+    assert wilson_lower(0, 0) == 0.0
+    assert round(wilson_lower(1, 1), 4) == 0.2065
+    assert round(wilson_lower(18, 20), 3) == 0.699
+    assert wilson_lower(50, 100) < 0.5 < wilson_lower(500, 900)
+
+
+# -- working time under a day, in hours ---------------------------------------------------
+
+
+def test_minutes_of_work_read_in_hours_not_as_a_quarter_day():
+    r = report()  # received Mon 16/11 09:00
+    done = published(r, vn(2026, 11, 16, 9, 20))  # twenty working minutes later
+    cell, counts = contribution(done, CAL)
+    assert counts[ttr_hours_field(0)] == 1
+    f = Figures.from_counters(cell[1], counts)
+    assert f.median_hours_to_result == 0.5
+    assert f.median_days_to_result == 0.25  # the day figure's bucket (to half a day) is unchanged
+
+
+def test_median_hours_only_under_one_working_day():
+    days = [0] * TTR_BUCKETS
+    hours = [0] * TTR_HOUR_BUCKETS
+    days[0], hours[ttr_hours_bucket(2.2)], hours[ttr_hours_bucket(3.1)] = 2, 1, 1
+    assert median_hours(days, hours) == 2.5  # rank 1 of 2 lands at the top of the (2, 2.5] bucket
+    days[5] = 3  # most results took more than a day: no hours figure
+    assert median_hours(days, hours) is None
+    assert median_hours([0] * TTR_BUCKETS, hours) is None
+    days[5] = 0
+    assert median_hours(days, [0] * TTR_HOUR_BUCKETS) is None  # counted before hours were kept: nothing claimed
+    longer = published(report(), vn(2026, 11, 18, 9))  # two working days: no hours bucket
+    assert not any(k.startswith("ttrh_") for k in contribution(longer, CAL)[1])

@@ -19,7 +19,7 @@ from chalicelib.ports import PresignedPost
 from chalicelib.provinces import load_profile
 from chalicelib.rules.media import UploadPlan
 from chalicelib.rules.report import AuditEntry, Report, Reporter
-from chalicelib.rules.stats import TTR_BUCKETS, Figures
+from chalicelib.rules.stats import TTR_BUCKETS, Figures, ranking
 from chalicelib.views import catalogue, citizen, common, media, public, runs, staff, stats, wards
 from chalicelib.views.shapes import VIEW_SHAPES, StaffHistoryRow
 
@@ -120,8 +120,10 @@ def outputs():
     yield "public.as_geojson", public.as_geojson(common.page([], None))
     for f in FIGURES:
         yield "stats.figures", stats.figures(f)
-    yield "stats.month", stats.month(PROFILE, "2026-03", FIGURES, FIGURES[:1], 5)
+    yield "stats.month", stats.month(PROFILE, "2026-03", FIGURES, ranking(FIGURES, 1), 5)
     yield "stats.month", stats.month(PROFILE, "2026-03", [], [], 5)
+    yield "stats.month_ranking", stats.month_ranking(PROFILE, "2026-03", ranking(FIGURES, 1), 5)
+    yield "stats.month_ranking", stats.month_ranking(PROFILE, "2026-03", [], 5)
     yield "runs.sweep_run", runs.sweep_run(10, {1: 2, 3: 1}, 0, 40, 3)
     yield "runs.digest_run", runs.digest_run(True, 3, 1)
     yield "runs.close_run", runs.close_run(2)
