@@ -293,6 +293,16 @@ URGENT_ADVICE: dict[str, Text] = {
     ),
 }
 
+# -- the receipt of a submission (views/citizen.receipt) ------------------------------------------------
+RECEIPT_NOTES: dict[str, Text] = {
+    "no_sms": (
+        "Số điện thoại bạn cung cấp là số cố định nên không nhận được tin nhắn SMS. "
+        "Hãy lưu mã phản ánh {id} và tra cứu tại {tracking_link}.",
+        "The phone number you gave is a landline, so no SMS will come. "
+        "Keep the report code {id} and follow it at {tracking_link}.",
+    ),
+}
+
 # -- the agency lead's morning digest (rules/digest.py) -------------------------------------------------
 # The e-mail is sent in Vietnamese only; the English is kept so the catalogue reads in both languages.
 DIGEST: dict[str, Text] = {
@@ -381,6 +391,7 @@ CATALOGUE: dict[str, dict[str, Text]] = {
     "type_names": TYPE_NAMES,
     "rejections": REJECTIONS,
     "urgent_advice": URGENT_ADVICE,
+    "receipt_notes": RECEIPT_NOTES,
     "digest": DIGEST,
     "weekdays": WEEKDAYS,
     "notice_fillers": NOTICE_FILLERS,

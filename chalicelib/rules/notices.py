@@ -7,15 +7,18 @@ officers by e-mail, the province's leadership (escalation level 3), the
 reporter by SMS. Texts come from templates (data, chalicelib/notices/, checked
 by rules/templates.py) filled
 with SAFE_FIELDS only: ids, names of categories, wards and agencies, due dates
-in +07:00 and links. The reporter's name and phone and a report's free text
-(description, reasons, comments) are never among the values, so no template
-can leak them; staff read the rest in the console.
+in +07:00 and links. Every reporter SMS carries the report's code and the link to
+the portal's tracking page for it (`tracking_link`), and goes only to a mobile
+number (`sms_reachable`): a landline gets no SMS, and the receipt says so.
+The reporter's name and phone and a report's free text (description,
+reasons, comments) are never among the values, so no template can leak
+them; staff read the rest in the console.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -54,14 +57,21 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "rejected": (REPORTER_SMS,),
     "result_sent_back": (AGENCY_TOPIC,),
     "extension_requested": (IOC_TOPIC,),
-    "extension_decided": (AGENCY_TOPIC,),
+    "extension_decided": (AGENCY_TOPIC, REPORTER_SMS),  # the reporter hears of an approval only (SMS_ONLY_IF)
     "sla_warning": (AGENCY_TOPIC,),
     "sla_overdue": (AGENCY_TOPIC, IOC_TOPIC, AGENCY_EMAIL),
     "sla_escalation": (AGENCY_TOPIC, IOC_TOPIC, AGENCY_EMAIL, LEADERSHIP_EMAIL),
-    "reopened": (IOC_TOPIC, AGENCY_TOPIC),
+    "reopened": (IOC_TOPIC, AGENCY_TOPIC, REPORTER_SMS),
     "feedback_received": (AGENCY_TOPIC, IOC_TOPIC),
 }
 EVENTS: tuple[str, ...] = tuple(ROUTES)
+# Reporter SMS sent only when the new version says so: an approved extension moves the due date the
+# reporter was given; a denied one changes nothing for them.
+SMS_ONLY_IF: dict[str, Callable[[Report], bool]] = {
+    "extension_decided": lambda r: r.last_action == "approve_extension",
+}
+# The portal's tracking page for a report: the one home of its path (the portal serves this page).
+TRACKING_PATH = "/theo-doi/{id}"
 
 # The action that produced a version -> the event it stands for (None: nobody needs to hear).
 ACTION_EVENTS: dict[str, str | None] = {
@@ -97,11 +107,12 @@ LEVEL_EVENTS: dict[int, str] = {1: "sla_warning", 2: "sla_overdue", 3: "sla_esca
 # What a template may name. Nothing here is typed by a citizen or an officer.
 SAFE_FIELDS = frozenset({
     "id", "category", "category_en", "ward", "ward_en", "agency", "agency_en",
-    "suggested_agency", "suggested_agency_en", "due", "due_date", "link", "public_link",
+    "suggested_agency", "suggested_agency_en", "due", "due_date", "link", "tracking_link",
     "round", "level", "rating", "extension_days", "decision", "decision_en",
     "province", "province_en", "hotline", "police", "fire", "ambulance",
 })
 SMS_MAX_CHARS = 160  # one GSM-7 segment
+SMS_REQUIRED_FIELDS = ("id", "tracking_link")  # every reporter SMS names the code and links its tracking page
 _AGENCY_ID = re.compile(r"^[a-z0-9-]+$")
 
 
@@ -189,7 +200,8 @@ def _notice(audience: str, event: str, report: Report, profile: ProvinceProfile,
     elif audience == LEADERSHIP_EMAIL:
         to = tuple(sorted(set(profile.sla.leadership_emails)))
     elif audience == REPORTER_SMS:
-        to = (report.reporter.phone,) if report.reporter.phone else ()
+        wanted = SMS_ONLY_IF.get(event, lambda _r: True)(report)
+        to = (report.reporter.phone,) if wanted and sms_reachable(report.reporter.phone) else ()
     if audience in (AGENCY_EMAIL, LEADERSHIP_EMAIL, REPORTER_SMS) and not to:
         return None
     if audience == REPORTER_SMS:
@@ -230,7 +242,7 @@ def safe_values(old: Report | None, new: Report, event: str, profile: ProvincePr
         "due": due.strftime("%H:%M %d/%m/%Y (UTC+07:00)"),
         "due_date": due.strftime("%d/%m/%Y"),
         "link": f"{profile.console_base_url.rstrip('/')}/reports/{new.id}",
-        "public_link": f"{profile.public_base_url.rstrip('/')}/reports/{new.id}",
+        "tracking_link": tracking_link(profile, new.id),
         "round": str(int(new.round)),
         "level": str(int(new.escalation_level)),
         "rating": _small_int((new.feedback or {}).get("rating")),
@@ -244,6 +256,28 @@ def safe_values(old: Report | None, new: Report, event: str, profile: ProvincePr
         "fire": profile.emergency_numbers.fire,
         "ambulance": profile.emergency_numbers.ambulance,
     }
+
+
+def tracking_link(profile: ProvinceProfile, report_id: str) -> str:
+    """The portal's tracking page for a report: the province's public base URL + TRACKING_PATH."""
+    return profile.public_base_url.rstrip("/") + TRACKING_PATH.format(id=report_id)
+
+
+def sms_reachable(phone: str | None) -> bool:
+    """A number an SMS can reach: a Vietnamese mobile (or a number the plan does not tell from one).
+
+    A landline ('0234 3822 123', +842343822123) cannot receive SMS: the reporter is told at intake.
+    """
+    if not phone:
+        return False
+    import phonenumbers  # on first use: the library's metadata is not needed to import the app
+
+    try:
+        number = phonenumbers.parse(phone, "VN")
+    except phonenumbers.NumberParseException:
+        return False
+    kind = phonenumbers.number_type(number)
+    return kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
 def _agency_names(profile: ProvinceProfile, agency_id: str) -> tuple[str, str]:

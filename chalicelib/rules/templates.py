@@ -2,7 +2,8 @@
 
 A template may only name SAFE_FIELDS (rules/notices.py), every event the
 routing table sends to staff has a staff text, every event that reaches the
-reporter has an SMS text in plain ASCII: a bad file fails at cold start,
+reporter has an SMS text in plain ASCII naming the report's code and its
+tracking link (SMS_REQUIRED_FIELDS): a bad file fails at cold start,
 naming the template, instead of sending a broken or leaking message.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.rules.notices import REPORTER_SMS, ROUTES, SAFE_FIELDS, STAFF_AUDIENCES
+from chalicelib.rules.notices import REPORTER_SMS, ROUTES, SAFE_FIELDS, SMS_REQUIRED_FIELDS, STAFF_AUDIENCES
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,10 @@ class Templates:
             _check_placeholders(f"sms.{event}", text)
             if not text.isascii():
                 raise ValueError(f"sms.{event}: SMS texts are GSM-7 (plain ASCII, no diacritics)")
+            named = {field for _literal, field, _spec, _conversion in string.Formatter().parse(text) if field}
+            for required in SMS_REQUIRED_FIELDS:
+                if required not in named:
+                    raise ValueError(f"sms.{event}: an SMS must carry {{{required}}} (the code and its tracking page)")
         for event in (*staff, *sms_data):
             if event not in ROUTES:
                 raise ValueError(f"templates: unknown event '{event}'")

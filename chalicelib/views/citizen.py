@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from chalicelib.rules import messages
 from chalicelib.rules.calendar import iso_local
+from chalicelib.rules.notices import sms_reachable, tracking_link
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report
 from chalicelib.rules.rounds import round_label
@@ -29,9 +31,14 @@ def receipt(profile: ProvinceProfile, report: Report, token: str) -> dict[str, A
         "due_at": iso_local(report.due_at),
         "sla_working_days": profile.sla_days(report.channel),
         "urgent": report.urgent,
+        "sms": sms_reachable(report.reporter.phone),
     }
     if report.urgent:
         answer["advice"] = urgent_advice(profile)
+    if not answer["sms"]:
+        values = {"id": report.id, "tracking_link": tracking_link(profile, report.id)}
+        vi, en = messages.RECEIPT_NOTES["no_sms"]
+        answer["sms_notice"] = {"vi": vi.format(**values), "en": en.format(**values)}
     return answer
 
 

@@ -209,7 +209,9 @@ class Receipt(Shape):
     due_at: Moment
     sla_working_days: int
     urgent: bool
+    sms: bool  # false: the reporter's phone cannot receive SMS (a landline); sms_notice says so
     advice: Advice | None = None
+    sms_notice: Advice | None = None
 
 
 class ReporterView(Shape):

@@ -52,6 +52,22 @@ def test_submit_returns_tracking_code_and_working_day_deadline(client):
     assert response.headers["Location"] == f"/reports/{answer['id']}"
 
 
+def test_a_mobile_reporter_is_told_sms_will_come(client):
+    _, answer = post(client, a_report())
+    assert answer["sms"] is True and "sms_notice" not in answer
+
+
+def test_a_landline_reporter_is_told_in_the_receipt_that_no_sms_will_come(client):
+    """Fails before: the receipt said nothing, and SMS were sent to the landline in vain."""
+    response, answer = post(client, a_report(reporter={"name": "Nguyễn Văn An", "phone": "0234 3822 123"}))
+    assert response.status_code == 201
+    assert answer["sms"] is False
+    link = f"https://phananh.daklak.example.gov.vn/theo-doi/{answer['id']}"
+    assert "không nhận được tin nhắn SMS" in answer["sms_notice"]["vi"] and link in answer["sms_notice"]["vi"]
+    assert "no SMS will come" in answer["sms_notice"]["en"] and link in answer["sms_notice"]["en"]
+    assert answer["id"] in answer["sms_notice"]["vi"] and answer["id"] in answer["sms_notice"]["en"]
+
+
 def test_hotline_reports_get_three_working_days(client):
     _, answer = post(client, a_report(channel="hotline"))
     assert answer["sla_working_days"] == 3

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import boto3
@@ -27,6 +27,7 @@ import pytest
 
 EVENTS = Path(__file__).resolve().parent.parent / "events"
 ACCOUNT, REGION = "123456789012", "ap-southeast-1"
+VN = timezone(timedelta(hours=7))
 IOC = "ioc"
 FOOD = "so-y-te"  # routed by category; has a focal e-mail
 BUILDING = "so-xay-dung"  # has a focal e-mail
@@ -330,18 +331,58 @@ def test_focal_officers_and_leadership_get_email_from_the_verified_sender(played
     assert assigned.body.index("Hạn xử lý") < assigned.body.index("Due:")  # Vietnamese first
 
 
-def test_sms_go_to_each_reporter_only_on_receipt_publication_and_rejection(played):
+def test_sms_go_to_each_reporter_on_receipt_extension_publication_reopen_and_rejection(played):
+    """Fails before: no SMS on the approved extension or the reopen, and the link went to /reports/{id}."""
     ids = played["ids"]
     expected = Counter({
-        (REPORTERS["food"][2], ids["food"]): 2,  # received, published
+        (REPORTERS["food"][2], ids["food"]): 4,  # received, extension approved, published, reopened
         (REPORTERS["fire"][2], ids["fire"]): 1,  # received (urgent: with the emergency numbers)
         (REPORTERS["spam"][2], ids["spam"]): 2,  # received, rejected
     })
     assert Counter((phone, _report_id(text)) for phone, text in sms()) == expected
     for _phone, text in sms():
         assert len(text) <= 160 and text.isascii()
-        assert f"https://phananh.daklak.example.gov.vn/reports/{_report_id(text)}" in text
+        assert f"https://phananh.daklak.example.gov.vn/theo-doi/{_report_id(text)}" in text
     assert any("113" in text for phone, text in sms() if phone == REPORTERS["fire"][2])
+    food = [text for phone, text in sms() if phone == REPORTERS["food"][2]]
+    assert sum("duoc gia han den" in t for t in food) == 1 and sum("da mo lai, han moi" in t for t in food) == 1
+
+
+def test_no_sms_is_published_to_a_landline_but_reopen_and_extension_reach_a_mobile(client, province):
+    """Live writes: a landline reporter's report goes through the same steps; only the mobile one gets SMS.
+
+    Fails before: SMS went to +842343822123 (0234 3822 123, a landline), and none on reopen or extension.
+    """
+    landline = ("Phạm Thị Thu Hà", "0234 3822 123", "+842343822123")
+    tap = StreamTap(province)
+    desk = Desk()
+    body = {
+        "category": "an-toan-thuc-pham", "description": "Quán ăn bán thịt ôi thiu",
+        "location": {"lat": 12.68, "lng": 108.04}, "ward_code": WARD,
+        "reporter": {"name": landline[0], "phone": landline[1]},
+    }
+    response = client.http.post("/reports", headers={"Content-Type": "application/json"}, body=json.dumps(body))
+    assert response.status_code == 201
+    fixed = json.loads(response.body)["id"]
+    mobile = submit(client, "food", "an-toan-thuc-pham", "Quán ăn bán thịt ôi thiu")
+    for report_id in (fixed, mobile):
+        desk.act(report_id, "assign", "ioc", agency_id=FOOD)
+        desk.act(report_id, "accept", FOOD)
+        desk.act(report_id, "request_extension", FOOD, working_days=2, reason="Chờ xét nghiệm")
+        desk.act(report_id, "approve_extension", "ioc")
+        desk.act(report_id, "submit_result", FOOD, text="Đã xử lý")
+        desk.act(report_id, "approve_result", "ioc")
+        desk.act(report_id, "reopen", "citizen", reason="Quán vẫn bán")
+    assert invoke(client, {"Records": tap.take()}) == {"batchItemFailures": []}
+    sent = sms()
+    assert all(phone != landline[2] for phone, _ in sent) and all(fixed not in text for _, text in sent)
+    due = desk._get(mobile).due_at.astimezone(VN).strftime("%d/%m/%Y")
+    mine = [text for phone, text in sent if phone == REPORTERS["food"][2]]
+    assert len(mine) == 4  # received, extension approved, published, reopened (with its new due date)
+    assert mine[-1].startswith(f"Phan anh {mobile} da mo lai, han moi {due}")
+    assert any(t.startswith(f"Phan anh {mobile} duoc gia han den ") for t in mine)
+    for text in mine:
+        assert mobile in text and f"https://phananh.daklak.example.gov.vn/theo-doi/{mobile}" in text
 
 
 def test_no_message_but_the_reporters_own_sms_names_a_reporter(played):
@@ -397,7 +438,7 @@ def test_topic_notices_of_a_batch_go_out_ten_to_a_call(client, province, hooks):
     event = load("stream_lifecycle.json")
     assert invoke(client, event) == {"batchItemFailures": []}
     assert calls["PublishBatch"] == 4  # 11 IOC and 12 agency entries for these 21 records: 2 calls each
-    assert calls["Publish"] == len(sms()) == 5
+    assert calls["Publish"] == len(sms()) == 7
 
 
 # -- refusals by SNS -----------------------------------------------------------------------------

@@ -24,9 +24,12 @@ from chalicelib.rules.notices import (
     ROUTES,
     SAFE_FIELDS,
     SMS_MAX_CHARS,
+    TRACKING_PATH,
     event_of,
     notices_for,
     safe_values,
+    sms_reachable,
+    tracking_link,
 )
 from chalicelib.rules.report import Report, Reporter
 from chalicelib.rules.templates import Templates
@@ -88,7 +91,7 @@ TRANSITIONS = [
     ("request an extension", IN_PROGRESS, EXTENSION, {(IOC_TOPIC, "extension_requested")}),
     ("approve the extension", replace(EXTENSION, escalation_level=1),
      step(EXTENSION, "approve_extension", extension_request=None, escalation_level=0),
-     {(AGENCY_TOPIC, "extension_decided")}),
+     {(AGENCY_TOPIC, "extension_decided"), (REPORTER_SMS, "extension_decided")}),
     ("deny the extension", EXTENSION, step(EXTENSION, "deny_extension", extension_request=None),
      {(AGENCY_TOPIC, "extension_decided")}),
     ("submit the result", IN_PROGRESS, RESULT, {(IOC_TOPIC, "result_submitted")}),
@@ -100,7 +103,7 @@ TRANSITIONS = [
     ("feedback", PUBLISHED, step(PUBLISHED, "feedback", feedback={"rating": 4, "comment": "ok"}),
      {(AGENCY_TOPIC, "feedback_received"), (IOC_TOPIC, "feedback_received")}),
     ("reopen", PUBLISHED, step(PUBLISHED, "reopen", status="reopened", round=2),
-     {(IOC_TOPIC, "reopened"), (AGENCY_TOPIC, "reopened")}),
+     {(IOC_TOPIC, "reopened"), (AGENCY_TOPIC, "reopened"), (REPORTER_SMS, "reopened")}),
     ("close", PUBLISHED, step(PUBLISHED, "close", status="closed"), set()),
     ("SLA warning", IN_PROGRESS, step(IN_PROGRESS, "sla_warning", escalation_level=1),
      {(AGENCY_TOPIC, "sla_warning")}),
@@ -186,14 +189,72 @@ def test_extension_decisions_say_which():
     assert "không được chấp thuận" in denied.subject and "denied" in denied.subject
 
 
+LONGEST_ID = "WWWW-WWWW-WWWW"  # the longest id a profile can make: a 4-letter prefix (id_prefix: [A-Z]{2,4})
+
+
+def longest_values(profile, event: str) -> dict[str, str]:
+    """The safe values with the longest id, the longest link and every number at its longest."""
+    values = safe_values(None, report(id=LONGEST_ID, round=99), event, profile)
+    assert len(values["due_date"]) == 10  # dd/mm/yyyy, always
+    return values
+
+
 @pytest.mark.parametrize("slug", ["daklak", "hue", "danang"])
-@pytest.mark.parametrize("event", ["new_report", "urgent_report", "published", "rejected"])
-def test_reporter_sms_fit_one_gsm7_segment_with_the_id_and_public_link(slug, event):
+@pytest.mark.parametrize("event", sorted(TEMPLATES.sms))
+def test_every_reporter_sms_fits_one_gsm7_segment_with_the_code_and_tracking_link(slug, event):
+    """Every SMS template (fails before: the link went to /reports/{id}, a page the portal does not have)."""
     profile = load_profile(slug)
-    values = safe_values(None, report(id=f"{profile.id_prefix}-WWWW-WWWW"), event, profile)
-    text = TEMPLATES.sms[event].format_map(values)
+    text = TEMPLATES.sms[event].format_map(longest_values(profile, event))
     assert len(text) <= SMS_MAX_CHARS and text.isascii()
-    assert f"{profile.public_base_url}/reports/{profile.id_prefix}-WWWW-WWWW" in text
+    assert LONGEST_ID in text
+    assert f"{profile.public_base_url}/theo-doi/{LONGEST_ID}" in text
+
+
+def test_the_tracking_link_has_one_home():
+    assert TRACKING_PATH == "/theo-doi/{id}"
+    assert tracking_link(PROFILE, "DLK-7KQ3-M9XD") == "https://phananh.daklak.example.gov.vn/theo-doi/DLK-7KQ3-M9XD"
+
+
+SMS_TRANSITIONS = [t for t in TRANSITIONS if any(a == REPORTER_SMS for a, _ in t[3])]
+
+
+@pytest.mark.parametrize(("old", "new"), [t[1:3] for t in SMS_TRANSITIONS], ids=[t[0] for t in SMS_TRANSITIONS])
+def test_each_sms_event_carries_the_code_and_the_tracking_link(old, new):
+    [sms] = [n for n in notices_for(old, new, PROFILE, TEMPLATES) if n.audience == REPORTER_SMS]
+    assert new.id in sms.text
+    assert f"https://phananh.daklak.example.gov.vn/theo-doi/{new.id}" in sms.text
+
+
+def test_sms_go_out_on_reopen_and_on_an_approved_extension_with_the_new_due_date():
+    """Fails before: neither a reopen nor an approved extension reached the reporter."""
+    new_due = datetime(2026, 3, 16, 10, 0, tzinfo=UTC)
+    approved = step(EXTENSION, "approve_extension", extension_request=None, due_at=new_due)
+    reopened = step(PUBLISHED, "reopen", status="reopened", round=2, due_at=new_due)
+    for old, new in ((EXTENSION, approved), (PUBLISHED, reopened)):
+        [sms] = [n for n in notices_for(old, new, PROFILE, TEMPLATES) if n.audience == REPORTER_SMS]
+        assert "16/03/2026" in sms.text and sms.to == ("+84912345678",)
+    denied = step(EXTENSION, "deny_extension", extension_request=None)
+    assert REPORTER_SMS not in {n.audience for n in notices_for(EXTENSION, denied, PROFILE, TEMPLATES)}
+
+
+LANDLINE = "+842343822123"  # 0234 3822 123, a Huế landline
+
+
+@pytest.mark.parametrize(("old", "new"), [t[1:3] for t in SMS_TRANSITIONS], ids=[t[0] for t in SMS_TRANSITIONS])
+def test_a_landline_gets_no_sms(old, new):
+    """Fails before: SMS went to +842343822123 (a landline) like to any phone."""
+    who = Reporter("Nguyễn Văn An", LANDLINE)
+    notices = notices_for(old and replace(old, reporter=who), replace(new, reporter=who), PROFILE, TEMPLATES)
+    assert REPORTER_SMS not in {n.audience for n in notices}
+    assert REPORTER_SMS in {n.audience for n in notices_for(old, new, PROFILE, TEMPLATES)}  # a mobile does
+
+
+@pytest.mark.parametrize(("phone", "reachable"), [
+    ("+84912345678", True), ("+84987654321", True), ("+84356789012", True), ("+84812345678", True),
+    (LANDLINE, False), ("+842838221234", False), ("+842433822123", False), ("", False), ("not a phone", False),
+])
+def test_only_mobile_numbers_are_sms_reachable(phone, reachable):
+    assert sms_reachable(phone) is reachable
 
 
 def test_the_safe_values_are_exactly_the_safe_fields():
@@ -217,6 +278,8 @@ def test_the_shipped_templates_cover_every_routed_event_and_use_safe_fields_only
     (lambda d: d["staff"].pop("returned"), "staff.returned is missing"),
     (lambda d: d["sms"].pop("published"), "sms.published is missing"),
     (lambda d: d["sms"].update(published="Phản ánh {id}"), "GSM-7"),
+    (lambda d: d["sms"].update(published="Phan anh {id}: {link}"), "must carry {tracking_link}"),
+    (lambda d: d["sms"].update(published="Result: {tracking_link}"), "must carry {id}"),
     (lambda d: d["staff"].update(assigend=d["staff"]["assigned"]), "unknown event"),
 ])
 def test_a_bad_template_fails_at_load_naming_itself(mutate, complaint):

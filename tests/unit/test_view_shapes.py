@@ -44,6 +44,7 @@ PUBLISHED = replace(
 VARIANTS = [
     RECEIVED,
     replace(RECEIVED, urgent=True, ward_code=None, address=None, agency_id="unknown-agency", category="gone"),
+    replace(RECEIVED, reporter=Reporter("Nguyễn Văn An", "+842343822123")),  # a landline: the receipt's sms_notice
     replace(RECEIVED, status="rejected", rejection={"reason_code": "duplicate", "public_reason": "Trùng phản ánh",
                                                     "duplicate_of": "DLK-AAAA-BBBB"}),
     replace(RECEIVED, status="in_progress", extension_request={"working_days": 3, "reason": "chờ vật tư"},
