@@ -29,7 +29,7 @@ Everything here is pure: `now` and the province profile are parameters, and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -127,9 +127,19 @@ def roles_for(actor: Actor, action: str, report: Report) -> list[str]:
     return [r for r in ROLES if r in actor.roles and r in step.roles and acts_as(actor, r, report)]
 
 
+# What the report's own data must hold for an action to be offered at all (its effect refuses it otherwise):
+# the IOC decides only a waiting extension request, and the agency asks for one only when none waits.
+_READY: dict[str, Callable[[Report], bool]] = {
+    "request_extension": lambda r: not r.extension_request,
+    "approve_extension": lambda r: bool(r.extension_request),
+    "deny_extension": lambda r: bool(r.extension_request),
+}
+
+
 def allowed_actions(report: Report, actor: Actor) -> list[str]:
-    """What this actor may do to this report now (in table order)."""
-    return [s.action for s in WORKFLOW if report.status in s.sources and roles_for(actor, s.action, report)]
+    """What this actor may do to this report now (in table order): the state, the role and the report's own data."""
+    return [s.action for s in WORKFLOW if report.status in s.sources and roles_for(actor, s.action, report)
+            and _READY.get(s.action, lambda r: True)(report)]
 
 
 def authorise(report: Report, action: str, actor: Actor) -> str:

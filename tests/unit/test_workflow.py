@@ -294,6 +294,19 @@ def test_an_extension_is_asked_once_and_moves_the_due_date_and_the_next_sla_chec
     assert err.value.code == "no_extension_request"
 
 
+def test_allowed_actions_offer_an_extension_decision_only_while_a_request_waits():
+    plain = a_report("in_progress")
+    waiting = a_report("in_progress", extension_request={"working_days": 3, "reason": "Chờ", "requested_by": "o",
+                                                         "requested_at": iso(NOW)})
+    assert allowed_actions(plain, IOC_ACTOR) == []
+    assert allowed_actions(waiting, IOC_ACTOR) == ["approve_extension", "deny_extension"]
+    assert allowed_actions(plain, OFFICER) == ["return_to_ioc", "request_extension", "submit_result"]
+    assert allowed_actions(waiting, OFFICER) == ["return_to_ioc", "submit_result"]
+    with pytest.raises(Conflict) as err:
+        transition(plain, "assign", {"agency_id": AGENCY}, IOC_ACTOR, NOW, PROFILE)
+    assert err.value.code == "action_not_allowed" and err.value.details["allowed_actions"] == []
+
+
 @pytest.mark.parametrize("days", [0, 16, -1, "3", True])
 def test_extension_days_are_whole_working_days_within_bounds(days):
     with pytest.raises(InvalidInput) as err:
