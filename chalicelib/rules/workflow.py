@@ -88,7 +88,8 @@ WORKFLOW: tuple[Step, ...] = (
     Step("feedback", _s("published", "closed"), None, _s(CITIZEN), ("rating",),
          "The citizen rates the published result, once per round (step 7)."),
     Step("reopen", _s("published"), "reopened", _s(CITIZEN), ("reason",),
-         "Within 30 days of publication the citizen reopens it: a new round with a fresh due date (step 7)."),
+         "Within 30 days of publication the citizen reopens it: a new round with a fresh due date (step 7), "
+         "at most the profile's max_reopens times."),
     Step("close", _s("published"), "closed", _s(SYSTEM), (),
          "When the 30-day reopen window has passed, the case is closed."),
 )

@@ -388,6 +388,20 @@ def test_reopen_is_possible_for_thirty_days_after_publication_then_the_case_clos
     assert rated.status == "closed" and rated.feedback["rating"] == 5
 
 
+def test_reopen_past_the_provinces_max_reopens_is_a_409_naming_the_limit():
+    assert PROFILE.max_reopens == 2
+    third, _ = transition(a_report("published", round=2), "reopen", FIELDS["reopen"], CITIZEN_ACTOR, NOW, PROFILE)
+    assert third.round == 3
+    with pytest.raises(Conflict) as err:
+        transition(a_report("published", round=3), "reopen", FIELDS["reopen"], CITIZEN_ACTOR, NOW, PROFILE)
+    assert err.value.status == 409 and err.value.code == "reopen_limit_reached"
+    assert "2" in err.value.message and "2" in err.value.message_en
+    strict = PROFILE.model_copy(update={"max_reopens": 0})
+    with pytest.raises(Conflict) as err:
+        transition(a_report("published"), "reopen", FIELDS["reopen"], CITIZEN_ACTOR, NOW, strict)
+    assert err.value.code == "reopen_limit_reached" and "0" in err.value.message_en
+
+
 def test_time_to_result_counts_working_hours_of_the_round():
     start = datetime(2026, 3, 2, 8, 0, tzinfo=VN_TZ)  # Monday 08:00
     submitted = datetime(2026, 3, 3, 9, 0, tzinfo=VN_TZ)  # Tuesday 09:00
