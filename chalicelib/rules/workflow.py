@@ -16,8 +16,12 @@ Read `WORKFLOW` against the case lifecycle:
 `closed` means the citizen's 30-day window to reopen a published result has
 ended (the `close` action, taken by the system); a closed report stays public
 and can still be rated once. A rating never closes the case by itself, so a
-citizen who rates a result poorly can still reopen it inside the window.
-`rejected` is final.
+citizen who rates a result poorly can still reopen it inside the window, at
+most `max_reopens` times (the profile; 2 by default). A reopened report stays
+public with its last published round's result until the new one is published
+(`rules.report.is_public`, `rules.rounds.public_round`). `rejected` is final.
+An action is offered (`allowed_actions`) only when its state, the actor's role
+and the report's own data allow it: an extension is decided only while one waits.
 
 Who the actors are and which reports they own is `rules.actors`; what each
 action changes, and the checks on its fields, is `rules.actions`; a round's
