@@ -213,6 +213,8 @@ def _feedback(r: Report, f: Mapping[str, Any], c: Context) -> Changes:
 
 
 def _reopen(r: Report, f: Mapping[str, Any], c: Context) -> Changes:
+    if r.round - 1 >= c.profile.max_reopens:
+        raise Conflict("reopen_limit_reached", "action", limit=c.profile.max_reopens)
     deadline = reopen_deadline(r)
     if deadline is None or c.now > deadline:
         raise Conflict("reopen_window_over", "action", days=REOPEN_WINDOW_DAYS)

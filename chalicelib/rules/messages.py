@@ -210,6 +210,10 @@ ERRORS: dict[str, Text] = {
         "Đã quá {days} ngày kể từ khi công bố kết quả; không thể phản ánh lại.",
         "More than {days} days have passed since the result was published; it can no longer be reopened.",
     ),
+    "reopen_limit_reached": (
+        "Phản ánh này đã được phản ánh lại {limit} lần, là số lần tối đa; không thể phản ánh lại nữa.",
+        "This report has already been reopened {limit} times, the most allowed; it cannot be reopened again.",
+    ),
     "close_too_early": (
         "Chưa hết {days} ngày để người dân phản hồi kể từ khi công bố.",
         "The citizen's {days}-day window after publication is still open.",

@@ -96,6 +96,8 @@ class ProvinceProfile(_Strict):
     wards: tuple[Ward, ...]
     routing: Routing = Routing()
     sla: SlaSettings = SlaSettings()
+    # How many times a citizen may reopen a published result (round 1 + max_reopens rounds at most).
+    max_reopens: int = Field(default=2, ge=0, le=20)
 
     @model_validator(mode="after")
     def _consistent(self) -> ProvinceProfile:

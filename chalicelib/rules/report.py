@@ -83,3 +83,13 @@ class AuditEntry:
     to_status: str
     round: int = 1
     note: str | None = None
+
+
+def is_public(report: Report) -> bool:
+    """On the public portal: published, closed or rejected now, or reopened after an earlier round was published.
+
+    A published result stays public when the citizen reopens it: the portal keeps showing the last published
+    round (`rules.rounds.public_round`), marked as reopened, whatever state the new round is in.
+    """
+    return report.status in PUBLIC_STATES or any(
+        isinstance(past, dict) and past.get("published_at") for past in report.extra.get("rounds", []))

@@ -36,6 +36,33 @@ def reopen_deadline(report: Report) -> datetime | None:
     return report.published_at + timedelta(days=REOPEN_WINDOW_DAYS) if report.published_at else None
 
 
+def public_round(report: Report) -> Report:
+    """The report whose result the public sees: itself, or as its last published round left it.
+
+    Itself while its current round's result is published (or closed), and for a report never published; once
+    the citizen reopens it (and until the new round is published), the report as the last published round in
+    `extra["rounds"]` left it: that round's number, agency, due dates, result, rating and publication time.
+    """
+    if report.status in {"published", "closed"}:
+        return report
+    for past in reversed(report.extra.get("rounds", [])):
+        if isinstance(past, dict) and past.get("published_at") and past.get("result"):
+            return report.evolve(
+                status="published", round=int(past.get("round") or 1),
+                agency_id=past.get("agency_id") or report.agency_id,
+                due_at=_moment(past.get("due_at")) or report.due_at,
+                original_due_at=_moment(past.get("original_due_at")) or report.original_due_at,
+                result=past["result"], feedback=past.get("feedback"), published_at=_moment(past["published_at"]),
+                closed_at=None, rejection=None, extension_request=None, return_request=None,
+                extensions=list(past.get("extensions") or []),
+            )
+    return report
+
+
+def _moment(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
 def round_label(round_no: int) -> str:
     """"lần 2" for a second round, as the provinces write it."""
     return f"lần {round_no}"

@@ -16,8 +16,12 @@ Read `WORKFLOW` against the case lifecycle:
 `closed` means the citizen's 30-day window to reopen a published result has
 ended (the `close` action, taken by the system); a closed report stays public
 and can still be rated once. A rating never closes the case by itself, so a
-citizen who rates a result poorly can still reopen it inside the window.
-`rejected` is final.
+citizen who rates a result poorly can still reopen it inside the window, at
+most `max_reopens` times (the profile; 2 by default). A reopened report stays
+public with its last published round's result until the new one is published
+(`rules.report.is_public`, `rules.rounds.public_round`). `rejected` is final.
+An action is offered (`allowed_actions`) only when its state, the actor's role
+and the report's own data allow it: an extension is decided only while one waits.
 
 Who the actors are and which reports they own is `rules.actors`; what each
 action changes, and the checks on its fields, is `rules.actions`; a round's
@@ -29,7 +33,7 @@ Everything here is pure: `now` and the province profile are parameters, and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -88,7 +92,8 @@ WORKFLOW: tuple[Step, ...] = (
     Step("feedback", _s("published", "closed"), None, _s(CITIZEN), ("rating",),
          "The citizen rates the published result, once per round (step 7)."),
     Step("reopen", _s("published"), "reopened", _s(CITIZEN), ("reason",),
-         "Within 30 days of publication the citizen reopens it: a new round with a fresh due date (step 7)."),
+         "Within 30 days of publication the citizen reopens it: a new round with a fresh due date (step 7), "
+         "at most the profile's max_reopens times."),
     Step("close", _s("published"), "closed", _s(SYSTEM), (),
          "When the 30-day reopen window has passed, the case is closed."),
 )
@@ -127,9 +132,19 @@ def roles_for(actor: Actor, action: str, report: Report) -> list[str]:
     return [r for r in ROLES if r in actor.roles and r in step.roles and acts_as(actor, r, report)]
 
 
+# What the report's own data must hold for an action to be offered at all (its effect refuses it otherwise):
+# the IOC decides only a waiting extension request, and the agency asks for one only when none waits.
+_READY: dict[str, Callable[[Report], bool]] = {
+    "request_extension": lambda r: not r.extension_request,
+    "approve_extension": lambda r: bool(r.extension_request),
+    "deny_extension": lambda r: bool(r.extension_request),
+}
+
+
 def allowed_actions(report: Report, actor: Actor) -> list[str]:
-    """What this actor may do to this report now (in table order)."""
-    return [s.action for s in WORKFLOW if report.status in s.sources and roles_for(actor, s.action, report)]
+    """What this actor may do to this report now (in table order): the state, the role and the report's own data."""
+    return [s.action for s in WORKFLOW if report.status in s.sources and roles_for(actor, s.action, report)
+            and _READY.get(s.action, lambda r: True)(report)]
 
 
 def authorise(report: Report, action: str, actor: Actor) -> str:

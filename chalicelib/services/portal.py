@@ -9,7 +9,8 @@ from chalicelib.rules import ids
 from chalicelib.rules.errors import NotFound
 from chalicelib.rules.listing import PublicFilters, check_limit, check_public_status
 from chalicelib.rules.profile import ProvinceProfile
-from chalicelib.rules.report import PUBLIC_STATES, Report
+from chalicelib.rules.report import Report, is_public
+from chalicelib.rules.rounds import public_round
 from chalicelib.views import public as views
 from chalicelib.views.common import page
 
@@ -28,9 +29,9 @@ class PortalService:
         self._media = media
 
     def public_report(self, report_id: str) -> dict[str, Any]:
-        """A published, closed or rejected report as anyone may see it; 404 for anything else."""
+        """A published, closed or rejected report (or one reopened after publication) as anyone may see it; else 404."""
         found = self._reports.get(ids.normalise_report_id(report_id))
-        if found is None or found[0].status not in PUBLIC_STATES:
+        if found is None or not is_public(found[0]):
             raise NotFound("report_not_found", "id")
         report = found[0]
         return views.public_report(self.profile, report, self._evidence(report), self._reports.history(report.id))
@@ -43,8 +44,9 @@ class PortalService:
         return page([views.public_item(self.profile, r) for r in reports], next_cursor)
 
     def _evidence(self, report: Report) -> list[dict[str, Any]]:
-        """The published result's evidence photos: clean renditions only (never the upload itself)."""
-        wanted = set((report.result or {}).get("media_ids", []))
-        if not wanted or report.status not in {"published", "closed"} or self._media is None:
+        """The published result's evidence photos (the last published round's): clean renditions only."""
+        shown = public_round(report)
+        wanted = set((shown.result or {}).get("media_ids", []))
+        if not wanted or shown.status not in {"published", "closed"} or self._media is None:
             return []
         return [m for m in self._media.public_media(report.id, ("evidence",)) if m["media_id"] in wanted]

@@ -15,7 +15,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.ports import DuplicateId, MissingReference, Reference, StaleVersion
 from chalicelib.rules.listing import PublicFilters, StaffFilters, StaffScope
-from chalicelib.rules.report import OPEN_STATES, PUBLIC_STATES, AuditEntry, Report, Reporter
+from chalicelib.rules.report import OPEN_STATES, AuditEntry, Report, Reporter, is_public
 from chalicelib.storage.dynamo import ConnectionOf, cancellation_codes, cancelled_by_condition, to_plain
 from chalicelib.storage.models import OPEN_SHARD, PUBLIC_SHARD, SLA_OPEN_SHARD, AuditModel, MediaModel, ReportModel
 from chalicelib.storage.queries import (
@@ -119,12 +119,13 @@ def to_model(r: Report, token_digest: str) -> ReportModel:
 def sparse_keys(r: Report) -> dict[str, Any]:
     """The sparse index keys a report carries (None: absent), derived from its state, for puts and updates alike.
 
-    sla-due: only open reports with a next SLA check; open-due: open reports; public-received: public ones.
+    sla-due: only open reports with a next SLA check; open-due: open reports; public-received: public ones
+    (`rules.report.is_public`: a reopened report whose earlier round was published stays on it).
     """
     return {
         **sla_key(r.sla_next_at if r.is_open else None),
         "open_shard": OPEN_SHARD if r.status in OPEN_STATES else None,
-        "public_shard": PUBLIC_SHARD if r.status in PUBLIC_STATES else None,
+        "public_shard": PUBLIC_SHARD if is_public(r) else None,
     }
 
 

@@ -54,6 +54,7 @@ def reporter_view(profile: ProvinceProfile, report: Report, history: list[AuditE
         "description": report.description,
         "location": place(profile, report),
         "agency": agency(profile, report.agency_id),
+        "occurred_at": iso_local(report.occurred_at),
         "received_at": iso_local(report.received_at),
         "due_at": iso_local(report.due_at),
         "original_due_at": iso_local(report.original_due_at),

@@ -8,40 +8,50 @@ from chalicelib.rules.calendar import iso_local
 from chalicelib.rules.privacy import public_text
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report
-from chalicelib.rules.rounds import round_label
+from chalicelib.rules.rounds import public_round, round_label
 from chalicelib.views.common import agency, category, history_entry, place, public_rejection, public_result
 
 
 def public_view(profile: ProvinceProfile, report: Report) -> dict[str, Any]:
-    """What anyone may see: never the reporter, and masked free text."""
+    """What anyone may see: never the reporter, and masked free text.
+
+    A reopened report keeps showing its last published round (`rules.rounds.public_round`): that round's
+    result, agency, due dates and rating, with `reopened` set, `round` the current round and `result_round`
+    the round the result is from.
+    """
+    shown = public_round(report)
     where = place(profile, report)
     where["address"] = public_text(where["address"], report) if where["address"] else None
+    result = public_result(shown)
     return {
         "id": report.id,
         "status": report.status,
         "round": report.round,
+        "reopened": shown.round < report.round,
+        "result_round": shown.round if result else None,
         "category": category(profile, report.category),
         "description": public_text(report.description, report),
         "location": where,
-        "agency": agency(profile, report.agency_id),
+        "agency": agency(profile, shown.agency_id),
+        "occurred_at": iso_local(report.occurred_at),
         "received_at": iso_local(report.received_at),
-        "due_at": iso_local(report.due_at),
-        "original_due_at": iso_local(report.original_due_at),
-        "result": public_result(report),
+        "due_at": iso_local(shown.due_at),
+        "original_due_at": iso_local(shown.original_due_at),
+        "result": result,
         "rejection": public_rejection(report),
-        "rating": report.feedback.get("rating") if report.feedback else None,
+        "rating": shown.feedback.get("rating") if shown.feedback else None,
     }
 
 
 def public_item(profile: ProvinceProfile, report: Report) -> dict[str, Any]:
-    """One public list item: the public view with its round and publication times."""
+    """One public list item: the public view with its round and publication times (the shown round's)."""
     return {**public_view(profile, report), "round_label": round_label(report.round),
-            "published_at": iso_local(report.published_at), "closed_at": iso_local(report.closed_at)}
+            "published_at": iso_local(public_round(report).published_at), "closed_at": iso_local(report.closed_at)}
 
 
 def public_report(profile: ProvinceProfile, report: Report, evidence: list[dict[str, Any]],
                   history: list[AuditEntry]) -> dict[str, Any]:
-    """A published, closed or rejected report's page: the item, its evidence photos, its history without actors."""
+    """A public report's page: the item, its evidence photos, its history without actors."""
     return {**public_item(profile, report), "evidence": evidence,
             "history": [history_entry(e, with_actor=False) for e in history]}
 

@@ -224,6 +224,7 @@ class ReporterView(Shape):
     description: str
     location: Place
     agency: AgencyRef
+    occurred_at: Moment | None  # when the reporter says it happened (None: not given)
     received_at: Moment
     due_at: Moment
     original_due_at: Moment | None
@@ -272,6 +273,7 @@ class _StaffReport(Shape):
     description: str
     location: Place
     agency: AgencyRef
+    occurred_at: Moment | None  # when the reporter says it happened (None: not given)
     received_at: Moment
     due_at: Moment
     original_due_at: Moment | None
@@ -343,13 +345,18 @@ class QueuePage(Shape):
 
 
 class PublicView(Shape):
+    """A reopened report keeps its last published round's result, agency, due dates and rating."""
+
     id: str
     status: str
-    round: int
+    round: int  # the current round
+    reopened: bool  # the result shown is an earlier round's: the citizen reopened it, the new round is not out
+    result_round: int | None  # the round the result is from
     category: CategoryRef
     description: str
     location: Place
     agency: AgencyRef
+    occurred_at: Moment | None  # when the reporter says it happened (None: not given)
     received_at: Moment
     due_at: Moment
     original_due_at: Moment | None

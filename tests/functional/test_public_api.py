@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-from staff_helpers import AGENCY, body_of, must, submit, to_state
+from staff_helpers import AGENCY, JSON, RESULT, body_of, must, submit, to_state
 
 from chalicelib.rules.text import fold
 
@@ -187,3 +187,61 @@ def test_the_public_case_shows_its_evidence_only_once_ready_and_only_as_clean_re
     staff_view = body_of(client.http.get(f"/staff/reports/{report_id}", headers=staff.headers("officer")))
     assert staff_view["media"][0]["purpose"] == "evidence" and staff_view["media"][0]["status"] == "ready"
     assert f"raw/{report_id}" not in text  # never the original upload
+
+
+def reopen(client, report_id, token, reason="Ổ gà lại xuất hiện, gọi tôi 0905 123 456"):
+    response = client.http.post(f"/reports/{report_id}/reopen", headers={**JSON, "X-Tracking-Token": token},
+                                body=json.dumps({"reason": reason}))
+    return response.status_code, body_of(response)
+
+
+def publish_round(client, staff, report_id, text):
+    must(client, staff, "ioc", report_id, "assign", agency_id=AGENCY)
+    must(client, staff, "officer", report_id, "accept")
+    must(client, staff, "officer", report_id, "submit_result", text=text)
+    must(client, staff, "ioc", report_id, "approve_result")
+
+
+def test_a_reopened_report_keeps_its_published_result_on_the_page_the_list_and_the_map(client, staff):
+    report_id, token = submit(client)
+    to_state(client, staff, report_id, "published")
+    assert reopen(client, report_id, token)[0] == 200
+    for step in (None, ("ioc", "assign", {"agency_id": AGENCY}), ("officer", "accept", {})):
+        if step:
+            must(client, staff, step[0], report_id, step[1], **step[2])
+        status, text, page = get(client, f"/public/reports/{report_id}")
+        assert status == 200, page
+        assert page["reopened"] is True and page["round"] == 2 and page["result_round"] == 1
+        assert page["result"]["text"] == RESULT["text"] and page["published_at"]
+        assert personal_data_in(text) == [] and "Ổ gà lại xuất hiện" not in text
+        listed = {i["id"]: i for i in get(client, "/public/reports")[2]["items"]}
+        assert listed[report_id]["reopened"] is True and listed[report_id]["result"]["text"] == RESULT["text"]
+        features = {f["id"]: f for f in get(client, "/public/reports", format="geojson")[2]["features"]}
+        assert features[report_id]["properties"]["reopened"] is True
+    must(client, staff, "officer", report_id, "submit_result", text="Đã thảm lại toàn bộ đoạn đường")
+    must(client, staff, "ioc", report_id, "approve_result")
+    _, _, page = get(client, f"/public/reports/{report_id}")
+    assert page["reopened"] is False and page["round"] == page["result_round"] == 2
+    assert page["result"]["text"] == "Đã thảm lại toàn bộ đoạn đường"
+
+
+def test_reopening_past_the_provinces_limit_is_a_bilingual_409_naming_it(client, staff):
+    report_id, token = submit(client)
+    to_state(client, staff, report_id, "published")
+    for n in (2, 3):
+        status, body = reopen(client, report_id, token)
+        assert status == 200 and body["round"] == n
+        publish_round(client, staff, report_id, f"Đã xử lý lần {n}")
+    status, body = reopen(client, report_id, token)
+    assert status == 409 and body["code"] == "reopen_limit_reached"
+    assert "2 lần" in body["message"] and "2 times" in body["message_en"]
+
+
+def test_the_time_it_happened_is_shown_to_the_reporter_staff_and_the_public(client, staff):
+    when = "2025-06-01T21:15:00+07:00"
+    report_id, token = submit(client, occurred_at=when)
+    tracked = body_of(client.http.get(f"/reports/{report_id}", headers={"X-Tracking-Token": token}))
+    case = body_of(client.http.get(f"/staff/reports/{report_id}", headers=staff.headers("ioc")))
+    to_state(client, staff, report_id, "published")
+    public = get(client, f"/public/reports/{report_id}")[2]
+    assert tracked["occurred_at"] == case["occurred_at"] == public["occurred_at"] == when

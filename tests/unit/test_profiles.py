@@ -68,3 +68,11 @@ def test_profile_may_rename_and_retire_categories(tmp_path):
 def test_missing_profile_file_is_a_clear_error(tmp_path):
     with pytest.raises(ProfileError, match="no such profile"):
         load_profile("atlantis")
+
+
+def test_reopen_rounds_are_capped_by_max_reopens_default_two(tmp_path):
+    assert _defaults()["max_reopens"] == 2
+    assert build_profile(_minimal(), _defaults(), tmp_path / "p.json").max_reopens == 2
+    assert build_profile(_minimal(max_reopens=0), _defaults(), tmp_path / "p.json").max_reopens == 0
+    with pytest.raises(ProfileError, match="max_reopens"):
+        build_profile(_minimal(max_reopens=-1), _defaults(), tmp_path / "p.json")

@@ -51,6 +51,13 @@ VARIANTS = [
             return_request={"reason": "sai địa bàn", "suggested_agency_id": "ubnd-22015"}, escalation_level=2),
     PUBLISHED,
     replace(PUBLISHED, status="closed", closed_at=NOW + timedelta(days=40), round=2, version=None),
+    # reopened after publication: the public keeps round 1's result; the reporter said when it happened
+    replace(RECEIVED, status="in_progress", round=2, occurred_at=NOW - timedelta(days=1), agency_id="ubnd-22015",
+            extra={"round_started_at": "2026-03-07T09:00:00+07:00", "reopen_reason": "Vẫn còn",
+                   "rounds": [{"round": 1, "agency_id": "ubnd-24133", "started_at": "2026-03-02T09:00:00+07:00",
+                               "due_at": "2026-03-11T17:00:00+07:00", "original_due_at": "2026-03-11T17:00:00+07:00",
+                               "result": PUBLISHED.result, "published_at": "2026-03-05T09:00:00+07:00",
+                               "feedback": PUBLISHED.feedback, "extensions": []}]}),
 ]
 HISTORY = [
     AuditEntry(RECEIVED.id, NOW, "citizen", "citizen", "submit", None, "received"),

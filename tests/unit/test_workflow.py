@@ -294,6 +294,19 @@ def test_an_extension_is_asked_once_and_moves_the_due_date_and_the_next_sla_chec
     assert err.value.code == "no_extension_request"
 
 
+def test_allowed_actions_offer_an_extension_decision_only_while_a_request_waits():
+    plain = a_report("in_progress")
+    waiting = a_report("in_progress", extension_request={"working_days": 3, "reason": "Chờ", "requested_by": "o",
+                                                         "requested_at": iso(NOW)})
+    assert allowed_actions(plain, IOC_ACTOR) == []
+    assert allowed_actions(waiting, IOC_ACTOR) == ["approve_extension", "deny_extension"]
+    assert allowed_actions(plain, OFFICER) == ["return_to_ioc", "request_extension", "submit_result"]
+    assert allowed_actions(waiting, OFFICER) == ["return_to_ioc", "submit_result"]
+    with pytest.raises(Conflict) as err:
+        transition(plain, "assign", {"agency_id": AGENCY}, IOC_ACTOR, NOW, PROFILE)
+    assert err.value.code == "action_not_allowed" and err.value.details["allowed_actions"] == []
+
+
 @pytest.mark.parametrize("days", [0, 16, -1, "3", True])
 def test_extension_days_are_whole_working_days_within_bounds(days):
     with pytest.raises(InvalidInput) as err:
@@ -373,6 +386,20 @@ def test_reopen_is_possible_for_thirty_days_after_publication_then_the_case_clos
     assert closed.status == "closed" and closed.closed_at == last_day + timedelta(seconds=1)
     rated, _ = transition(closed, "feedback", {"rating": 5}, CITIZEN_ACTOR, last_day + timedelta(days=1), PROFILE)
     assert rated.status == "closed" and rated.feedback["rating"] == 5
+
+
+def test_reopen_past_the_provinces_max_reopens_is_a_409_naming_the_limit():
+    assert PROFILE.max_reopens == 2
+    third, _ = transition(a_report("published", round=2), "reopen", FIELDS["reopen"], CITIZEN_ACTOR, NOW, PROFILE)
+    assert third.round == 3
+    with pytest.raises(Conflict) as err:
+        transition(a_report("published", round=3), "reopen", FIELDS["reopen"], CITIZEN_ACTOR, NOW, PROFILE)
+    assert err.value.status == 409 and err.value.code == "reopen_limit_reached"
+    assert "2" in err.value.message and "2" in err.value.message_en
+    strict = PROFILE.model_copy(update={"max_reopens": 0})
+    with pytest.raises(Conflict) as err:
+        transition(a_report("published"), "reopen", FIELDS["reopen"], CITIZEN_ACTOR, NOW, strict)
+    assert err.value.code == "reopen_limit_reached" and "0" in err.value.message_en
 
 
 def test_time_to_result_counts_working_hours_of_the_round():
