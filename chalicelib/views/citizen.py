@@ -13,12 +13,17 @@ from chalicelib.rules.urgency import urgent_advice
 from chalicelib.views.common import agency, category, history_entry, place, public_result
 
 
-def receipt(profile: ProvinceProfile, report: Report, token: str) -> dict[str, Any]:
-    """The answer to a submission: the tracking code and token, who handles it, by when."""
+def with_token(answer: dict[str, Any], token: str) -> dict[str, Any]:
+    """The receipt as the citizen receives it: the tracking code, its token, then the rest (same order always)."""
+    rest = {k: v for k, v in answer.items() if k not in {"id", "tracking_token"}}
+    return {"id": answer["id"], "tracking_token": token, **rest}
+
+
+def receipt(profile: ProvinceProfile, report: Report) -> dict[str, Any]:
+    """The answer to a submission without its tracking token: what may be saved for a replay (never the token)."""
     handler = profile.agency(report.agency_id)
     answer: dict[str, Any] = {
         "id": report.id,
-        "tracking_token": token,
         "status": report.status,
         "agency_id": report.agency_id,
         "agency_name": handler.name_vi if handler else report.agency_id,
