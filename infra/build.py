@@ -51,6 +51,7 @@ SCHEDULE_FAILURE_QUEUE = "ScheduleDLQ"
 SCHEDULE_RETRIES = 2
 LOG_RETENTION_DAYS = 90
 API_THROTTLE = {"ThrottlingRateLimit": 50, "ThrottlingBurstLimit": 100}
+WEB_ACL = "ApiWebAcl"  # infra/province.json: the WAF web ACL in front of the API stage
 
 
 class BuildError(RuntimeError):
@@ -162,6 +163,15 @@ def _environment(base: dict[str, Any]) -> dict[str, Any]:
     return {var: (target if isinstance(target, dict) else {"Ref": target}) for var, target in env_map.items()}
 
 
+def web_acl_association(api_stage: str) -> dict[str, Any]:
+    """Associate the province's WAF web ACL with the API stage SAM makes from Chalice's RestAPI."""
+    stage_logical = "RestAPI" + re.sub(r"[^A-Za-z0-9]", "", api_stage) + "Stage"
+    return {"Type": "AWS::WAFv2::WebACLAssociation", "DependsOn": [stage_logical], "Properties": {
+        "ResourceArn": {"Fn::Sub": f"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}::/restapis/${{RestAPI}}"
+                                   f"/stages/{api_stage}"},
+        "WebACLArn": {"Fn::GetAtt": [WEB_ACL, "Arn"]}}}
+
+
 def merge_template(base: dict[str, Any], chalice_template: dict[str, Any], info: StageInfo) -> dict[str, Any]:
     """infra/province.json plus the wiring of every function Chalice generated, for one stage."""
     merged = copy.deepcopy(base)
@@ -222,6 +232,8 @@ def merge_template(base: dict[str, Any], chalice_template: dict[str, Any], info:
             "DefinitionBody": {"info": {"title": api_name}},
             "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*", **API_THROTTLE}],
         }}
+        if WEB_ACL in base["Resources"]:
+            resources["ApiWebAclAssociation"] = web_acl_association(info.api_stage)
 
     work_queues, failure_queues = [], []
     for logical, res in base["Resources"].items():

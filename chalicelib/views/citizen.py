@@ -14,9 +14,22 @@ from chalicelib.views.common import agency, category, history_entry, place, publ
 
 
 def with_token(answer: dict[str, Any], token: str) -> dict[str, Any]:
-    """The receipt as the citizen receives it: the tracking code, its token, then the rest (same order always)."""
-    rest = {k: v for k, v in answer.items() if k not in {"id", "tracking_token"}}
+    """The receipt as the citizen receives it: the tracking code, its token, then the rest in key order.
+
+    One order whether the answer was just made or read back from the
+    idempotency record (which keeps it with sorted keys), so a replay is the
+    first answer byte for byte.
+    """
+    rest = {k: _in_key_order(answer[k]) for k in sorted(answer) if k not in {"id", "tracking_token"}}
     return {"id": answer["id"], "tracking_token": token, **rest}
+
+
+def _in_key_order(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _in_key_order(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_in_key_order(v) for v in value]
+    return value
 
 
 def receipt(profile: ProvinceProfile, report: Report) -> dict[str, Any]:
