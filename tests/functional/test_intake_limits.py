@@ -154,3 +154,16 @@ def test_an_urgent_replay_is_the_first_answer_byte_for_byte(client, province):
     assert answer["urgent"] is True and again.headers.get("Idempotent-Replayed") == "true"
     assert again.body == first.body
     assert answer["tracking_token"] not in json.dumps(items(province, "IDEMPOTENCY_TABLE"), default=str)
+
+
+def test_the_limit_store_counts_atomically_up_to_the_limit_on_moto(province, at):
+    from chalicelib import container
+    from chalicelib.rules.limits import SMS_DAY, quota
+    from chalicelib.storage.limits import LimitStore
+
+    container.services().bind_storage()
+    q = quota(SMS_DAY, b"k" * 32, "+84905123456", 2, MORNING)
+    store = LimitStore()
+    assert [store.take(q) for _ in range(4)] == [True, True, False, False]
+    [row] = items(province, "LIMITS_TABLE")
+    assert row["taken"] == 2 and "905123456" not in json.dumps(row, default=str)

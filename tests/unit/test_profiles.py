@@ -68,3 +68,11 @@ def test_profile_may_rename_and_retire_categories(tmp_path):
 def test_missing_profile_file_is_a_clear_error(tmp_path):
     with pytest.raises(ProfileError, match="no such profile"):
         load_profile("atlantis")
+
+
+def test_a_province_may_change_its_abuse_limits_and_keeps_the_defaults_it_does_not_name(tmp_path):
+    profile = build_profile(_minimal(limits={"reports_per_phone_per_day": 3}), _defaults(), tmp_path / "p.json")
+    assert profile.limits.reports_per_phone_per_day == 3
+    assert profile.limits.reports_per_ip_per_hour == 20 and profile.limits.sms_per_phone_per_day == 10
+    with pytest.raises(ProfileError, match="reports_per_ip_per_hour"):
+        build_profile(_minimal(limits={"reports_per_ip_per_hour": 0}), _defaults(), tmp_path / "p.json")
