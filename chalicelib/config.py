@@ -57,6 +57,13 @@ class Settings:
     cursor_secret: str = ""
     # The stage's Secrets Manager secret (the cursor key; infra/province.json's StageSecrets).
     stage_secrets_arn: str = ""
+    # Abuse-limit counters (storage/limits.py).
+    limits_table: str = "phananh-dev-limits"
+    # Derives each report's tracking token (rules/ids.tracking_token): never stored, so set per stage from its
+    # secret store; changing it invalidates every token handed out before.
+    tracking_token_secret: str = ""
+    # Keys the hashes abuse limits count phones and source addresses under (rules/limits.keyed_hash).
+    limits_hash_secret: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -72,6 +79,7 @@ class Settings:
             media_table=e.get("MEDIA_TABLE", f"{prefix}-media"),
             stats_table=e.get("STATS_TABLE", f"{prefix}-stats"),
             idempotency_table=e.get("IDEMPOTENCY_TABLE", f"{prefix}-idempotency"),
+            limits_table=e.get("LIMITS_TABLE", f"{prefix}-limits"),
             media_bucket=e.get("MEDIA_BUCKET", f"{prefix}-media"),
             region=e.get("AWS_REGION") or e.get("AWS_DEFAULT_REGION") or "ap-southeast-1",
             endpoint_url=e.get("AWS_ENDPOINT_URL") or None,
@@ -86,6 +94,8 @@ class Settings:
             staff_jwks_url=e.get("STAFF_JWKS_URL", ""),
             cursor_secret=e.get("CURSOR_SECRET", ""),
             stage_secrets_arn=e.get("STAGE_SECRETS_ARN", ""),
+            tracking_token_secret=e.get("TRACKING_TOKEN_SECRET", ""),
+            limits_hash_secret=e.get("LIMITS_HASH_SECRET", ""),
         )
 
 

@@ -110,7 +110,8 @@ class Services:
         from chalicelib.services.intake import IntakeService
 
         return IntakeService(self.profile, self.reports, self.media, once=IdempotentRunner(self.settings),
-                             clock=self.clock)
+                             clock=self.clock, token_key=tracking_key(self.settings),
+                             limits_key=limits_key(self.settings))
 
     @cached_property
     def cases(self) -> CaseService:
@@ -164,8 +165,10 @@ class Services:
         from chalicelib.adapters.sns import SnsAlerts
         from chalicelib.notices import load_templates
         from chalicelib.services.notify import NotifyService
+        from chalicelib.storage.limits import LimitStore
 
         s = self.settings
+        self.bind_storage()
         return NotifyService(
             self.profile,
             load_templates(),
@@ -174,6 +177,8 @@ class Services:
             ledger=NoticeLedger(s, key_prefix=NOTIFY_FUNCTION),
             agency_topic_arn=s.agency_alerts_topic_arn,
             ioc_topic_arn=s.ioc_alerts_topic_arn,
+            limits=LimitStore(),
+            limits_key=limits_key(s),
         )
 
     @cached_property
@@ -217,6 +222,27 @@ def cursor_key(s: Settings, secrets: StageSecrets | None = None) -> bytes:
         secret = secrets.get("cursor_key")
     else:
         secret = f"{s.stage}|{s.reports_table}|{s.staff_user_pool_id}"
+    return hashlib.sha256(secret.encode()).digest()
+
+
+def tracking_key(s: Settings) -> bytes:
+    """The key tracking tokens are derived under (rules/ids.tracking_token).
+
+    A deployed stage sets TRACKING_TOKEN_SECRET from its secret store; without
+    it (the local stack, tests) the key is derived from the stage's own names,
+    so tokens still work but anyone who knows the names could derive them.
+    """
+    import hashlib
+
+    secret = s.tracking_token_secret or f"tracking|{s.stage}|{s.reports_table}|{s.staff_user_pool_id}"
+    return hashlib.sha256(secret.encode()).digest()
+
+
+def limits_key(s: Settings) -> bytes:
+    """The key abuse limits hash phones and source addresses under (rules/limits.keyed_hash)."""
+    import hashlib
+
+    secret = s.limits_hash_secret or f"limits|{s.stage}|{s.limits_table}|{s.staff_user_pool_id}"
     return hashlib.sha256(secret.encode()).digest()
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict
 
 if TYPE_CHECKING:  # annotations only: importing a port costs no rule module at cold start
+    from chalicelib.rules.limits import Quota
     from chalicelib.rules.listing import PublicFilters, StaffFilters, StaffScope
     from chalicelib.rules.report import AuditEntry, Report
     from chalicelib.rules.stats import Cell, Figures
@@ -119,6 +120,12 @@ class SlotsFull(Exception):
 
 class SlotBusy(Exception):
     """A concurrent write touched the slots, or an upload to reclaim is no longer pending and expired: read again."""
+class QuotaExceeded(Exception):
+    """A write's quota (an abuse limit's counter) is used up for its window; nothing was written."""
+
+    def __init__(self, quota: Quota) -> None:
+        super().__init__(f"{quota.kind} limit {quota.limit} reached in {quota.window}")
+        self.quota = quota
 
 
 class RecordBusy(Exception):
@@ -131,7 +138,14 @@ class RecordBusy(Exception):
 class ReportsPort(Protocol):
     """The reports table and its audit trail: every write carries its audit row in one transaction."""
 
-    def create(self, report: Report, token_digest: str, audit: AuditEntry) -> Report: ...
+    def create(self, report: Report, token_digest: str, audit: AuditEntry,
+               quotas: Sequence[Quota] = ()) -> Report:
+        """Insert the report and its audit row, taking each quota in the same transaction: all or nothing.
+
+        Raises DuplicateId if the id is taken, QuotaExceeded (naming the first
+        quota used up) if a limit is reached.
+        """
+        ...
     def get(self, report_id: str) -> tuple[Report, str] | None: ...
     def history(self, report_id: str) -> list[AuditEntry]: ...
     def apply(self, before: Report, after: Report, audit: AuditEntry,
@@ -171,6 +185,14 @@ class StatsPort(Protocol):
     def apply(self, event_id: str, changes: dict[Cell, dict[str, int]], now: datetime) -> bool: ...
     def month(self, month: str) -> list[Figures]: ...
     def gauges(self) -> tuple[int, int]: ...
+
+
+class LimitsPort(Protocol):
+    """Abuse-limit counters (rules/limits.py), one conditional atomic counter per (kind, hashed key, window)."""
+
+    def take(self, quota: Quota) -> bool:
+        """Count one against the quota; False (and nothing counted) if its limit is reached."""
+        ...
 
 
 # -- media ----------------------------------------------------------------------------------

@@ -75,6 +75,8 @@ API_ACCESS_LOG_FORMAT = {
     "errorType": "$context.error.responseType",
 }
 
+WEB_ACL = "ApiWebAcl"  # infra/province.json: the WAF web ACL in front of the API stage
+
 
 class BuildError(RuntimeError):
     """The app and infra/ cannot be wired together; the message says what to add."""
@@ -249,6 +251,14 @@ def _gateway_responses() -> dict[str, Any]:
                           "ResponseTemplates": {"application/json": body("invalid_token")}},
     }
 
+def web_acl_association(api_stage: str) -> dict[str, Any]:
+    """Associate the province's WAF web ACL with the API stage SAM makes from Chalice's RestAPI."""
+    stage_logical = "RestAPI" + re.sub(r"[^A-Za-z0-9]", "", api_stage) + "Stage"
+    return {"Type": "AWS::WAFv2::WebACLAssociation", "DependsOn": [stage_logical], "Properties": {
+        "ResourceArn": {"Fn::Sub": f"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}::/restapis/${{RestAPI}}"
+                                   f"/stages/{api_stage}"},
+        "WebACLArn": {"Fn::GetAtt": [WEB_ACL, "Arn"]}}}
+
 
 def merge_template(base: dict[str, Any], chalice_template: dict[str, Any], info: StageInfo) -> dict[str, Any]:
     """infra/province.json plus the wiring of every function Chalice generated, for one stage."""
@@ -323,6 +333,9 @@ def merge_template(base: dict[str, Any], chalice_template: dict[str, Any], info:
         if API_GATEWAY_ACCOUNT in resources:  # the account's CloudWatch role must exist before the stage logs
             api["DependsOn"] = [API_GATEWAY_ACCOUNT]
         resources["RestAPI"] = api
+
+        if WEB_ACL in base["Resources"]:
+            resources["ApiWebAclAssociation"] = web_acl_association(info.api_stage)
 
     work_queues, failure_queues = [], []
     for logical, res in base["Resources"].items():

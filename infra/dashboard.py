@@ -89,12 +89,14 @@ def body(functions: list[str], work_queues: list[str], failure_queues: list[str]
                 stat="p50"),
         _widget("Report transitions by action", [_query(insights("ReportTransitions", group_by="action"),
                                                         "transitions", "", HOUR)], 0, 18, stacked=True, period=HOUR),
-        _widget("Media, notices and digests", [
+        _widget("Media, notices, digests and abuse limits", [
             _query(insights("ThumbnailsMade"), "thumbs", "thumbnails made", HOUR),
             _query(insights("MediaRejected"), "rejected", "media rejected", HOUR),
             _query(insights("NoticesSent"), "notices", "notices sent", HOUR),
             _query(insights("NoticesFailed"), "noticesfailed", "notices failed", HOUR),
             _query(insights("DigestsSent"), "digests", "digests sent", HOUR),
+            _query(insights("IntakeLimited"), "limited", "reports refused by a limit (429)", HOUR),
+            _query(insights("SmsSkipped"), "smsskipped", "SMS over a phone's daily ceiling", HOUR),
         ], 12, 18, period=HOUR),
         # -- the machinery ----------------------------------------------------------------------------
         _widget("Lambda errors", [["AWS/Lambda", "Errors", "FunctionName", n, {"label": n.rsplit("-", 1)[-1]}]

@@ -32,7 +32,7 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 def error_response(error: DomainError) -> Response:
-    return json_response(error.to_dict(), error.status)
+    return json_response(error.to_dict(), error.status, error.headers)
 
 
 def internal_error_response() -> Response:

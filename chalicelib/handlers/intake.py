@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from chalice import Blueprint, Response
+from chalice.app import Request
 
 from chalicelib import container
 from chalicelib.handlers.http import header, json_response, read_json, route
@@ -24,11 +26,20 @@ def submit_report() -> Response:
     if key is not None and not _IDEMPOTENCY_KEY.match(key):
         raise InvalidInput("invalid_idempotency_key", "Idempotency-Key")
     body = parse_body(read_json(request.raw_body), IntakeRequest)
-    answer, replayed = container.intake().submit(body, idempotency_key=key, lambda_context=bp.lambda_context)
+    answer, replayed = container.intake().submit(body, idempotency_key=key, lambda_context=bp.lambda_context,
+                                                 source_ip=source_ip(request))
     headers = {"Location": f"/reports/{answer['id']}"}
     if replayed:
         headers["Idempotent-Replayed"] = "true"
     return json_response(answer, 201, headers)
+
+
+def source_ip(request: Request) -> str | None:
+    """The caller's address as API Gateway saw it (requestContext.identity.sourceIp), or None."""
+    context: Any = request.context or {}
+    identity = context.get("identity") or {}
+    ip = identity.get("sourceIp") if isinstance(identity, dict) else None
+    return str(ip) if ip else None
 
 
 @route(bp, "/reports/{report_id}", ["GET"])

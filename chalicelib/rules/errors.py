@@ -33,6 +33,11 @@ class DomainError(Exception):
         self.details: dict[str, Any] = {}
         super().__init__(f"{code}: {self.message_en}")
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """Response headers the error calls for (none, but a 429's Retry-After)."""
+        return {}
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON error body every handler answers with."""
         body: dict[str, Any] = {"code": self.code, "message": self.message, "message_en": self.message_en}
@@ -82,3 +87,18 @@ class Unauthenticated(DomainError):
     """No valid staff sign-in (401)."""
 
     status = 401
+
+
+class TooManyRequests(DomainError):
+    """An abuse limit is reached (429); `retry_after` is the seconds until its window ends."""
+
+    status = 429
+
+    def __init__(self, code: str, field: str | None = None, *, retry_after: int, **params: Any) -> None:
+        super().__init__(code, field, retry_after=retry_after, **params)
+        self.retry_after = retry_after
+        self.details["retry_after"] = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}

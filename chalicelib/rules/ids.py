@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -28,8 +29,18 @@ def normalise_report_id(raw: str) -> str:
 
 
 def new_tracking_token() -> str:
-    """A secret only the reporter holds (160 bits, URL-safe)."""
+    """A random secret (160 bits, URL-safe); reports now get `tracking_token`, which is never stored."""
     return secrets.token_urlsafe(20)
+
+
+def tracking_token(key: bytes, report_id: str) -> str:
+    """The reporter's secret for one report: HMAC-SHA256 of its id under the stage's key (160 bits, URL-safe).
+
+    Derived, not drawn, so it never has to be kept anywhere: the reports table
+    holds its digest only, and a replayed submission recomputes it.
+    """
+    mac = hmac.new(key, f"tracking-token|{report_id}".encode(), hashlib.sha256).digest()[:20]
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
 def token_digest(token: str) -> str:

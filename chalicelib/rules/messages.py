@@ -113,6 +113,18 @@ ERRORS: dict[str, Text] = {
         "Yêu cầu với khóa Idempotency-Key này đang được xử lý; hãy thử lại sau giây lát.",
         "A request with this Idempotency-Key is still being processed; retry in a moment.",
     ),
+    "too_many_reports_phone": (
+        "Số điện thoại này đã gửi {limit} phản ánh trong hôm nay, mức tối đa cho một ngày; "
+        "hãy thử lại sau {retry_after} giây.",
+        "This phone number has sent {limit} reports today, the most allowed in one day; "
+        "retry in {retry_after} seconds.",
+    ),
+    "too_many_reports_ip": (
+        "Đã có {limit} phản ánh gửi từ địa chỉ mạng này trong giờ này, mức tối đa; "
+        "hãy thử lại sau {retry_after} giây.",
+        "{limit} reports have been sent from this network address this hour, the most allowed; "
+        "retry in {retry_after} seconds.",
+    ),
     "invalid_idempotency_key": (
         "Idempotency-Key phải dài 8 đến 128 ký tự chữ, số, '-' hoặc '_'.",
         "Idempotency-Key must be 8 to 128 letters, digits, '-' or '_'.",

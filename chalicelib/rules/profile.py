@@ -72,6 +72,14 @@ class SlaSettings(_Strict):
     ward_lead_email_pattern: str | None = None
 
 
+class Limits(_Strict):
+    """Abuse limits (rules/limits.py): reports a phone may send a day, an address an hour; SMS a phone gets a day."""
+
+    reports_per_phone_per_day: int = Field(default=5, ge=1)
+    reports_per_ip_per_hour: int = Field(default=20, ge=1)
+    sms_per_phone_per_day: int = Field(default=10, ge=1)
+
+
 class EmergencyNumbers(_Strict):
     police: str = "113"
     fire: str = "114"
@@ -98,6 +106,7 @@ class ProvinceProfile(_Strict):
     sla: SlaSettings = SlaSettings()
     # How many times a citizen may reopen a published result (round 1 + max_reopens rounds at most).
     max_reopens: int = Field(default=2, ge=0, le=20)
+    limits: Limits = Limits()
 
     @model_validator(mode="after")
     def _consistent(self) -> ProvinceProfile:

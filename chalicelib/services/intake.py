@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.observability import emit, logger, trace_use_case
-from chalicelib.ports import DuplicateId, OncePort, ReportsPort
+from chalicelib.ports import DuplicateId, OncePort, QuotaExceeded, ReportsPort
 from chalicelib.rules import ids
+from chalicelib.rules.errors import TooManyRequests
 from chalicelib.rules.intake import check_submission
+from chalicelib.rules.limits import IP_HOUR, PHONE_DAY, REFUSAL_CODES, Quota, quota
 from chalicelib.rules.media import check_citizen_uploads
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report, Reporter
@@ -34,24 +37,47 @@ class IntakeService:
         media: MediaService,
         once: OncePort | None = None,
         clock: Clock = utc_now,
+        *,
+        token_key: bytes,
+        limits_key: bytes,
     ) -> None:
         self.profile = profile
         self._reports = reports
         self._media = media
         self._once = once
         self._clock = clock
+        self._token_key = token_key
+        self._limits_key = limits_key
 
     @trace_use_case
     def submit(
-        self, request: IntakeRequest, idempotency_key: str | None = None, lambda_context: Any = None
+        self, request: IntakeRequest, idempotency_key: str | None = None, lambda_context: Any = None,
+        source_ip: str | None = None,
     ) -> tuple[dict[str, Any], bool]:
-        """(answer, replayed). With a key, a retried submit returns the first answer and writes nothing."""
+        """(answer, replayed). With a key, a retried submit returns the first answer and writes nothing
+        (and counts against no limit).
+
+        The saved answer holds no tracking token: the token is derived from
+        the report id (rules/ids.tracking_token) and added here, to the first
+        answer and to every replay alike, so it is never at rest anywhere.
+        """
         if idempotency_key and self._once is not None:
             payload = request.model_dump(mode="json")
-            return self._once.once(idempotency_key, payload, lambda: self._submit(request), lambda_context)
-        return self._submit(request), False
+            answer, replayed = self._once.once(idempotency_key, payload, lambda: self._submit(request, source_ip),
+                                               lambda_context)
+        else:
+            answer, replayed = self._submit(request, source_ip), False
+        return views.with_token(answer, ids.tracking_token(self._token_key, answer["id"])), replayed
 
-    def _submit(self, req: IntakeRequest) -> dict[str, Any]:
+    def _quotas(self, req: IntakeRequest, source_ip: str | None, now: datetime) -> list[Quota]:
+        """The abuse-limit counters this submission takes: its reporter's phone today, its address this hour."""
+        limits, key = self.profile.limits, self._limits_key
+        quotas = [quota(PHONE_DAY, key, req.reporter.phone, limits.reports_per_phone_per_day, now)]
+        if source_ip:
+            quotas.append(quota(IP_HOUR, key, source_ip, limits.reports_per_ip_per_hour, now))
+        return quotas
+
+    def _submit(self, req: IntakeRequest, source_ip: str | None = None) -> dict[str, Any]:
         profile, now = self.profile, self._clock()
         accepted = check_submission(profile, category=req.category, ward_code=req.ward_code, channel=req.channel,
                                     address=req.location.address, occurred_at=req.occurred_at, now=now,
@@ -59,7 +85,6 @@ class IntakeService:
         category, ward_code = accepted.category, accepted.ward_code
 
         due = profile.working_calendar.due_after(now, profile.sla_days(req.channel))
-        token = ids.new_tracking_token()
         draft = Report(
             id="",
             province_code=profile.province_code,
@@ -83,19 +108,26 @@ class IntakeService:
             urgent=is_urgent(profile, category, req.description),
             sla_next_at=next_check_at(due, 0, profile.working_calendar, profile.sla),
         )
-        report = self._create_with_fresh_id(draft, ids.token_digest(token))
+        try:
+            report = self._create_with_fresh_id(draft, self._quotas(req, source_ip, now))
+        except QuotaExceeded as exc:
+            q = exc.quota
+            emit("IntakeLimited", province=profile.slug, limit=q.kind)
+            logger.info("report refused: limit reached", extra={"limit": q.kind, "window": q.window})
+            raise TooManyRequests(REFUSAL_CODES[q.kind], retry_after=q.retry_after(now), limit=q.limit) from exc
         emit("ReportsReceived", province=profile.slug, channel=report.channel, category=report.category)
         logger.info("report received", extra={"report_id": report.id, "channel": report.channel,
                                               "category": report.category, "urgent": report.urgent})
-        return views.receipt(self.profile, report, token)
+        return views.receipt(self.profile, report)
 
-    def _create_with_fresh_id(self, draft: Report, digest: str) -> Report:
+    def _create_with_fresh_id(self, draft: Report, quotas: list[Quota]) -> Report:
         for _ in range(ID_ATTEMPTS):
             report = draft.evolve(id=ids.new_report_id(self.profile.id_prefix))
             audit = AuditEntry(report.id, report.received_at, "citizen", "citizen", "submit", None, "received",
                                note=f"channel={report.channel}")
+            digest = ids.token_digest(ids.tracking_token(self._token_key, report.id))
             try:
-                return self._reports.create(report, digest, audit)
+                return self._reports.create(report, digest, audit, quotas)
             except DuplicateId:
                 continue
         raise RuntimeError("could not draw a free report id")

@@ -34,12 +34,13 @@ from __future__ import annotations
 import functools
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.observability import emit, logger
-from chalicelib.ports import Email, LedgerPort, MailPort, TopicEntry, TopicsPort
+from chalicelib.ports import Email, LedgerPort, LimitsPort, MailPort, TopicEntry, TopicsPort
+from chalicelib.rules.limits import SMS_DAY, quota
 from chalicelib.rules.notices import (
     AGENCY_TOPIC,
     IOC_TOPIC,
@@ -50,6 +51,7 @@ from chalicelib.rules.notices import (
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import Report
 from chalicelib.rules.templates import Templates
+from chalicelib.services.clock import Clock, utc_now
 
 BATCH_SIZE = 10  # SNS PublishBatch's limit
 DEFAULT_CLAIM_MS = 300_000  # how long a claim holds when the invocation's deadline is unknown (local runs)
@@ -87,6 +89,9 @@ class NotifyService:
         attempts: int = 3,
         backoff_seconds: float = 0.2,
         sleep: Callable[[float], None] = time.sleep,
+        limits: LimitsPort | None = None,
+        limits_key: bytes = b"",
+        clock: Clock = utc_now,
     ) -> None:
         self.profile = profile
         self.templates = templates
@@ -97,6 +102,25 @@ class NotifyService:
         self.attempts = max(1, attempts)
         self.backoff_seconds = backoff_seconds
         self.sleep = sleep
+        self.limits = limits
+        self.limits_key = limits_key
+        self.clock = clock
+
+    def sms_allowed(self, phone: str) -> bool:
+        """Whether one more SMS may go to this phone today (profile limits.sms_per_phone_per_day).
+
+        Counted on a keyed hash of the number (rules/limits.py). If the
+        counter cannot be read the SMS goes out: the ceiling guards against
+        abuse, it must not silence a reporter when its table is unavailable.
+        """
+        if self.limits is None:
+            return True
+        ceiling = self.profile.limits.sms_per_phone_per_day
+        try:
+            return self.limits.take(quota(SMS_DAY, self.limits_key, phone, ceiling, self.clock()))
+        except Exception as exc:
+            logger.warning("SMS ceiling not checked", extra={"error": type(exc).__name__})
+            return True
 
     def plan(self, old: Report | None, new: Report | None) -> list[Notice]:
         """The notices one stream record calls for (a deletion calls for none)."""
@@ -139,7 +163,8 @@ class FanOut:
     def flush(self) -> list[tuple[Any, Exception]]:
         """Send everything staged, settle each record; answers (ticket, error) for records to retry."""
         everything = [item for staged in self._staged for item in staged.notices]
-        failures = _Delivery(self.service).run(everything)
+        delivery = _Delivery(self.service)
+        failures = delivery.run(everything)
         retry: list[tuple[Any, Exception]] = []
         for staged in self._staged:
             undelivered = [n.key for i, n in staged.notices if i in failures]
@@ -156,9 +181,10 @@ class FanOut:
                 reasons = sorted({failures[i] for i, _ in staged.notices if i in failures})
                 retry.append((staged.ticket, DeliveryFailed(staged.event_id, undelivered, reasons)))
         if self._staged:
-            _count_metrics(self.service.profile.slug, everything, failures)
+            _count_metrics(self.service.profile.slug, everything, failures, delivery.skipped)
             logger.info("notices fanned out", extra={
                 "records": len(self._staged), "notices": len(everything), "failed": len(failures),
+                "skipped": len(delivery.skipped),
                 "records_to_retry": len(retry),
             })
         self._staged.clear()
@@ -171,6 +197,7 @@ class _Delivery:
     def __init__(self, service: NotifyService) -> None:
         self.s = service
         self.failures: dict[int, str] = {}
+        self.skipped: set[int] = set()  # reporter SMS over the phone's daily ceiling: not sent, not owed
 
     def run(self, items: list[tuple[int, Notice]]) -> dict[int, str]:
         """Deliver numbered notices; answers the reason for each one that did not go out."""
@@ -182,7 +209,10 @@ class _Delivery:
             if n.channel == "email":
                 self._attempt(i, functools.partial(self.s.mail.send, Email(to=n.to, subject=n.subject, text=n.text)))
             elif n.audience == REPORTER_SMS:
-                self._attempt(i, functools.partial(self.s.topics.send_sms, n.to[0], n.text))
+                if self.s.sms_allowed(n.to[0]):
+                    self._attempt(i, functools.partial(self.s.topics.send_sms, n.to[0], n.text))
+                else:
+                    self.skipped.add(i)
         return self.failures
 
     def _attempt(self, index: int, send: Callable[[], Any]) -> None:
@@ -238,10 +268,12 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
         yield items[start:start + size]
 
 
-def _count_metrics(province: str, items: list[tuple[int, Notice]], failures: Mapping[int, str]) -> None:
-    """NoticesSent (and NoticesFailed) by event and channel, one EMF line per pair."""
-    sent = Counter((n.event, n.channel) for i, n in items if i not in failures)
+def _count_metrics(province: str, items: list[tuple[int, Notice]], failures: Mapping[int, str],
+                   skipped: Collection[int] = ()) -> None:
+    """NoticesSent, NoticesFailed and SmsSkipped (over the daily ceiling) by event and channel: one EMF line each."""
+    sent = Counter((n.event, n.channel) for i, n in items if i not in failures and i not in skipped)
     failed = Counter((n.event, n.channel) for i, n in items if i in failures)
-    for name, counts in (("NoticesSent", sent), ("NoticesFailed", failed)):
+    over = Counter((n.event, n.channel) for i, n in items if i in skipped)
+    for name, counts in (("NoticesSent", sent), ("NoticesFailed", failed), ("SmsSkipped", over)):
         for (event, channel), value in sorted(counts.items()):
             emit(name, value, province=province, event=event, channel=channel)

@@ -300,7 +300,23 @@ class MarkerModel(Model):
     expires_at = TTLAttribute(null=True)
 
 
-ALL_MODELS: tuple[type[Model], ...] = (ReportModel, AuditModel, MediaModel, AgencyMonthStatsModel, MarkerModel)
+class LimitCounterModel(Model):
+    """One abuse-limit counter (rules/limits.py): id "<kind>#<window>#<keyed hash>", never a phone or an IP.
+
+    Changed only by a conditional ADD (at most the limit); it expires by TTL
+    a day after its window ends.
+    """
+
+    class Meta(_Meta):
+        pass
+
+    id = UnicodeAttribute(hash_key=True)
+    taken = NumberAttribute(null=True)  # how many the window has counted
+    expires_at = TTLAttribute(null=True)
+
+
+ALL_MODELS: tuple[type[Model], ...] = (ReportModel, AuditModel, MediaModel, AgencyMonthStatsModel, MarkerModel,
+                                       LimitCounterModel)
 
 
 def bind(settings: Settings) -> None:
@@ -312,6 +328,7 @@ def bind(settings: Settings) -> None:
         MediaSlotsModel: settings.media_table,
         AgencyMonthStatsModel: settings.stats_table,
         MarkerModel: settings.stats_table,
+        LimitCounterModel: settings.limits_table,
     }
     for model, table in names.items():
         model.Meta.table_name = table

@@ -13,10 +13,12 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.ports import DuplicateId, MissingReference, Reference, StaleVersion
+from chalicelib.ports import DuplicateId, MissingReference, QuotaExceeded, Reference, StaleVersion
+from chalicelib.rules.limits import Quota
 from chalicelib.rules.listing import PublicFilters, StaffFilters, StaffScope
 from chalicelib.rules.report import OPEN_STATES, AuditEntry, Report, Reporter, is_public
 from chalicelib.storage.dynamo import ConnectionOf, cancellation_codes, cancelled_by_condition, to_plain
+from chalicelib.storage.limits import counter
 from chalicelib.storage.models import OPEN_SHARD, PUBLIC_SHARD, SLA_OPEN_SHARD, AuditModel, MediaModel, ReportModel
 from chalicelib.storage.queries import (
     INDEXES,
@@ -203,14 +205,23 @@ class ReportStore(ConnectionOf):
         reports, last = self.page(query, limit, decode_cursor(cursor, query, self._secret))
         return reports, encode_cursor(last, query, self._secret)
 
-    def create(self, report: Report, token_digest: str, audit: AuditEntry) -> Report:
-        """Insert a new report and its first audit row (fails with DuplicateId if the id is taken)."""
+    def create(self, report: Report, token_digest: str, audit: AuditEntry,
+               quotas: Sequence[Quota] = ()) -> Report:
+        """Insert a new report and its first audit row, taking each quota (abuse-limit counter) in the same
+        transaction: one call. DuplicateId if the id is taken; QuotaExceeded if a limit is reached."""
         model = to_model(report.evolve(version=None), token_digest)
         try:
             with TransactWrite(connection=self.connection) as tx:
                 tx.save(model, condition=ReportModel.id.does_not_exist())
                 tx.save(to_audit_model(audit, 1), condition=AuditModel.seq.does_not_exist())
+                for quota in quotas:
+                    item, actions, condition = counter(quota)
+                    tx.update(item, actions=actions, condition=condition)
         except TransactWriteError as exc:
+            codes = cancellation_codes(exc)
+            for quota, code in zip(quotas, codes[2:], strict=False):
+                if code == "ConditionalCheckFailed":
+                    raise QuotaExceeded(quota) from exc
             if cancelled_by_condition(exc):
                 raise DuplicateId(report.id) from exc
             raise

@@ -15,13 +15,31 @@ from chalicelib.rules.urgency import urgent_advice
 from chalicelib.views.common import agency, category, history_entry, place, public_result
 
 
-def receipt(profile: ProvinceProfile, report: Report, token: str) -> dict[str, Any]:
-    """The answer to a submission: the tracking code and token, who handles it, by when."""
+def with_token(answer: dict[str, Any], token: str) -> dict[str, Any]:
+    """The receipt as the citizen receives it: the tracking code, its token, then the rest in key order.
+
+    One order whether the answer was just made or read back from the
+    idempotency record (which keeps it with sorted keys), so a replay is the
+    first answer byte for byte.
+    """
+    rest = {k: _in_key_order(answer[k]) for k in sorted(answer) if k not in {"id", "tracking_token"}}
+    return {"id": answer["id"], "tracking_token": token, **rest}
+
+
+def _in_key_order(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _in_key_order(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_in_key_order(v) for v in value]
+    return value
+
+
+def receipt(profile: ProvinceProfile, report: Report) -> dict[str, Any]:
+    """The answer to a submission without its tracking token: what may be saved for a replay (never the token)."""
     handler = profile.agency(report.agency_id)
     ward = profile.ward(report.ward_code) if report.ward_code else None
     answer: dict[str, Any] = {
         "id": report.id,
-        "tracking_token": token,
         "status": report.status,
         "ward_code": report.ward_code,
         "ward_name": ward.name if ward else None,

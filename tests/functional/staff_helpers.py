@@ -82,8 +82,10 @@ def body_of(response: Any) -> dict[str, Any]:
     return json.loads(response.body or b"{}")
 
 
-def submit(client: Any, **over: Any) -> tuple[str, str]:
-    """A new report (id, tracking token) from the citizen API."""
+def submit(client: Any, phone: str | None = None, **over: Any) -> tuple[str, str]:
+    """A new report (id, tracking token) from the citizen API (a phone may send 5 a day: pass another one)."""
+    if phone is not None:
+        over["reporter"] = {"name": "Nguyễn Văn An", "phone": phone}
     response = client.http.post("/reports", headers=JSON, body=json.dumps(a_report(**over)))
     assert response.status_code == 201, response.body
     answer = body_of(response)

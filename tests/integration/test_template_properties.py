@@ -365,3 +365,36 @@ def test_the_stage_secret_is_generated_passed_by_arn_and_readable_by_the_api_fun
     assert list(readers) == ["api_handler"]
     [grant] = readers["api_handler"]
     assert grant["Action"] == ["secretsmanager:GetSecretValue"] and grant["Resource"] == {"Ref": "StageSecrets"}
+
+def test_every_function_has_reserved_concurrency(stage):
+    functions = _functions(template(stage))
+    assert functions
+    for name, fn in functions.items():
+        reserved = fn["Properties"].get("ReservedConcurrentExecutions")
+        assert isinstance(reserved, int) and reserved >= 1, name
+    api = next(fn for fn in functions.values() if fn["Properties"]["Handler"] == "app.app")
+    assert api["Properties"]["ReservedConcurrentExecutions"] >= 10
+
+
+def test_the_api_stage_is_behind_a_waf_acl_with_a_rate_rule_and_the_aws_managed_groups(stage):
+    t = template(stage)
+    [acl] = _of_type(t, "AWS::WAFv2::WebACL").values()
+    p = acl["Properties"]
+    assert p["Scope"] == "REGIONAL" and p["DefaultAction"] == {"Allow": {}}
+    rate = [r for r in p["Rules"] if "RateBasedStatement" in r["Statement"]]
+    assert len(rate) == 1 and rate[0]["Action"] == {"Block": {}}
+    assert rate[0]["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+    groups = {r["Statement"]["ManagedRuleGroupStatement"]["Name"] for r in p["Rules"]
+              if "ManagedRuleGroupStatement" in r["Statement"]}
+    assert groups == {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}
+    assert len({r["Priority"] for r in p["Rules"]}) == len(p["Rules"])
+    [association] = _of_type(t, "AWS::WAFv2::WebACLAssociation").values()
+    assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": ["ApiWebAcl", "Arn"]}
+    assert association["Properties"]["ResourceArn"]["Fn::Sub"].endswith("/restapis/${RestAPI}/stages/api")
+    assert association["DependsOn"] == ["RestAPIapiStage"]
+
+
+def test_the_limits_table_expires_its_counters(stage):
+    p = template(stage)["Resources"]["LimitsTable"]["Properties"]
+    assert p["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert p["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]

@@ -224,3 +224,66 @@ def test_the_claim_lasts_as_long_as_the_invocation(world):
 
     assert service.batch(Context()).claim_ms == 42_000
     assert service.batch(None).claim_ms == 300_000
+
+
+class FakeLimits:
+    """The LimitsPort in memory: a counter per quota id, taken while below its limit."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.broken = False
+
+    def take(self, quota):
+        if self.broken:
+            raise ConnectionError("limits table unavailable")
+        if self.counts.get(quota.counter_id, 0) >= quota.limit:
+            return False
+        self.counts[quota.counter_id] = self.counts.get(quota.counter_id, 0) + 1
+        return True
+
+
+def limited(limits: FakeLimits, **over):
+    topics, ledger = FakeTopics(), FakeLedger()
+    service = NotifyService(
+        load_profile("daklak"), load_templates(), topics=topics, mail=FakeMail(), ledger=ledger,
+        agency_topic_arn=AGENCY_ARN, ioc_topic_arn=IOC_ARN, sleep=lambda _: None,
+        limits=limits, limits_key=b"k" * 32, clock=lambda: NOW, **over)
+    return service, topics, ledger
+
+
+def one_phone(n: int) -> tuple[None, Report]:
+    return None, report(n, reporter=Reporter("Nguyễn Văn An", "+84905123456"))
+
+
+def test_sms_beyond_the_daily_ceiling_per_phone_are_skipped_counted_and_not_owed(capsys):
+    limits = FakeLimits()
+    service, topics, ledger = limited(limits)
+    ceiling = service.profile.limits.sms_per_phone_per_day
+    records = [(f"s{n}", one_phone(n)) for n in range(ceiling + 3)]
+    assert run(service, records) == []  # skipping is no failure: nothing is redelivered
+    assert len(topics.sms) == ceiling
+    assert all(pending == () for pending in ledger.rows.values())
+    assert len(topics.published(IOC_ARN)) == ceiling + 3  # only the SMS are held back
+    assert not any("905123456" in key for key in limits.counts)  # counted on a keyed hash, not the number
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    assert sum(sum(m["SmsSkipped"]) for m in lines if "SmsSkipped" in m) == 3
+    assert sum(sum(m["NoticesSent"]) for m in lines if "NoticesSent" in m and m["channel"] == "sms") == ceiling
+    others = [(f"o{n}", submitted(n)) for n in range(2)]  # another reporter's phone is not held back
+    topics.sms.clear()
+    assert run(service, others) == [] and len(topics.sms) == 2
+
+
+def test_the_sms_ceiling_resets_the_next_day_and_a_broken_counter_never_silences_the_reporter():
+    limits = FakeLimits()
+    now = [NOW]
+    service, topics, _ = limited(limits)
+    service.clock = lambda: now[0]
+    ceiling = service.profile.limits.sms_per_phone_per_day
+    run(service, [(f"s{n}", one_phone(n)) for n in range(ceiling + 1)])
+    assert len(topics.sms) == ceiling
+    now[0] = NOW.replace(day=NOW.day + 1)
+    run(service, [("next-day", one_phone(99))])
+    assert len(topics.sms) == ceiling + 1
+    limits.broken = True
+    assert run(service, [("broken", one_phone(98))]) == []
+    assert len(topics.sms) == ceiling + 2

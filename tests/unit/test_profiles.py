@@ -76,3 +76,11 @@ def test_reopen_rounds_are_capped_by_max_reopens_default_two(tmp_path):
     assert build_profile(_minimal(max_reopens=0), _defaults(), tmp_path / "p.json").max_reopens == 0
     with pytest.raises(ProfileError, match="max_reopens"):
         build_profile(_minimal(max_reopens=-1), _defaults(), tmp_path / "p.json")
+
+
+def test_a_province_may_change_its_abuse_limits_and_keeps_the_defaults_it_does_not_name(tmp_path):
+    profile = build_profile(_minimal(limits={"reports_per_phone_per_day": 3}), _defaults(), tmp_path / "p.json")
+    assert profile.limits.reports_per_phone_per_day == 3
+    assert profile.limits.reports_per_ip_per_hour == 20 and profile.limits.sms_per_phone_per_day == 10
+    with pytest.raises(ProfileError, match="reports_per_ip_per_hour"):
+        build_profile(_minimal(limits={"reports_per_ip_per_hour": 0}), _defaults(), tmp_path / "p.json")
