@@ -197,9 +197,10 @@ class Advice(Shape):
     en: str
 
 
-class Receipt(Shape):
+class SavedReceipt(Shape):
+    """The receipt as the idempotency record keeps it for a replay: never the tracking token."""
+
     id: str
-    tracking_token: str
     status: str
     ward_code: str | None
     ward_name: str | None
@@ -212,6 +213,12 @@ class Receipt(Shape):
     sms: bool  # false: the reporter's phone cannot receive SMS (a landline); sms_notice says so
     advice: Advice | None = None
     sms_notice: Advice | None = None
+
+
+class Receipt(SavedReceipt):
+    """The answer to a submission: the saved receipt and its tracking token, derived again every time."""
+
+    tracking_token: str
 
 
 class ReporterView(Shape):
@@ -540,7 +547,8 @@ VIEW_SHAPES: dict[str, type[BaseModel]] = {
     "media.rendition": Rendition,
     "media.staff_item": StaffMedia,
     "media.public_photo": PublicPhoto,
-    "citizen.receipt": Receipt,
+    "citizen.receipt": SavedReceipt,
+    "citizen.with_token": Receipt,
     "citizen.reporter_view": ReporterView,
     "citizen.tracked": Tracked,
     "citizen.citizen_action": CitizenAction,

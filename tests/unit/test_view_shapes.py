@@ -103,7 +103,9 @@ def outputs():
             yield "common.public_result", result
         if (rejection := common.public_rejection(r)) is not None:
             yield "common.public_rejection", rejection
-        yield "citizen.receipt", citizen.receipt(PROFILE, r, "token-token-token")
+        saved = citizen.receipt(PROFILE, r)
+        yield "citizen.receipt", saved
+        yield "citizen.with_token", citizen.with_token(saved, "token-token-token")
         yield "citizen.reporter_view", citizen.reporter_view(PROFILE, r, HISTORY)
         yield "citizen.tracked", citizen.tracked(PROFILE, r, HISTORY, [media.reporter_item(m) for m in MEDIA])
         yield "citizen.citizen_action", citizen.citizen_action(r, NOW + timedelta(days=30))
