@@ -1,5 +1,8 @@
 """Workflow bench: AWS calls per transition (target <= 2: the read it needs and one transaction), on moto.
 
+A transition that names references (a result's evidence, a rejection's duplicate_of) reads them first in one
+consistent BatchGetItem, so a refused one writes nothing: its target is 3.
+
     .venv/bin/python bench/transition_calls.py [--reports 5]
 
 Reports are submitted and driven along the whole lifecycle (assign, return,
@@ -25,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 REGION = "ap-southeast-1"
 TARGET = 2
+TARGET_WITH_REFERENCES = 3  # + one BatchGetItem of what the transition names
 AGENCY, OTHER = "ubnd-24133", "ubnd-22015"
 
 
@@ -117,18 +121,22 @@ def main() -> int:
 
     print(f"AWS calls per workflow transition ({args.reports} reports x {len(per_action)} kinds of action, moto)")
     print(f"{'action':<20} {'calls':>5}  by operation")
-    worst = 0
+    worst = worst_refs = 0
     for action, samples in per_action.items():
-        totals = {sum(c.values()) for c in samples}
-        ops = samples[0]
-        worst = max(worst, *totals)
-        shown = ", ".join(f"{op} x{k}" for op, k in sorted(ops.items()))
-        print(f"{action:<20} {'/'.join(str(t) for t in sorted(totals)):>5}  {shown}")
-    print(f"worst transition: {worst} calls (target <= {TARGET}): {'OK' if worst <= TARGET else 'OVER TARGET'}")
+        plain = [sum(c.values()) for c in samples if not c["dynamodb:BatchGetItem"]]
+        with_refs = [sum(c.values()) for c in samples if c["dynamodb:BatchGetItem"]]
+        worst = max(worst, *plain, 0)
+        worst_refs = max(worst_refs, *with_refs, 0)
+        for ops in sorted({tuple(sorted(c.items())) for c in samples}, key=len):
+            shown = ", ".join(f"{op} x{k}" for op, k in ops)
+            print(f"{action:<20} {sum(k for _, k in ops):>5}  {shown}")
+    over = worst > TARGET or worst_refs > TARGET_WITH_REFERENCES
+    print(f"worst transition: {worst} calls (target <= {TARGET}); naming references: {worst_refs} "
+          f"(target <= {TARGET_WITH_REFERENCES}): {'OVER TARGET' if over else 'OK'}")
     print("reads (calls per request):")
     for label, counts in reads.items():
         print(f"  {label:<18} {max(counts)}")
-    return 0 if worst <= TARGET else 1
+    return 1 if over else 0
 
 
 def _filters():

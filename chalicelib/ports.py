@@ -53,7 +53,12 @@ class Upload:
 
 @dataclass(frozen=True)
 class Reference:
-    """Something a transition names, checked in its transaction: evidence of a report, or a report."""
+    """Something a transition names: evidence of a report, or a report.
+
+    Read before the transaction (`ReferencesPort.unresolved`: a refused
+    action writes nothing, so no stream record and no notice) and checked
+    again inside it (the race guard: deleted or rejected in between).
+    """
 
     kind: Literal["evidence", "report"]
     field: str
@@ -150,6 +155,14 @@ class ReportsPort(Protocol):
     def history(self, report_id: str) -> list[AuditEntry]: ...
     def apply(self, before: Report, after: Report, audit: AuditEntry,
               references: Sequence[Reference] = ()) -> Report: ...
+
+
+class ReferencesPort(Protocol):
+    """What a transition names, read before its transaction so a refused one writes nothing."""
+
+    def unresolved(self, references: Sequence[Reference]) -> Reference | None:
+        """The first of `references` that does not hold now (consistent reads); None if every one does."""
+        ...
 
 
 class ReportListPort(Protocol):

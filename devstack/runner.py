@@ -220,21 +220,48 @@ class StreamMapping:
         records = probe.get("Records", [])
         if records and records[0]["eventID"] == last_id:
             if len(records) > 1:
-                log.warning("%s: stream %s was replaced under the runner; reading the new one after record %s",
-                            self.fn.name, self.stream_arn, last_seq)
-                shard.iterator = self._reopen(shard)
+                new_arn = self._replaced_by(f"stream was replaced under the runner; reading on after record "
+                                            f"{last_seq}")
+                if new_arn is None:
+                    shard.iterator = self._reopen(shard)
             return
         first_seq = shard.read[0][0]
         fresh = self._client.get_records(ShardIterator=self._iterator_at(shard, str(first_seq)),
                                          Limit=min(1000, len(shard.read) + 1)).get("Records", [])
         now = {int(r["dynamodb"]["SequenceNumber"]): r["eventID"] for r in fresh}
         resume = next((seq for seq, eid in shard.read if now.get(seq) != eid), last_seq)
-        log.warning("%s: table of stream %s was replaced (moto rolls a cancelled transaction back that way); "
-                    "records read from %s on are gone; resuming on the new stream at %s",
-                    self.fn.name, self.stream_arn, resume, resume)
+        new_arn = self._replaced_by(f"table was replaced (moto rolls a cancelled transaction back that way); "
+                                    f"records read from {resume} on are gone; resuming on the new stream at {resume}")
+        if new_arn is not None:
+            return
         while shard.read and shard.read[-1][0] >= resume:
             shard.read.pop()
         shard.iterator = self._iterator_at(shard, str(resume))
+
+    def _replaced_by(self, why: str) -> str | None:
+        """Say loudly which stream is left for which; a new ARN (a re-enabled stream) is read from its start.
+
+        The new ARN is the table's latest stream (ListStreams); moto's
+        roll-back keeps the ARN, so the mapping goes on where it parted.
+        None: same ARN, the caller repositions its shard.
+        """
+        old = self.stream_arn
+        new = self._latest_arn() or old
+        log.warning("%s: %s; switching from stream %s (old) to stream %s (new)", self.fn.name, why, old, new)
+        if new == old:
+            return None
+        self.stream_arn = new
+        self._shards = {}
+        self._discover_shards()  # TRIM_HORIZON: every record of the new stream is new to this mapping
+        return new
+
+    def _latest_arn(self) -> str | None:
+        m = _STREAM_ARN.match(self.stream_arn)
+        if not m:
+            return None
+        streams = self._client.list_streams(TableName=m.group("table")).get("Streams", [])
+        labels = {s.get("StreamLabel") or "": s["StreamArn"] for s in streams}
+        return labels[max(labels)] if labels else None
 
     def poll(self) -> int:
         """Read one batch per shard and deliver it; the number of records delivered."""

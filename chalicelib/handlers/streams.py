@@ -10,13 +10,14 @@ are recognised by their eventID and change nothing again.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+from typing import TYPE_CHECKING, cast
 
 from chalice import Blueprint
 
 from chalicelib import container
 from chalicelib.handlers.sources import NOTIFY_FUNCTION, REPORTS_STREAM_ARN, STATS_FUNCTION
-from chalicelib.observability import lambda_context, logged_event
+from chalicelib.observability import lambda_context, logged_event, logger
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from chalice.app import DynamoDBEvent
 
 bp = Blueprint(__name__)
+# A record that fails alone is logged (WARNING, with its traceback) by the batch processor: without a logger
+# Powertools keeps the exception at DEBUG and the record only shows as an itemIdentifier in batchItemFailures.
+_RECORD_ERRORS = cast(logging.Logger, logger)
 
 
 @bp.on_dynamodb_record(stream_arn=REPORTS_STREAM_ARN, batch_size=100, starting_position="LATEST", name=NOTIFY_FUNCTION)
@@ -38,7 +42,8 @@ def notify_report_changes(event: DynamoDBEvent) -> PartialItemFailureResponse:
         change = container.stream_change(record.raw_event)
         return fanout.stage(change.event_id, change.old, change.new, record)
 
-    processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
+    processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False,
+                               logger=_RECORD_ERRORS)
     with processor(event.to_dict()["Records"], handler=stage):
         processor.process()
         for record, error in fanout.flush():
@@ -59,5 +64,6 @@ def update_statistics(event: DynamoDBEvent) -> PartialItemFailureResponse:
         return service.record(change.event_id, change.old, change.new)
 
     return process_partial_response(event=event.to_dict(), record_handler=count,
-                                    processor=BatchProcessor(event_type=EventType.DynamoDBStreams),
+                                    processor=BatchProcessor(event_type=EventType.DynamoDBStreams,
+                                                             logger=_RECORD_ERRORS),
                                     context=lambda_context(event))

@@ -2,8 +2,13 @@
 
 A transition is one consistent read and one DynamoDB transaction (the report
 at the version read, its audit row, and any reference it names); nothing else
-is written. What a caller may see comes from `rules.actors`, what they may do from `rules.workflow`; what the
-public sees from `views/`, with personal data masked by `rules.privacy`.
+is written. A transition that names references (evidence media, the report a
+rejection duplicates) reads them first, in one consistent batch read: an
+unknown one is refused before anything is written (so no stream record, no
+notice), and the transaction checks them again against a race.
+
+What a caller may see comes from `rules.actors`, what they may do from
+`rules.workflow`; what the public sees from `views/`, with personal data masked by `rules.privacy`.
 """
 
 from __future__ import annotations
@@ -13,7 +18,14 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.observability import emit, logger
-from chalicelib.ports import MissingReference, Reference, ReportListPort, ReportsPort, StaleVersion
+from chalicelib.ports import (
+    MissingReference,
+    Reference,
+    ReferencesPort,
+    ReportListPort,
+    ReportsPort,
+    StaleVersion,
+)
 from chalicelib.rules import ids
 from chalicelib.rules.actors import CITIZEN_ACTOR, SYSTEM_ACTOR, Actor, can_see, can_see_reporter
 from chalicelib.rules.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -31,8 +43,8 @@ if TYPE_CHECKING:
     from chalicelib.services.media import MediaService
 
 
-class CaseStore(ReportsPort, ReportListPort, Protocol):
-    """The report store as the case use cases need it: reads, transitions and index pages."""
+class CaseStore(ReportsPort, ReportListPort, ReferencesPort, Protocol):
+    """The report store as the case use cases need it: reads, transitions, their references and index pages."""
 
 
 class CaseService:
@@ -140,11 +152,15 @@ class CaseService:
             self._conflict(report)
         after, audit = transition(report, action, fields, actor, self._clock(), self.profile)
         references = self._references(report, action, after)
+        if references:  # refused before the transaction: a cancelled one must not leave a trace anywhere
+            unknown = self._reports.unresolved(references)
+            if unknown is not None:
+                raise InvalidInput("unknown_reference", unknown.field, value=unknown.value)
         try:
             saved = self._reports.apply(report, after, audit, references)
         except StaleVersion:
             self._conflict(report)
-        except MissingReference as exc:
+        except MissingReference as exc:  # the race guard: a reference went away after it was read
             raise InvalidInput("unknown_reference", exc.field, value=exc.value) from exc
         self._record(report, saved, audit)
         return saved, audit

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -239,13 +240,50 @@ class ReportStore(ConnectionOf):
         """The audit trail, oldest first (one query)."""
         return [to_audit_entry(m) for m in AuditModel.query(report_id, consistent_read=True)]
 
+    def unresolved(self, references: Sequence[Reference]) -> Reference | None:
+        """The first reference that does not hold now, or None: one consistent BatchGetItem over both tables.
+
+        A transition's references (at most MAX_EVIDENCE media and one report)
+        fit one call; keys DynamoDB leaves unprocessed are asked again a few
+        times, and any still unanswered are left to the transaction's own
+        condition checks rather than called missing.
+        """
+        if not references:
+            return None
+        wanted = {_key_of(ref): ref for ref in references}
+        found: dict[tuple[str, str, str], dict[str, Any]] = {}
+        pending = sorted(wanted)
+        for attempt in range(_BATCH_ATTEMPTS):
+            if not pending:
+                break
+            if attempt:
+                time.sleep(0.05 * 2 ** attempt)
+            unprocessed: list[tuple[str, str, str]] = []
+            for start in range(0, len(pending), _BATCH_KEYS):
+                answer = self.connection.client.batch_get_item(
+                    RequestItems=_batch_request(pending[start:start + _BATCH_KEYS]))
+                for table, items in answer.get("Responses", {}).items():
+                    for item in items:
+                        found[_item_key(table, item)] = item
+                for table, spec in (answer.get("UnprocessedKeys") or {}).items():
+                    unprocessed += [_item_key(table, key) for key in spec.get("Keys", [])]
+            pending = unprocessed
+        unanswered = set(pending)
+        for key, ref in wanted.items():
+            if key not in unanswered and not _holds(ref, found.get(key)):
+                return ref
+        return None
+
     def apply(self, before: Report, after: Report, audit: AuditEntry,
               references: Sequence[Reference] = ()) -> Report:
         """One workflow transition: the report (if still at `before.version`) and its audit row, both or neither.
 
-        `references` are checked inside the same transaction (evidence media
-        of this report, the report a rejection names as duplicated), so a
-        transition costs this one call whatever it refers to. Raises
+        `references` are checked again inside the same transaction (evidence
+        media of this report, the report a rejection names as duplicated):
+        the case service reads them first (`unresolved`), so this is the race
+        guard, and under moto a cancelled transaction is rolled back by
+        replacing the table (the stream readers see a record of the refused
+        write: see devstack/runner.py). Raises
         StaleVersion if someone changed the report since it was read, and
         MissingReference if a reference does not hold.
         """
@@ -323,7 +361,48 @@ def case_actions(r: Report) -> list[Action]:
     return actions + update_actions(sparse_keys(r))
 
 
+_BATCH_KEYS = 100  # BatchGetItem's limit per call
+_BATCH_ATTEMPTS = 4
+
+
+def _key_of(ref: Reference) -> tuple[str, str, str]:
+    """(table, hash key, range key or "") of the item a reference names."""
+    if ref.kind == "evidence":
+        return MediaModel.Meta.table_name, ref.report_id, ref.value
+    return ReportModel.Meta.table_name, ref.value, ""
+
+
+def _item_key(table: str, item: dict[str, Any]) -> tuple[str, str, str]:
+    if table == MediaModel.Meta.table_name:
+        return table, item["report_id"]["S"], item["media_id"]["S"]
+    return table, item["id"]["S"], ""
+
+
+def _batch_request(keys: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
+    request: dict[str, Any] = {}
+    for table, hash_key, range_key in keys:
+        if table == MediaModel.Meta.table_name:
+            spec = request.setdefault(table, {
+                "Keys": [], "ConsistentRead": True, "ProjectionExpression": "report_id, media_id, purpose, #s",
+                "ExpressionAttributeNames": {"#s": "status"}})
+            spec["Keys"].append({"report_id": {"S": hash_key}, "media_id": {"S": range_key}})
+        else:
+            spec = request.setdefault(table, {"Keys": [], "ConsistentRead": True, "ProjectionExpression": "id"})
+            spec["Keys"].append({"id": {"S": hash_key}})
+    return request
+
+
+def _holds(ref: Reference, item: dict[str, Any] | None) -> bool:
+    """The read-side twin of `_check_reference`: evidence of this report not rejected, or a report that exists."""
+    if item is None:
+        return False
+    if ref.kind == "evidence":
+        return item.get("purpose", {}).get("S") == "evidence" and item.get("status", {}).get("S") != "rejected"
+    return True
+
+
 def _check_reference(tx: TransactWrite, ref: Reference) -> None:
+    """The transaction's twin of `_holds` (the race guard)."""
     if ref.kind == "evidence":
         usable = (MediaModel.purpose == "evidence") & (MediaModel.status != "rejected")
         tx.condition_check(MediaModel, ref.report_id, ref.value, condition=usable)

@@ -129,3 +129,52 @@ def test_fifty_concurrent_assigns_of_one_version_have_one_winner(stack, tokens):
     case = call(stack, "GET", f"/staff/reports/{report_id}", headers=ioc)[1]
     assert [h["action"] for h in case["history"]] == ["submit", "assign"]
     assert case["version"] == version + 1
+
+
+def test_a_refused_result_alerts_no_one_and_the_good_one_that_follows_is_delivered(stack, tokens):
+    """An unknown media id is refused before any write: no stream record, so no phantom "awaits review" alert.
+
+    (It used to cancel a transaction, which moto rolls back by replacing the table, after the runner had
+    already read the refused write from the stream and alerted the IOC.)
+    """
+    import time
+
+    import boto3
+
+    from devstack.inboxes import drain, inbox_prefix
+
+    sqs = boto3.client("sqs", region_name="ap-southeast-1", endpoint_url=f"http://127.0.0.1:{stack.moto_port}")
+    ioc_inbox = sqs.get_queue_url(QueueName=f"{inbox_prefix('dev')}ioc")["QueueUrl"]
+    officer = {"Authorization": f"Bearer {tokens['ward1.officer']}"}
+    status, receipt = call(stack, "POST", "/reports", REPORT)
+    assert status == 201
+    report_id = receipt["id"]
+    for user, action, fields in (("ioc.operator", "assign", {"agency_id": "ubnd-22015"}),
+                                 ("ward1.officer", "accept", {})):
+        status, body = call(stack, "POST", f"/staff/reports/{report_id}/actions", {"action": action, **fields},
+                            {"Authorization": f"Bearer {tokens[user]}"})
+        assert status == 200, (action, body)
+
+    status, refused = call(stack, "POST", f"/staff/reports/{report_id}/actions",
+                           {"action": "submit_result", "text": "Đã vá ổ gà", "media_ids": ["no-such-media"]}, officer)
+    assert status == 400 and refused["code"] == "unknown_reference" and refused["field"] == "media_ids"
+    assert "no-such-media" in refused["message_en"]
+    status, offer = call(stack, "POST", f"/staff/reports/{report_id}/media", {"content_type": "image/jpeg"}, officer)
+    assert status == 201, offer
+    status, good = call(stack, "POST", f"/staff/reports/{report_id}/actions",
+                        {"action": "submit_result", "text": "Đã vá ổ gà", "media_ids": [offer["media_id"]]}, officer)
+    assert status == 200 and good["status"] == "result_submitted"
+
+    def reviews() -> list[dict]:
+        return [m for m in drain(sqs, ioc_inbox) if m["attributes"].get("event") == "result_submitted"
+                and report_id in (m["subject"] or "") + (m["text"] or "")]
+
+    seen: list[dict] = []
+    deadline = time.monotonic() + 60
+    while not seen and time.monotonic() < deadline:
+        seen += reviews()
+        time.sleep(0.5)
+    time.sleep(5)  # a few more runner polls: a phantom of the refused one would have arrived by now
+    seen += reviews()
+    assert len(seen) == 1, seen  # the good one's alert, once; none for the refused one
+    assert "awaits review" in seen[0]["subject"]

@@ -454,3 +454,47 @@ def test_a_lost_shard_iterator_is_reopened_from_the_last_delivered_record(provin
     with caplog.at_level(logging.WARNING, logger="devstack.runner"):
         runner.run_until_idle()
     assert [r["dynamodb"]["Keys"]["id"]["S"] for r in seen.records] == ["A", "B"]
+
+
+def switch_warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING
+            and r.name == "devstack.runner" and "switching from stream" in r.getMessage()]
+
+
+def test_switching_to_a_replaced_stream_is_a_warning_naming_the_old_and_the_new_stream(province, caplog):
+    _, runner = stream_runner(province)
+    arn = province.stream_arns["ReportsTable"]
+    put_items(province, "A")
+    runner.run_until_idle()
+    cancelled_transaction(province, "REFUSED")
+    with caplog.at_level(logging.WARNING, logger="devstack.runner"):
+        runner.run_until_idle()
+        put_items(province, "B")
+        runner.run_until_idle()
+    [message] = switch_warnings(caplog)
+    assert f"from stream {arn} (old) to stream {arn} (new)" in message  # moto's roll-back keeps the ARN
+
+
+def test_a_table_recreated_under_the_runner_is_read_from_its_new_streams_start(province, caplog):
+    seen, runner = stream_runner(province)
+    old = province.stream_arns["ReportsTable"]
+    table = province.names["ReportsTable"]
+    ddb = boto3.client("dynamodb")
+    put_items(province, "A")
+    runner.run_until_idle()
+    ddb.update_table(TableName=table, DeletionProtectionEnabled=False)
+    ddb.delete_table(TableName=table)
+    ddb.create_table(TableName=table, KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                     BillingMode="PAY_PER_REQUEST",
+                     StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+    new = ddb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    assert new != old
+    put_items(province, "B")
+    with caplog.at_level(logging.WARNING, logger="devstack.runner"):
+        runner.run_until_idle()
+        runner.run_until_idle()
+    assert [r["dynamodb"]["Keys"]["id"]["S"] for r in seen.records] == ["A", "B"]
+    assert seen.records[-1]["eventSourceARN"] == new
+    [message] = switch_warnings(caplog)
+    assert f"from stream {old} (old) to stream {new} (new)" in message

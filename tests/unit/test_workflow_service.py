@@ -33,6 +33,8 @@ class FakeReports:
         self.writes = 0
         self.race_once = False
         self.known: set[tuple[str, str]] = set()
+        self.attempts = 0  # transactions tried, refused or not
+        self.reads: list[list[Any]] = []  # the references each pre-read was asked
 
     def add(self, report: Report, token: str = "tok") -> None:
         self.items[report.id] = (report, token_digest(token))
@@ -44,7 +46,12 @@ class FakeReports:
     def history(self, report_id: str) -> list[AuditEntry]:
         return list(self.audit.get(report_id, []))
 
+    def unresolved(self, references: Any) -> Any:
+        self.reads.append(list(references))
+        return next((ref for ref in references if (ref.kind, ref.value) not in self.known), None)
+
     def apply(self, before: Report, after: Report, audit: AuditEntry, references: Any = ()) -> Report:
+        self.attempts += 1
         if self.race_once:
             self.race_once = False
             raise Stale()
@@ -133,6 +140,33 @@ def test_evidence_the_store_does_not_know_is_a_400_naming_it(world):
         service.act(OFFICER, "DLK-TEST-0001", "submit_result", {"text": "Đã xử lý", "media_ids": ["m1", "m2"]})
     assert (err.value.code, err.value.field, err.value.params["value"]) == ("unknown_reference", "media_ids", "m2")
     assert service.act(OFFICER, "DLK-TEST-0001", "submit_result", {"text": "Đã xử lý", "media_ids": ["m1"]})
+
+
+def test_an_unknown_reference_is_refused_before_any_transaction_is_tried(world):
+    # moto rolls a cancelled transaction back by replacing the table, and its stream readers saw the refused write
+    service, reports, metrics, _ = world
+    reports.add(a_report("in_progress", assigned_at=NOW))
+    with pytest.raises(InvalidInput) as err:
+        service.act(OFFICER, "DLK-TEST-0001", "submit_result", {"text": "Đã xử lý", "media_ids": ["m9"]})
+    assert (err.value.code, err.value.field, err.value.params["value"]) == ("unknown_reference", "media_ids", "m9")
+    assert reports.attempts == 0 and reports.writes == 0 and metrics == []
+
+
+def test_a_transition_without_references_reads_none_first(world):
+    service, reports, _, _ = world
+    reports.add(a_report())
+    service.act(IOC, "DLK-TEST-0001", "assign", {"agency_id": AGENCY})
+    assert reports.reads == [] and reports.attempts == 1
+
+
+def test_a_reference_gone_between_the_read_and_the_transaction_is_still_a_400(world):
+    service, reports, _, _ = world
+    reports.add(a_report("in_progress", assigned_at=NOW))
+    reports.unresolved = lambda references: None  # type: ignore[method-assign]  # read before it was rejected
+    with pytest.raises(InvalidInput) as err:
+        service.act(OFFICER, "DLK-TEST-0001", "submit_result", {"text": "Đã xử lý", "media_ids": ["m1"]})
+    assert (err.value.code, err.value.field, err.value.params["value"]) == ("unknown_reference", "media_ids", "m1")
+    assert reports.attempts == 1 and reports.writes == 0
 
 
 def test_approval_emits_time_to_result_in_working_hours_by_province_and_agency(world):
