@@ -31,7 +31,7 @@ class PortalService:
         """A published, closed or rejected report as anyone may see it; 404 for anything else."""
         found = self._reports.get(ids.normalise_report_id(report_id))
         if found is None or found[0].status not in PUBLIC_STATES:
-            raise NotFound("report_not_found", "id")
+            raise NotFound("report_not_found", "id", text="public_report_not_found")
         report = found[0]
         return views.public_report(self.profile, report, self._evidence(report), self._reports.history(report.id))
 
