@@ -69,7 +69,7 @@ def subscribe_inboxes(stack: Provisioned, endpoint_url: str | None = None,
     """Queues on the alert topics (idempotent: run it on every start); answers what to print.
 
     Keys: `ioc`, `agencies`, `agency:<id>` (queue URLs), `sms_and_email`
-    (moto's data page, when there is an endpoint), `read` (the command that prints them all).
+    (the local stack's SENT_PATH, when there is an endpoint), `read` (the command that prints them all).
     """
     sns, sqs = _clients(stack.region, endpoint_url)
     prefix = inbox_prefix(stack.stage)
@@ -81,7 +81,7 @@ def subscribe_inboxes(stack: Provisioned, endpoint_url: str | None = None,
         out[f"agency:{agency_id}"] = _queue_for(sns, sqs, f"{prefix}agency-{agency_id}",
                                                 stack.arns["AgencyAlertsTopic"], {"agency_id": [agency_id]})
     if endpoint_url:
-        out["sms_and_email"] = f"{endpoint_url.rstrip('/')}/moto-api/data.json"
+        out["sms_and_email"] = f"{endpoint_url.rstrip('/')}{SENT_PATH}"
         out["read"] = f"python -m devstack.inboxes --endpoint {endpoint_url} --stage {stack.stage}"
     return out
 
