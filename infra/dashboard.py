@@ -122,7 +122,8 @@ def body(functions: list[str], work_queues: list[str], failure_queues: list[str]
             0, y, w=24, stat="Maximum"))
         y += 6
     if alarms:  # an alarm widget shows about six alarms a row
-        widgets.append({"type": "alarm", "x": 0, "y": y, "width": 24, "height": 2 + -(-len(alarms) // 6), "properties": {
+        rows = -(-len(alarms) // 6)
+        widgets.append({"type": "alarm", "x": 0, "y": y, "width": 24, "height": 2 + rows, "properties": {
             "title": "Alarms (they publish to the IOC alerts topic)",
             "alarms": [f"${{{a}.Arn}}" for a in alarms]}})
     return json.dumps({"start": "-P7D", "periodOverride": "inherit", "widgets": widgets}, ensure_ascii=False)
