@@ -35,7 +35,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
-from devstack.inboxes import subscribe_inboxes
+from devstack.inboxes import SentMessages, subscribe_inboxes
 from devstack.provision import Provisioned, provision
 from devstack.staff import IOC_AGENCY, seed_demo_staff
 
@@ -127,13 +127,14 @@ class SerialDynamoDB:
 
 
 class MotoServer(ThreadedMotoServer):
-    """ThreadedMotoServer with DynamoDB serialised, reporting a failed bind instead of waiting forever."""
+    """ThreadedMotoServer with DynamoDB serialised, the sent SMS and e-mail at inboxes.SENT_PATH (not only in
+    moto's whole data dump), reporting a failed bind instead of waiting forever."""
 
     bind_error: OSError | None = None
 
     def _server_entry(self) -> None:
         try:
-            app = SerialDynamoDB(DomainDispatcherApplication(create_backend_app))
+            app = SentMessages(SerialDynamoDB(DomainDispatcherApplication(create_backend_app)))
             self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
             self._server_ready_event.set()
             self._server.serve_forever()

@@ -345,8 +345,10 @@ def merge_template(base: dict[str, Any], chalice_template: dict[str, Any], info:
     alarms = sorted(k for k, r in base["Resources"].items() if r.get("Type") == "AWS::CloudWatch::Alarm")
     resources["IocDashboard"] = {"Type": "AWS::CloudWatch::Dashboard", "Properties": {
         "DashboardName": {"Fn::Sub": f"{APP_NAME}-${{Stage}}-ioc"},
-        "DashboardBody": {"Fn::Sub": dashboard.body([f.name for f in functions], work_queues, failure_queues,
-                                                    alarms, sweep_period)}}}
+        "DashboardBody": {"Fn::Sub": dashboard.body(
+            [f.name for f in functions], work_queues, failure_queues, alarms, sweep_period,
+            stream_functions=[f.name for f in functions
+                              if any(e.get("Type") == "DynamoDB" for e in f.events.values())])}}}
     outputs["IocDashboardUrl"] = {"Value": {"Fn::Sub": (
         "https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}"
         f"#dashboards/dashboard/{APP_NAME}-${{Stage}}-ioc")}}

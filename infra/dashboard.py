@@ -49,7 +49,7 @@ def _median_time_to_result(qid: str) -> list[list[dict[str, Any]]]:
 
 
 def body(functions: list[str], work_queues: list[str], failure_queues: list[str], alarms: list[str],
-         sweep_period: int = 900) -> str:
+         sweep_period: int = 900, stream_functions: list[str] | None = None) -> str:
     """The dashboard's JSON text (an `Fn::Sub` string) for the functions and queues the stack has.
 
     Gauges (OpenReports, OverdueReports) are read with MAX over the province-only
@@ -57,6 +57,7 @@ def body(functions: list[str], work_queues: list[str], failure_queues: list[str]
     sweep, ReportsDueSoon = warnings raised) are summed over the period shown.
     """
     fn_names = [f"phananh-${{Stage}}-{fn}" for fn in functions]
+    stream_names = [f"phananh-${{Stage}}-{fn}" for fn in stream_functions or []]
     province_only = ("province",)
     widgets: list[dict[str, Any]] = [
         {"type": "text", "x": 0, "y": 0, "width": 24, "height": 2, "properties": {"markdown": (
@@ -116,8 +117,15 @@ def body(functions: list[str], work_queues: list[str], failure_queues: list[str]
         _widget("SLA sweep duration (ms)", [_query(insights("SweepDuration", agg="MAX"), "sweep", "longest sweep",
                                                    sweep_period)], 12, 36, period=sweep_period, stat="Maximum"),
     ]
-    if alarms:
-        widgets.append({"type": "alarm", "x": 0, "y": 42, "width": 24, "height": 3, "properties": {
+    y = 42
+    if stream_names:  # each has an IteratorAge alarm (infra/province.json): the same figure, over time
+        widgets.append(_widget("Reports stream: age of the oldest unread record (ms)", [
+            ["AWS/Lambda", "IteratorAge", "FunctionName", n, {"label": n.rsplit("-", 1)[-1]}] for n in stream_names],
+            0, y, w=24, stat="Maximum"))
+        y += 6
+    if alarms:  # an alarm widget shows about six alarms a row
+        rows = -(-len(alarms) // 6)
+        widgets.append({"type": "alarm", "x": 0, "y": y, "width": 24, "height": 2 + rows, "properties": {
             "title": "Alarms (they publish to the IOC alerts topic)",
             "alarms": [f"${{{a}.Arn}}" for a in alarms]}})
     return json.dumps({"start": "-P7D", "periodOverride": "inherit", "widgets": widgets}, ensure_ascii=False)

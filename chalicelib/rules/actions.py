@@ -260,8 +260,11 @@ def _relocate(r: Report, f: Mapping[str, Any], c: Context) -> Changes:
         raise InvalidInput("missing_field", "lng" if lng is None else "lat")
     if lat is None and not _present(code):
         raise InvalidInput("missing_field", "location")
-    if _present(code) and c.profile.ward(str(code)) is None:
-        raise InvalidInput("ward_not_in_province", "ward_code", value=code, province=c.profile.name_vi)
+    if _present(code):
+        ward = c.profile.ward(str(code))
+        if ward is None:  # echoed as sent
+            raise InvalidInput("ward_not_in_province", "ward_code", value=code, province=c.profile.name_vi)
+        code = ward.code
     changes: dict[str, Any] = {}
     if lat is not None and lng is not None:
         code = ward_for_point(float(lat), float(lng), c.profile.province_code, c.profile.name_vi,

@@ -23,11 +23,12 @@ class DomainError(Exception):
 
     status: int = 400
 
-    def __init__(self, code: str, field: str | None = None, **params: Any) -> None:
+    def __init__(self, code: str, field: str | None = None, *, text: str | None = None, **params: Any) -> None:
+        """`text` names the catalogue entry when one code reads differently by audience (default: the code)."""
         self.code = code
         self.field = field
         self.params = {"field": field, **params}
-        vi, en = ERRORS.get(code, ERRORS["invalid_value"])
+        vi, en = ERRORS.get(text or code, ERRORS["invalid_value"])
         self.message = vi.format(**_params_for("vi", self.params))
         self.message_en = en.format(**_params_for("en", self.params))
         self.details: dict[str, Any] = {}

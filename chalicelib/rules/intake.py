@@ -39,8 +39,11 @@ def check_submission(profile: ProvinceProfile, *, category: str, ward_code: str 
     found = profile.category(category)
     if found is None:
         raise InvalidInput("unknown_category", "category", value=category)
-    if ward_code is not None and profile.ward(ward_code) is None:
-        raise InvalidInput("ward_not_in_province", "ward_code", value=ward_code, province=profile.name_vi)
+    if ward_code is not None:
+        ward = profile.ward(ward_code)
+        if ward is None:  # echoed as sent: "00004", not the "4" it is stored as
+            raise InvalidInput("ward_not_in_province", "ward_code", value=ward_code, province=profile.name_vi)
+        ward_code = ward.code
     if lat is not None and lng is not None:
         ward_code = ward_for_point(lat, lng, profile.province_code, profile.name_vi, profile.name_en).code
     if ward_code is None and not (channel in ADDRESS_ONLY_CHANNELS and address):

@@ -133,6 +133,15 @@ ERRORS: dict[str, Text] = {
         "Không tìm thấy phản ánh, hoặc mã tra cứu không đúng.",
         "Report not found, or the tracking token is wrong.",
     ),
+    # the same code (404 report_not_found) where no tracking token is asked for: staff and public routes
+    "staff_report_not_found": (
+        "Không tìm thấy phản ánh có mã này trong phạm vi tài khoản của bạn được xem.",
+        "No report with this id among those your account may see.",
+    ),
+    "public_report_not_found": (
+        "Không có phản ánh công khai nào có mã này.",
+        "There is no public report with this id.",
+    ),
     "unsupported_media_type": (
         "Loại tệp '{value}' không được hỗ trợ; chấp nhận: {choices}.",
         "File type '{value}' is not supported; accepted: {choices}.",

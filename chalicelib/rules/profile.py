@@ -43,6 +43,12 @@ class Agency(_Strict):
     lead_emails: tuple[str, ...] = ()
 
 
+def canonical_ward_code(code: str) -> str:
+    """Ward codes are numbers, stored without padding: "00004" and "4" name the same ward."""
+    stripped = code.strip()
+    return str(int(stripped)) if stripped.isascii() and stripped.isdigit() else code
+
+
 class Ward(_Strict):
     code: str
     name: str
@@ -165,10 +171,11 @@ class ProvinceProfile(_Strict):
         return self._agencies.get(agency_id)
 
     def ward(self, code: str) -> Ward | None:
-        return self._wards.get(code)
+        """The ward by code, as stored ("4") or as a person may write it ("00004", a GSO code's padding)."""
+        return self._wards.get(canonical_ward_code(code))
 
     def ward_agency_id(self, ward_code: str) -> str | None:
-        return self._ward_agency.get(ward_code)
+        return self._ward_agency.get(canonical_ward_code(ward_code))
 
     def sla_days(self, channel: str) -> int:
         return self.channels[channel]  # type: ignore[index]  # a stored report's channel is a plain str

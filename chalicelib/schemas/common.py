@@ -14,6 +14,7 @@ from pydantic_core import PydanticCustomError
 from chalicelib.rules.calendar import VN_TZ
 from chalicelib.rules.errors import InvalidInput
 from chalicelib.rules.messages import ERRORS, TYPE_NAMES
+from chalicelib.rules.profile import canonical_ward_code
 from chalicelib.rules.text import clean_text
 
 
@@ -22,14 +23,19 @@ def _clean(value: Any) -> Any:
 
 
 def ward_code(value: Any) -> Any:
-    """Ward codes are numbers; accept 22015, "22015" or "022015"."""
+    """Ward codes are numbers; accept 22015 or "22015" and keep "022015" as sent, so an error echoes it
+    (rules/profile.canonical_ward_code finds the ward and gives the stored form)."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
         return str(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return str(int(value.strip()))
     return value
+
+
+def ward_filter(value: Any) -> Any:
+    """A list filter's ward: the stored form ("022015" lists ward "22015")."""
+    value = ward_code(value)
+    return canonical_ward_code(value) if isinstance(value, str) else value
 
 
 # Every time a request names must lie in this range in UTC and in Vietnam time: wide enough for any
@@ -64,6 +70,7 @@ def aware(value: datetime | None) -> datetime | None:
 CleanText = Annotated[StrictStr, BeforeValidator(_clean)]
 Code = Annotated[StrictStr, Field(min_length=1, max_length=64)]
 WardCode = Annotated[StrictStr | None, BeforeValidator(ward_code)]
+WardFilter = Annotated[StrictStr | None, BeforeValidator(ward_filter)]
 
 
 class Body(BaseModel):
@@ -87,6 +94,12 @@ _TYPE_TO_CODE = {
 }
 
 
+def _choices(expected: str) -> dict[str, str]:
+    """pydantic lists a Literal's values in English ("'a', 'b' or 'c'"): the Vietnamese says "hoặc"."""
+    head, sep, last = expected.rpartition(" or ")
+    return {"choices_vi": f"{head} hoặc {last}" if sep else expected, "choices_en": expected}
+
+
 def to_invalid_input(exc: ValidationError) -> InvalidInput:
     """The first problem pydantic found, as a bilingual 400 naming the field."""
     err = exc.errors(include_url=False)[0]
@@ -105,7 +118,7 @@ def to_invalid_input(exc: ValidationError) -> InvalidInput:
     elif code == "datetime_out_of_range":
         params.update(min=ctx.get("min", "?"), max=ctx.get("max", "?"))
     elif code == "invalid_choice":
-        params["choices"] = ctx.get("expected", "")
+        params.update(_choices(str(ctx.get("expected", ""))))
     elif "value" in ctx:
         params["value"] = ctx["value"]
     if code not in ERRORS:

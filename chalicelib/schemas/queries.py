@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, StrictStr, field_validator
 
 from chalicelib.rules.calendar import VN_TZ
-from chalicelib.schemas.common import Body, Code, WardCode, aware
+from chalicelib.schemas.common import Body, Code, WardFilter, aware
 
 
 def _day_bound(end: bool) -> Any:
@@ -38,7 +38,7 @@ class StaffListQuery(_Query):
     status: StrictStr | None = None
     agency: Code | None = None
     category: Code | None = None
-    ward: WardCode = None
+    ward: WardFilter = None
     due_before: Annotated[datetime | None, BeforeValidator(_day_bound(end=False))] = None
 
     @field_validator("due_before")
@@ -50,7 +50,7 @@ class StaffListQuery(_Query):
 class PublicListQuery(_Query):
     status: Literal["published", "closed", "rejected"] | None = None
     category: Code | None = None
-    ward: WardCode = None
+    ward: WardFilter = None
     from_: Annotated[datetime | None, BeforeValidator(_day_bound(end=False)), Field(alias="from")] = None
     to: Annotated[datetime | None, BeforeValidator(_day_bound(end=True))] = None
     format: Literal["json", "geojson"] = "json"

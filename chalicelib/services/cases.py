@@ -202,5 +202,5 @@ class CaseService:
         """The report if this actor may see it; otherwise 404, the same as an unknown id."""
         found = self._reports.get(ids.normalise_report_id(report_id))
         if found is None or not can_see(actor, found[0]):
-            raise NotFound("report_not_found", "id")
+            raise NotFound("report_not_found", "id", text="staff_report_not_found")
         return found[0]

@@ -32,7 +32,7 @@ class PortalService:
         """A published, closed or rejected report (or one reopened after publication) as anyone may see it; else 404."""
         found = self._reports.get(ids.normalise_report_id(report_id))
         if found is None or not is_public(found[0]):
-            raise NotFound("report_not_found", "id")
+            raise NotFound("report_not_found", "id", text="public_report_not_found")
         report = found[0]
         return views.public_report(self.profile, report, self._evidence(report), self._reports.history(report.id))
 

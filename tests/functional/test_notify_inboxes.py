@@ -54,3 +54,57 @@ def test_a_person_can_read_every_alert_sms_and_email_sent_on_the_local_stack(ser
     capsys.readouterr()
     assert main(["--endpoint", server, "--stage", "inboxes"]) == 0  # after draining, nothing left
     assert "cho So Y te" not in capsys.readouterr().out
+
+
+@pytest.fixture
+def stack_server():
+    """The local stack's own moto server (devstack.stack.MotoServer), as `make run` starts it."""
+    from devstack.stack import MotoServer
+
+    moto = MotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    yield moto.url
+    moto.stop()
+
+
+def test_the_reader_shows_each_stage_its_own_sms_and_email_without_moto_s_whole_dump(stack_server, capsys,
+                                                                                   monkeypatch, tmp_path):
+    import json
+    import urllib.request
+
+    import boto3
+
+    from devstack import inboxes
+
+    kw = {"region_name": "ap-southeast-1", "endpoint_url": stack_server}
+    sns, ses = boto3.client("sns", **kw), boto3.client("ses", **kw)
+    sns.publish(PhoneNumber="+84912345678", Message="Phan anh DLK-7KQ3-M9XD da tiep nhan")
+    sns.publish(PhoneNumber="+84912345679", Message="Phan anh HUE-7KQ3-M9XD da tiep nhan")
+    sns.publish(PhoneNumber="+84912345670", Message="Tin nhan thu")  # names no province: shown to every stage
+    ses.verify_email_identity(EmailAddress="no-reply@phananh.example.gov.vn")
+    for to, subject in (("a@daklak.example.vn", "Tỉnh Đắk Lắk: bản tin sáng"), ("b@hue.example.vn", "HUE-0000-0001")):
+        ses.send_email(Source="no-reply@phananh.example.gov.vn", Destination={"ToAddresses": [to]},
+                       Message={"Subject": {"Data": subject}, "Body": {"Text": {"Data": "Xem"}}})
+
+    fetched: list[str] = []
+    urlopen = urllib.request.urlopen
+    monkeypatch.setattr(urllib.request, "urlopen", lambda url, **kw: fetched.append(url) or urlopen(url, **kw))
+    endpoints = tmp_path / "endpoints.json"
+    endpoints.write_text(json.dumps({"moto_url": stack_server, "stages": {
+        "dev": {"province": "daklak"}, "hue": {"province": "hue"}}}), encoding="utf-8")
+    monkeypatch.setattr(inboxes, "ENDPOINTS", endpoints)
+
+    def read(*args: str) -> str:
+        assert inboxes.main(["--endpoint", stack_server, *args]) == 0
+        return capsys.readouterr().out
+
+    dev = read("--stage", "dev")
+    assert "DLK-7KQ3-M9XD" in dev and "HUE-7KQ3-M9XD" not in dev and "Tin nhan thu" in dev
+    assert "a@daklak.example.vn" in dev and "b@hue.example.vn" not in dev
+    hue = read("--stage", "hue")
+    assert "HUE-7KQ3-M9XD" in hue and "DLK-7KQ3-M9XD" not in hue and "Tin nhan thu" in hue
+    assert "b@hue.example.vn" in hue and "a@daklak.example.vn" not in hue
+    both = read()  # default: the stages make run runs, each under its own heading
+    assert both.index("stage dev (daklak)") < both.index("DLK-7KQ3-M9XD") < both.index("stage hue (hue)")
+    assert both.index("stage hue (hue)") < both.index("HUE-7KQ3-M9XD")
+    assert fetched and all(url.endswith(inboxes.SENT_PATH) for url in fetched), fetched  # never the whole dump

@@ -124,6 +124,17 @@ def test_a_read_of_an_unknown_report_is_the_same_404_for_everyone(client, staff,
     assert response.status_code == 404 and body_of(response)["code"] == "report_not_found"
 
 
+def test_a_staff_or_public_404_says_nothing_of_a_tracking_token_staff_and_the_public_have_none(client, staff):
+    citizen = body_of(client.http.get("/reports/DLK-0000-0000", headers={"X-Tracking-Token": "x" * 32}))
+    staff_read = body_of(client.http.get("/staff/reports/DLK-0000-0000", headers=staff.headers("ioc")))
+    public_read = body_of(client.http.get("/public/reports/DLK-0000-0000"))
+    assert citizen["code"] == staff_read["code"] == public_read["code"] == "report_not_found"
+    assert "tracking token" in citizen["message_en"] and "mã tra cứu" in citizen["message"]
+    for body in (staff_read, public_read):
+        assert "token" not in body["message_en"] and "mã tra cứu" not in body["message"], body
+    assert "your account may see" in staff_read["message_en"] and "public report" in public_read["message_en"]
+
+
 def test_the_admins_case_file_and_queue_mask_the_reporter_in_free_text_while_the_ioc_reads_it_whole(client, staff):
     description = "Ổ gà sâu trước số 12. Tôi là NguyễnVănAn, gọi (0905) 123 456 hoặc 0905/123/456"
     report_id, _ = submit(client, description=description,

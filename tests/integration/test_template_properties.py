@@ -157,6 +157,44 @@ def test_alarms_cover_dead_letters_api_errors_and_overdue_reports_and_tell_the_i
     assert stage_dims == {t["Resources"]["RestAPI"]["Properties"]["StageName"]}
 
 
+def _function_alarms(t: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """(function name as deployed, AWS/Lambda metric) -> the alarms on it."""
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for alarm in _of_type(t, "AWS::CloudWatch::Alarm").values():
+        p = alarm["Properties"]
+        if p.get("Namespace") != "AWS/Lambda":
+            continue
+        [dim] = [d for d in p["Dimensions"] if d["Name"] == "FunctionName"]
+        out.setdefault((json.dumps(dim["Value"]), p["MetricName"]), []).append(p)
+    return out
+
+
+def test_every_function_alarms_on_errors_and_throttles_and_each_stream_consumer_on_its_iterator_age(stage):
+    t = template(stage)
+    functions = _functions(t)
+    assert len(functions) >= 7
+    alarmed = _function_alarms(t)
+    stream_consumers = set()
+    for logical, fn in functions.items():
+        name = json.dumps(fn["Properties"]["FunctionName"])  # {"Fn::Sub": "phananh-${Stage}-<function>"}
+        for metric in ("Errors", "Throttles"):
+            assert alarmed.get((name, metric)), f"{logical}: no alarm on AWS/Lambda {metric}"
+        if any(e["Type"] == "DynamoDB" for e in fn["Properties"].get("Events", {}).values()):
+            stream_consumers.add(logical)
+            assert alarmed.get((name, "IteratorAge")), f"{logical}: reads the stream, no IteratorAge alarm"
+    assert len(stream_consumers) == 2  # the notifier and the statistics
+    for (name, metric), alarms in alarmed.items():
+        assert any(json.dumps(fn["Properties"]["FunctionName"]) == name for fn in functions.values()), name
+        for a in alarms:
+            assert a["AlarmActions"] == a["OKActions"] == [{"Ref": "IocAlertsTopic"}], name
+            assert a["ComparisonOperator"] == "GreaterThanThreshold" and a["TreatMissingData"] == "notBreaching"
+            assert a["Statistic"] == ("Maximum" if metric == "IteratorAge" else "Sum"), (name, metric)
+    dashboard = json.dumps(t["Resources"]["IocDashboard"]["Properties"]["DashboardBody"])
+    assert dashboard.count('\\"IteratorAge\\"') == 2  # the figure the alarm watches, over time
+    for logical in _of_type(t, "AWS::CloudWatch::Alarm"):
+        assert f"${{{logical}.Arn}}" in dashboard, f"{logical} is not on the dashboard's alarm widget"
+
+
 def test_the_ioc_topic_uses_a_key_cloudwatch_alarms_may_use(stage):
     t = template(stage)
     key, _ = _getatt(t["Resources"]["IocAlertsTopic"]["Properties"]["KmsMasterKeyId"])

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from chalicelib.handlers.http import MAX_BODY_BYTES, MAX_JSON_DEPTH, read_json
+from chalicelib.provinces.loader import load_profile
 from chalicelib.rules.errors import DomainError
+from chalicelib.rules.intake import check_submission
 from chalicelib.schemas.common import parse_body
 from chalicelib.schemas.intake import IntakeRequest
 from chalicelib.schemas.queries import PublicListQuery, StaffListQuery
@@ -80,3 +84,30 @@ def test_times_inside_the_range_still_parse():
     q = parse_body({"from": "2000-01-01", "to": "2999-12-31"}, PublicListQuery)
     assert q.from_.year == 2000 and q.to.year == 2999
     assert parse_body({"due_before": "1970-01-01T08:00:00+07:00"}, StaffListQuery).due_before.year == 1970
+
+
+def test_a_choice_error_lists_the_choices_in_each_language_without_an_english_or_in_the_vietnamese():
+    err = refused(parse_body, {**REPORT, "channel": "fax"}, IntakeRequest)
+    assert (err.code, err.field) == ("invalid_choice", "channel")
+    assert err.message.endswith("'zalo' hoặc 'email'.") and " or " not in err.message, err.message
+    assert err.message_en.endswith("'zalo' or 'email'."), err.message_en
+
+
+@pytest.mark.parametrize("sent", ["00004", " 00004 ", "000007", "4"])
+def test_a_ward_code_not_in_the_province_is_echoed_as_it_was_sent(sent):
+    req = parse_body({**REPORT, "location": {}, "ward_code": sent}, IntakeRequest)
+    profile = load_profile("daklak")
+    err = refused(lambda: check_submission(profile, category=req.category, ward_code=req.ward_code,
+                                           channel=req.channel, address=None, occurred_at=None,
+                                           now=datetime.now(UTC)))
+    assert err.code == "ward_not_in_province"
+    assert f"'{sent.strip()}'" in err.message and f"'{sent.strip()}'" in err.message_en, err.message
+
+
+def test_a_padded_ward_code_of_the_province_is_filed_and_listed_as_stored():
+    req = parse_body({**REPORT, "location": {}, "ward_code": "024133"}, IntakeRequest)
+    accepted = check_submission(load_profile("daklak"), category=req.category, ward_code=req.ward_code,
+                                channel=req.channel, address=None, occurred_at=None, now=datetime.now(UTC))
+    assert accepted.ward_code == "24133"
+    assert parse_body({"ward": "024133"}, PublicListQuery).ward == "24133"
+    assert parse_body({"ward": 24133}, StaffListQuery).ward == "24133"
