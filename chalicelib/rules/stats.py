@@ -211,16 +211,21 @@ def median_days(histogram: Iterable[int]) -> float | None:
     total = sum(counts)
     if total == 0:
         return None
-    half = total / 2
+    value = _at_rank(counts, TTR_BOUNDS_DAYS, total / 2)
+    return round(value, 2) if value is not None else None
+
+
+def _at_rank(counts: list[int], bounds: tuple[float, ...] | list[float], rank: float) -> float | None:
+    """The value at `rank` in bucket counts, interpolated inside its bucket (an open last bucket: its lower bound)."""
     seen = 0
     for i, count in enumerate(counts):
-        if count and seen + count >= half:
-            low = TTR_BOUNDS_DAYS[i - 1] if i else 0.0
-            if i >= len(TTR_BOUNDS_DAYS):
+        if count and seen + count >= rank:
+            low = bounds[i - 1] if i else 0.0
+            if i >= len(bounds):
                 return float(low)
-            return round(low + (half - seen) / count * (TTR_BOUNDS_DAYS[i] - low), 2)
+            return low + (rank - seen) / count * (bounds[i] - low)
         seen += count
-    return None  # pragma: no cover - unreachable when total > 0
+    return None
 
 
 def median_hours(histogram: Iterable[int], hours_histogram: Iterable[int]) -> float | None:
@@ -235,14 +240,9 @@ def median_hours(histogram: Iterable[int], hours_histogram: Iterable[int]) -> fl
     total, under_a_day = sum(days), sum(days[:2])
     if total == 0 or under_a_day < total / 2 or sum(hours) != under_a_day:
         return None
-    half = total / 2
-    seen = 0
-    for i, count in enumerate(hours):
-        if count and seen + count >= half:
-            low = TTR_HOUR_BOUNDS[i - 1] if i else 0.0
-            value = low + (half - seen) / count * (TTR_HOUR_BOUNDS[i] - low)
-            return max(0.5, round(value * 2) / 2)
-        seen += count
+    value = _at_rank(hours, TTR_HOUR_BOUNDS, total / 2)
+    if value is not None:
+        return max(0.5, round(value * 2) / 2)
     return None  # pragma: no cover - unreachable when the totals agree
 
 

@@ -221,7 +221,9 @@ class Receipt(SavedReceipt):
     tracking_token: str
 
 
-class ReporterView(Shape):
+class _ReportCore(Shape):
+    """What the reporter and staff both read of a report (each view adds its own part)."""
+
     id: str
     status: str
     round: int
@@ -235,6 +237,9 @@ class ReporterView(Shape):
     received_at: Moment
     due_at: Moment
     original_due_at: Moment | None
+
+
+class ReporterView(_ReportCore):
     result: PublicResult | None
     history: list[HistoryRow]
 
@@ -268,22 +273,9 @@ class ReporterContact(Shape):
     phone: str
 
 
-class _StaffReport(Shape):
+class _StaffReport(_ReportCore):
     """The report as staff see it (the reporter's view, widened), without its history."""
 
-    id: str
-    status: str
-    round: int
-    urgent: bool
-    channel: str
-    category: CategoryRef
-    description: str
-    location: Place
-    agency: AgencyRef
-    occurred_at: Moment | None  # when the reporter says it happened (None: not given)
-    received_at: Moment
-    due_at: Moment
-    original_due_at: Moment | None
     reporter: ReporterContact | None
     escalation_level: int
     version: int | None

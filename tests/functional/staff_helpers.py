@@ -12,8 +12,11 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+
+from chalicelib.rules.errors import DomainError
 
 JSON = {"Content-Type": "application/json"}
 PASSWORD = "Staff-Password-2026"
@@ -130,6 +133,24 @@ def to_state(client: Any, staff: Staff, report_id: str, state: str) -> None:
     for step in order[state]:
         for user, action, fields in path[step]:
             must(client, staff, user, report_id, action, **fields)
+
+
+# -- racing requests --------------------------------------------------------------------------
+
+
+def fire(jobs: list[Any]) -> list[tuple[Any, tuple[int, str] | None]]:
+    """Run every job at the same instant; (answer or None, (status, code) or None) for each."""
+    start = threading.Barrier(len(jobs))
+
+    def run(job):
+        start.wait()
+        try:
+            return job(), None
+        except DomainError as err:
+            return None, (err.status, err.code)
+
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        return list(pool.map(run, jobs))
 
 
 # -- counting and serialising AWS calls ----------------------------------------------------

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from staff_helpers import AGENCY, OTHER_AGENCY, a_report
+from staff_helpers import AGENCY, OTHER_AGENCY, a_report, fire
 
 from chalicelib.rules.actors import Actor
-from chalicelib.rules.errors import DomainError
 
 pytest_plugins = ["staff_fixtures"]
 
@@ -27,21 +23,6 @@ def cases(province, serialised_moto):
     answer, _ = container.intake().submit(IntakeRequest(**a_report()))
     service.act(IOC, answer["id"], "assign", {"agency_id": AGENCY})  # warms the clients, version 2
     return service, answer["id"]
-
-
-def fire(jobs):
-    """Run every job at the same instant; (answer or None, error code or None) for each."""
-    start = threading.Barrier(len(jobs))
-
-    def run(job):
-        start.wait()
-        try:
-            return job(), None
-        except DomainError as err:
-            return None, (err.status, err.code)
-
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        return list(pool.map(run, jobs))
 
 
 def trail(report_id):

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from staff_helpers import AGENCY, JSON, a_report
+from staff_helpers import AGENCY, JSON, a_report, fire
 
 from chalicelib.rules.actors import Actor
 from chalicelib.rules.errors import DomainError
@@ -26,21 +24,6 @@ WORKERS = 50
 IOC = Actor("ioc", frozenset({"ioc_operator"}), "ioc")
 OFFICER = Actor("officer", frozenset({"agency_officer"}), AGENCY)
 LIMIT_ERROR = (409, "media_limit_reached")
-
-
-def fire(jobs):
-    """Run every job at the same instant; (answer or None, (status, code) or None) for each."""
-    start = threading.Barrier(len(jobs))
-
-    def run(job):
-        start.wait()
-        try:
-            return job(), None
-        except DomainError as err:
-            return None, (err.status, err.code)
-
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        return list(pool.map(run, jobs))
 
 
 @pytest.fixture
