@@ -6,6 +6,7 @@ from chalicelib.handlers import (
     catalogue,
     citizen,
     desk,
+    inbox,
     intake,
     openapi,
     public,
@@ -28,5 +29,6 @@ app.register_blueprint(public.bp)
 app.register_blueprint(citizen.bp)
 app.register_blueprint(wards.bp)
 app.register_blueprint(desk.bp)
+app.register_blueprint(inbox.bp)
 app.register_blueprint(openapi.bp)
 register_error_bodies(app)
