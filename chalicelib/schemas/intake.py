@@ -97,36 +97,34 @@ def _not_after_now(value: datetime | None) -> datetime | None:
     return aware(value)
 
 
-class Submission(Body):
-    """A report as a trusted channel hands it to the intake service (services/intake.submit_from):
-    the hotline desk, the e-mail inbox, the Zalo OA. The channel is the caller's, not the body's."""
+class _Report(Body):
+    """What every way in says of a report but its reporter (and, on the public path, its channel)."""
 
     category: Annotated[StrictStr, Field(min_length=1, max_length=64)]
     description: Annotated[StrictStr, Field(max_length=MAX_RAW_DESCRIPTION)]
     location: Location = Field(default_factory=Location)
     ward_code: WardCode = None
-    reporter: ContactIn
-    occurred_at: datetime | None = None
-
-    _clean_description = field_validator("description")(_description)
-    _local = field_validator("occurred_at")(_not_after_now)
-
-
-class DeskIntakeRequest(Body):
-    """POST /staff/intake: what the hotline operator records of a call (place as a point, a ward or an address)."""
-
-    category: Annotated[StrictStr, Field(min_length=1, max_length=64)]
-    description: Annotated[StrictStr, Field(max_length=MAX_RAW_DESCRIPTION)]
-    location: Location = Field(default_factory=Location)
-    ward_code: WardCode = None
-    reporter: ReporterIn
     occurred_at: datetime | None = None
 
     _clean_description = field_validator("description")(_description)
     _local = field_validator("occurred_at")(_not_after_now)
 
     def submission(self) -> Submission:
-        return Submission.model_validate(self.model_dump())
+        """What the intake service files (services/intake.py): the same fields, the reporter as a contact."""
+        return Submission.model_validate(self.model_dump(exclude={"channel"}))
+
+
+class Submission(_Report):
+    """A report as a trusted channel hands it to the intake service (services/intake.submit_from):
+    the hotline desk, the e-mail inbox, the Zalo OA. The channel is the caller's, not the body's."""
+
+    reporter: ContactIn
+
+
+class DeskIntakeRequest(_Report):
+    """POST /staff/intake: what the hotline operator records of a call (place as a point, a ward or an address)."""
+
+    reporter: ReporterIn
 
 
 def _public_channel(value: Any) -> Any:
@@ -138,20 +136,12 @@ def _public_channel(value: Any) -> Any:
     return value
 
 
-class IntakeRequest(Body):
-    category: Annotated[StrictStr, Field(min_length=1, max_length=64)]
-    description: Annotated[StrictStr, Field(max_length=MAX_RAW_DESCRIPTION)]
+class IntakeRequest(_Report):
+    """POST /reports: the app's and the portal's report (a point or a ward code: rules/intake.py)."""
+
     location: Location
-    ward_code: WardCode = None
     reporter: ReporterIn
     channel: Annotated[Literal["app", "web"], BeforeValidator(_public_channel)] = "app"
-    occurred_at: datetime | None = None
-
-    _clean_description = field_validator("description")(_description)
-    _local = field_validator("occurred_at")(_not_after_now)
-
-    def submission(self) -> Submission:
-        return Submission.model_validate(self.model_dump(exclude={"channel"}))
 
 
 class MediaRequest(Body):
