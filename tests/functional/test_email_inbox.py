@@ -244,3 +244,25 @@ def test_an_object_in_another_bucket_or_prefix_is_ignored(inbox):
     notification["receipt"]["action"]["objectKey"] = "raw/DLK-0000-0000/x"
     assert inbox.invoke(notification)["outcome"] == "ignored"
     assert inbox.nothing_stored() and sent_mail() == []
+
+
+def test_a_failure_worth_a_retry_raises_and_the_retry_makes_the_one_report(inbox, monkeypatch):
+    """S3 trouble mid-way: the invocation fails (SNS's Lambda retries it), the idempotency record is let go,
+    and the retry files the report once."""
+    from botocore.exceptions import ClientError
+
+    from chalicelib.adapters.s3 import MediaBucket
+
+    notification = inbox.notification(eml("email_report_photo.eml"))
+    real = MediaBucket.read
+
+    def down(self, key, version_id=None):
+        raise ClientError({"Error": {"Code": "SlowDown", "Message": "try later"}}, "GetObject")
+
+    monkeypatch.setattr(MediaBucket, "read", down)
+    with pytest.raises(ClientError):
+        inbox.invoke(notification)
+    assert inbox.reports() == [] and sent_mail() == []
+    monkeypatch.setattr(MediaBucket, "read", real)
+    assert inbox.invoke(notification)["outcome"] == "report"
+    assert len(inbox.reports()) == 1 and len(answers_to("hoa.nguyen@example.com")) == 1

@@ -68,7 +68,8 @@ NOT_OBSERVED = {
 WILDCARDS = {
     r"arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:"
     r"/aws/lambda/phananh-\$\{Stage\}-[a-z_]+:\*": "the function's own log group; Lambda names its streams",
-    r"\$\{MediaBucket\.Arn\}/(raw|thumbs)/\*": "objects under one prefix of the stage's bucket; keys are per upload",
+    r"\$\{MediaBucket\.Arn\}/(raw|thumbs|inbound)/\*": "objects under one prefix of the stage's bucket; keys are per "
+                                                     "upload (inbound/: per received message, SES names them)",
     r"\$\{ReportsTable\.Arn\}/stream/\*": "ListStreams on the reports table's streams; the label is set on deploy",
 }
 SMS_NOT_RESOURCE = "arn:${AWS::Partition}:sns:*:*:*"  # SMS to phone numbers: every ARN that is not SNS's
