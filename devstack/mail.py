@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import uuid
 from datetime import UTC, datetime
@@ -82,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spam", default="PASS", choices=["PASS", "FAIL", "GRAY", "PROCESSING_FAILED"])
     parser.add_argument("--virus", default="PASS", choices=["PASS", "FAIL", "GRAY", "PROCESSING_FAILED"])
     args = parser.parse_args(argv)
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):  # moto's: never real credentials
+        os.environ.setdefault(var, "testing")
     endpoint = args.endpoint_url
     if endpoint is None and ENDPOINTS.exists():
         endpoint = json.loads(ENDPOINTS.read_text(encoding="utf-8")).get("moto_url", DEFAULT_ENDPOINT)
