@@ -143,3 +143,16 @@ def test_the_same_key_from_the_public_endpoint_does_not_replay_the_desks_answer(
         {**a_call(), "ward_code": "24133", "channel": "app"}))
     assert public.status_code == 201 and body_of(public)["id"] != desk_answer["id"]
     assert count_reports(province) == 2
+
+
+def test_the_operator_records_calls_but_reads_no_case(client, desk):
+    _, receipt = record(client, desk, a_call())
+    me = body_of(client.http.get("/staff/me", headers=desk.headers("desk.operator")))
+    assert me["role"] == "hotline_operator"
+    case = client.http.get(f"/staff/reports/{receipt['id']}", headers=desk.headers("desk.operator"))
+    assert case.status_code == 404
+    listing = client.http.get("/staff/reports", headers=desk.headers("desk.operator"))
+    assert listing.status_code == 200 and body_of(listing)["items"] == []
+    act = client.http.post(f"/staff/reports/{receipt['id']}/actions", headers=desk.headers("desk.operator"),
+                           body=json.dumps({"action": "assign", "agency_id": "ubnd-24133"}))
+    assert act.status_code == 404  # the same answer as a report it cannot see
