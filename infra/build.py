@@ -297,15 +297,16 @@ def merge_template(base: dict[str, Any], chalice_template: dict[str, Any], info:
                 f'"{fn.name}": {{"autogen_policy": false, "iam_policy_file": "policy-{fn.name}.json"}} '
                 f"under lambda_functions in .chalice/config.json")
         events: dict[str, Any] = {}
-        scheduled = False
+        scheduled = False  # invoked asynchronously (a schedule, an SNS topic): park failed events
         for event_id, event in fn.events.items():
             kind = event.get("Type")
             if kind == "DynamoDB":
                 events[event_id] = _stream_event(event, tables, fn)
             elif kind == "SQS":
                 events[event_id] = _sqs_event(event, queues, fn)
-            elif kind == "SNS":
+            elif kind == "SNS":  # an asynchronous invocation too: its failed events are parked like a schedule's
                 events[event_id] = _sns_event(event, topics, fn)
+                scheduled = True
             elif kind == "Schedule":
                 events[event_id] = _schedule_event()
                 scheduled = True

@@ -472,10 +472,6 @@ INBOX_REPLIES: dict[str, Text] = {
         "Không đọc được thư. Hãy gửi lại dưới dạng thư thông thường.",
         "The message could not be read. Please send it again as a plain message.",
     ),
-    "limit_reached": (
-        "Địa chỉ thư này đã gửi {limit} phản ánh trong hôm nay, mức tối đa cho một ngày; hãy gửi lại vào ngày mai.",
-        "This address has sent {limit} reports today, the most allowed in one day; please write again tomorrow.",
-    ),
     "signature": (
         "Thư trả lời tự động của {province}; vui lòng không trả lời thư này. Đường dây nóng: {hotline}.",
         "An automatic answer from {province}; please do not reply to it. Hotline: {hotline}.",

@@ -12,8 +12,9 @@ What becomes of a message (`rules/mail.py` reads it):
   stored), then stored under `raw/` through the media path, so the thumbnailer makes its renditions as for any
   upload; the answer carries the tracking code, its link and token;
 - a refusal with a polite answer (nothing stored): no description, too large, nested too deeply, an archive
-  or a hostile image attached, too many reports today;
-- dropped without an answer: a FAIL verdict, an automatic message, a loop from our own sender.
+  or a hostile image attached;
+- dropped without an answer: a FAIL verdict, an automatic message, a loop from our own sender, and the
+  sender's daily limit reached (an auto-responder that marks nothing would otherwise trade mail with us).
 """
 
 from __future__ import annotations
@@ -142,9 +143,9 @@ class InboxService:
                 reporter=ContactIn(name=mail.sender_name or mail.sender_address.split("@")[0][:100] or "?",
                                    email=mail.sender_address))
             receipt, _ = self._intake.submit_from(CHANNEL, channel_actor(CHANNEL), submission)
-        except TooManyRequests as limited:
-            raise MailRefused("limit_reached", limit=limited.params.get("limit", "?"),
-                              _to=mail.sender_address) from None
+        except TooManyRequests:
+            # No answer: an auto-responder without Auto-Submitted would otherwise trade answers with us for ever.
+            raise MailDropped("limit_reached") from None
         except (DomainError, ValueError) as bad:  # pydantic's ValidationError is a ValueError
             logger.info("inbound mail could not be filed", extra={"error": type(bad).__name__})
             raise MailRefused("unreadable", _to=mail.sender_address) from None

@@ -266,3 +266,25 @@ def test_a_failure_worth_a_retry_raises_and_the_retry_makes_the_one_report(inbox
     monkeypatch.setattr(MediaBucket, "read", real)
     assert inbox.invoke(notification)["outcome"] == "report"
     assert len(inbox.reports()) == 1 and len(answers_to("hoa.nguyen@example.com")) == 1
+
+
+def test_past_the_daily_limit_an_address_gets_no_answer_so_no_auto_responder_loops(inbox):
+    from chalicelib.provinces import load_profile
+
+    limit = load_profile("daklak").limits.reports_per_phone_per_day
+    outcomes = [inbox.receive(eml("email_html_only.eml"))["outcome"] for _ in range(limit + 2)]
+    assert outcomes == ["report"] * limit + ["dropped"] * 2
+    assert len(inbox.reports()) == limit and len(answers_to("tam.le@example.org")) == limit
+
+
+def test_the_senders_address_and_name_stay_out_of_the_logs(inbox):
+    from log_capture import logged_lines
+
+    with logged_lines() as lines:
+        inbox.receive(eml("email_report_photo.eml"))
+        inbox.receive(eml("email_no_description.eml"))
+    logged = "\n".join(lines)
+    assert "inbound mail became a report" in logged and "inbound mail refused" in logged
+    for private in ("hoa.nguyen@example.com", "someone@example.net", "Nguyễn Thị Hoa",
+                    "Nguy\\u1ec5n Th\\u1ecb Hoa"):
+        assert private not in logged

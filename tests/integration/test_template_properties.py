@@ -457,6 +457,9 @@ def test_received_mail_is_stored_under_inbound_and_notifies_the_inbox_function(s
     [fn] = [f for f in _functions(t).values()
             if f["Properties"]["FunctionName"] == {"Fn::Sub": "phananh-${Stage}-read_inbound_mail"}]
     assert [e["Properties"]["Topic"] for e in fn["Properties"]["Events"].values()] == [{"Ref": "InboundMailTopic"}]
+    # SNS invokes it asynchronously: what fails after Lambda's retries is parked in a watched queue
+    on_failure, _ = _getatt(fn["Properties"]["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]["Destination"])
+    assert on_failure in _alarmed_queues(t)
     # SES (this account's rule only) may write the inbound prefix and publish to the topic, nothing more
     [ses_write] = [s for s in res["MediaBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
                    if s.get("Principal") == {"Service": "ses.amazonaws.com"}]
