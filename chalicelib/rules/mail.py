@@ -109,9 +109,16 @@ def read_mail(raw: bytes, own_addresses: frozenset[str]) -> InboundMail:
     if sender_address.lower() in own_addresses:
         raise MailDropped("own_sender_loop")
     _check_not_automatic(message)
-    parts = _parts(message)
-    text = _body_text(parts)
-    attachments, ignored = _attachments(parts)
+    try:
+        parts = _parts(message)
+        text = _body_text(parts)
+        attachments, ignored = _attachments(parts)
+    except (MailRefused, MailDropped):
+        raise
+    except (RecursionError, MemoryError):
+        raise MailRefused("too_nested") from None
+    except Exception:  # a lying header (charset, encoding, RFC 2231 name) is the message's fault, never a crash
+        raise MailRefused("unreadable") from None
     return InboundMail(sender_address=sender_address, sender_name=sender_name, subject=_header(message, "subject"),
                        text=text, attachments=attachments, ignored=ignored)
 

@@ -288,3 +288,17 @@ def test_the_senders_address_and_name_stay_out_of_the_logs(inbox):
     for private in ("hoa.nguyen@example.com", "someone@example.net", "Nguyễn Thị Hoa",
                     "Nguy\\u1ec5n Th\\u1ecb Hoa"):
         assert private not in logged
+
+
+def test_an_emailed_report_with_a_photo_costs_eight_aws_calls(inbox, aws_calls):
+    """HeadObject + GetObject (the message), the idempotency record's PutItem and UpdateItem, one transaction for
+    the report (its audit row and limit counter inside), one for the photo's record and slot, its PutObject and the
+    answer's SendEmail; a redelivery costs the one idempotency PutItem that finds the record."""
+    notification = inbox.notification(eml("email_report_photo.eml"))
+    aws_calls.reset()
+    inbox.invoke(notification)
+    assert dict(aws_calls.calls) == {"HeadObject": 1, "GetObject": 1, "PutItem": 1, "UpdateItem": 1,
+                                     "TransactWriteItems": 2, "PutObject": 1, "SendEmail": 1}, aws_calls.calls
+    aws_calls.reset()
+    inbox.invoke(notification)
+    assert dict(aws_calls.calls) == {"PutItem": 1}, aws_calls.calls
