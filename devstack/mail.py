@@ -82,13 +82,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--endpoint-url", default=None)
     parser.add_argument("--spam", default="PASS", choices=["PASS", "FAIL", "GRAY", "PROCESSING_FAILED"])
     parser.add_argument("--virus", default="PASS", choices=["PASS", "FAIL", "GRAY", "PROCESSING_FAILED"])
+    parser.add_argument("--stack", type=Path, default=None,
+                        help="the stage's stack.json (default .devstack/<stage>/stack.json, as `make run` writes it)")
     args = parser.parse_args(argv)
     for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):  # moto's: never real credentials
         os.environ.setdefault(var, "testing")
     endpoint = args.endpoint_url
     if endpoint is None and ENDPOINTS.exists():
         endpoint = json.loads(ENDPOINTS.read_text(encoding="utf-8")).get("moto_url", DEFAULT_ENDPOINT)
-    stack_file = ENDPOINTS.parent / args.stage / "stack.json"
+    stack_file = args.stack or ENDPOINTS.parent / args.stage / "stack.json"
     if not stack_file.exists():
         print(f"no local stack for stage {args.stage!r} ({stack_file}): start it with `make run`", file=sys.stderr)
         return 1
