@@ -11,7 +11,7 @@ STAGE ?= dev
 PYTEST_ARGS ?=
 RUN_ARGS ?=
 
-.PHONY: run test lint checkov bench bench-sweep package deploy new-province token staff-admin clean
+.PHONY: run test lint checkov bench bench-sweep package deploy new-province token mail staff-admin clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || "$$(scripts/find-python)" -m venv $(VENV)
@@ -74,6 +74,13 @@ bench-sweep: $(STAMP)
 ##   make token USER=ward1.officer   (demo users are printed by `make run`; the moto URL comes from .devstack/endpoints.json)
 token: $(STAMP)
 	@$(BIN)/python -m devstack.token "$(USER)" --stage $(firstword $(STAGE))
+
+## Drop an e-mail into the running local stack's inbox, as SES's receipt rule would (stored under inbound/,
+## notified on the inbound-mail topic): make mail EML=tests/events/email_report_photo.eml [SPAM=FAIL]
+EML ?= tests/events/email_report_photo.eml
+SPAM ?= PASS
+mail: $(STAMP)
+	@$(BIN)/python -m devstack.mail "$(EML)" --stage $(firstword $(STAGE)) --spam $(SPAM)
 
 ## Package one province (or several: STAGE="daklak hue"): build/<stage>/sam.json + deployment.zip,
 ## `chalice package` with infra/ merged in. TEMPLATE_ONLY=1 skips the zip (same template, seconds).

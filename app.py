@@ -5,6 +5,8 @@ from chalice import Chalice
 from chalicelib.handlers import (
     catalogue,
     citizen,
+    desk,
+    inbox,
     intake,
     openapi,
     public,
@@ -26,5 +28,7 @@ app.register_blueprint(staff.bp)
 app.register_blueprint(public.bp)
 app.register_blueprint(citizen.bp)
 app.register_blueprint(wards.bp)
+app.register_blueprint(desk.bp)
+app.register_blueprint(inbox.bp)
 app.register_blueprint(openapi.bp)
 register_error_bodies(app)

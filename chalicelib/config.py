@@ -20,6 +20,7 @@ STATS_FUNCTION = "update_statistics"
 SWEEP_FUNCTION = "sla_sweep"
 DIGEST_FUNCTION = "daily_digest"
 CLOSE_FUNCTION = "close_expired_reports"
+INBOX_FUNCTION = "read_inbound_mail"
 
 
 class SettingsError(ValueError):
@@ -64,6 +65,8 @@ class Settings:
     tracking_token_secret: str = ""
     # Keys the hashes abuse limits count phones and source addresses under (rules/limits.keyed_hash).
     limits_hash_secret: str = ""
+    # The address citizens e-mail reports to (the SES receipt rule's recipient; services/inbox.py).
+    inbox_address: str = "tiepnhan@phananh.example.gov.vn"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -96,6 +99,7 @@ class Settings:
             stage_secrets_arn=e.get("STAGE_SECRETS_ARN", ""),
             tracking_token_secret=e.get("TRACKING_TOKEN_SECRET", ""),
             limits_hash_secret=e.get("LIMITS_HASH_SECRET", ""),
+            inbox_address=e.get("INBOX_ADDRESS", "tiepnhan@phananh.example.gov.vn"),
         )
 
 
@@ -148,6 +152,7 @@ class EventSources:
     thumbnail_queue: str
     reports_stream_arn: str
     sla_sweep_minutes: int
+    inbound_mail_topic: str = "phananh-dev-inbound-mail"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> EventSources:
@@ -162,4 +167,5 @@ class EventSources:
                 f"arn:aws:dynamodb:ap-southeast-1:123456789012:table/phananh-{stage}-reports/stream/"
                 "2026-01-01T00:00:00.000"),
             sla_sweep_minutes=_positive_int(e, "SLA_SWEEP_MINUTES", 15),
+            inbound_mail_topic=f"phananh-{stage}-inbound-mail",
         )

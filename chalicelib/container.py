@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from chalicelib.services.cases import CaseService
     from chalicelib.services.clock import Clock
     from chalicelib.services.digest import DigestService
+    from chalicelib.services.inbox import InboxService
     from chalicelib.services.intake import IntakeService
     from chalicelib.services.media import MediaService
     from chalicelib.services.notify import NotifyService
@@ -112,6 +113,18 @@ class Services:
         return IntakeService(self.profile, self.reports, self.media, once=IdempotentRunner(self.settings),
                              clock=self.clock, token_key=tracking_key(self.settings),
                              limits_key=limits_key(self.settings))
+
+    @cached_property
+    def inbox(self) -> InboxService:
+        """The e-mail inbox: stored inbound mail into reports (with channel `email`) and answers."""
+        from chalicelib.adapters import imaging
+        from chalicelib.adapters.idempotency import IdempotentRunner
+        from chalicelib.services.inbox import InboxService
+
+        s = self.settings
+        return InboxService(self.profile, self.intake, self.media, self.bucket, imaging, self.mailer,
+                            IdempotentRunner(s), bucket_name=s.media_bucket,
+                            own_addresses=frozenset({s.ses_sender, s.inbox_address}))
 
     @cached_property
     def cases(self) -> CaseService:
@@ -279,6 +292,10 @@ def intake() -> IntakeService:
 
 def cases() -> CaseService:
     return services().cases
+
+
+def inbox() -> InboxService:
+    return services().inbox
 
 
 def places() -> PlacesService:

@@ -74,6 +74,7 @@ CORRELATION_PATHS = {
     "schedule": "id",
     "dynamodb": "Records[0].eventID",
     "sqs": "Records[0].messageId",
+    "sns": "Records[0].Sns.MessageId",
 }
 
 

@@ -161,6 +161,63 @@ def scheduled_event(rule_arn: str, region: str, now: datetime, account: str = LA
     }
 
 
+# -- SNS (and the SES receipt notification it carries) -------------------------
+def _iso(now: datetime) -> str:
+    return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def ses_received(*, message_id: str, bucket: str, key: str, topic_arn: str, source: str, recipients: list[str],
+                 subject: str, sender: str, now: datetime, spam: str = "PASS", virus: str = "PASS",
+                 region: str = "ap-southeast-1", account: str = LAMBDA_ACCOUNT_ID) -> dict[str, Any]:
+    """What SES publishes when a receipt rule's S3 action stored a message (moto delivers no inbound mail)."""
+    at = _iso(now)
+    verdict = {"status": "PASS"}
+    return {
+        "notificationType": "Received",
+        "mail": {
+            "timestamp": at, "source": source, "messageId": message_id, "destination": list(recipients),
+            "headersTruncated": False,
+            "headers": [{"name": "From", "value": sender}, {"name": "Subject", "value": subject}],
+            "commonHeaders": {"returnPath": source, "from": [sender], "to": list(recipients), "subject": subject},
+        },
+        "receipt": {
+            "timestamp": at, "processingTimeMillis": 420, "recipients": list(recipients),
+            "spamVerdict": {"status": spam}, "virusVerdict": {"status": virus},
+            "spfVerdict": dict(verdict), "dkimVerdict": dict(verdict), "dmarcVerdict": dict(verdict),
+            "action": {"type": "S3", "topicArn": topic_arn, "bucketName": bucket, "objectKeyPrefix": "inbound/",
+                       "objectKey": key},
+        },
+    }
+
+
+def sns_record(message: str, topic_arn: str, now: datetime, *, subject: str | None = None,
+               message_id: str | None = None, region: str = "ap-southeast-1",
+               account: str = LAMBDA_ACCOUNT_ID) -> dict[str, Any]:
+    """One SNS notification as Lambda delivers it in `event["Records"]`."""
+    return {
+        "EventSource": "aws:sns",
+        "EventVersion": "1.0",
+        "EventSubscriptionArn": f"{topic_arn}:{uuid.uuid4()}",
+        "Sns": {
+            "Type": "Notification",
+            "MessageId": message_id or str(uuid.uuid4()),
+            "TopicArn": topic_arn,
+            "Subject": subject,
+            "Message": message,
+            "Timestamp": _iso(now),
+            "SignatureVersion": "1",
+            "Signature": "",
+            "SigningCertUrl": f"https://sns.{region}.amazonaws.com/SimpleNotificationService.pem",
+            "UnsubscribeUrl": f"https://sns.{region}.amazonaws.com/?Action=Unsubscribe",
+            "MessageAttributes": {},
+        },
+    }
+
+
+def sns_event(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    return {"Records": list(records)}
+
+
 # -- batch answers ------------------------------------------------------------
 class InvalidBatchResponse(ValueError):
     """A `batchItemFailures` answer Lambda would reject: the whole batch counts as failed."""

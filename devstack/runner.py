@@ -13,6 +13,9 @@ context:
 - SQS: successes deleted, failures left to reappear after the visibility
   timeout, so the queue's redrive policy moves them to the dead-letter queue;
 - schedules: a Scheduled Event per rule at a configurable (fast) interval,
+  retried like an asynchronous invocation;
+- SNS topics: a queue of the runner's own subscribed to the topic stands in for
+  SNS's push; each notification goes to the handler as Lambda's SNS event,
   retried like an asynchronous invocation.
 
 A handler error is logged with its traceback and retried as Lambda would; the
@@ -372,6 +375,50 @@ class QueueMapping:
         return len(messages)
 
 
+# -- SNS topic -> handler -----------------------------------------------------------
+class TopicMapping:
+    """A function's subscription to an SNS topic: SNS pushes to Lambda, which moto cannot, so the runner
+    subscribes a queue of its own to the topic and hands each notification over as Lambda's SNS event (one
+    record per invocation), retried like an asynchronous invocation, then dropped with an error logged."""
+
+    kind = "sns"
+
+    def __init__(self, fn: Function, topic_arn: str, queue_url: str, *, client: Any, retries: int,
+                 clock: Callable[[], datetime]) -> None:
+        self.fn = fn
+        self.topic_arn = topic_arn
+        self.queue_url = queue_url
+        self.retries = retries
+        self._client = client
+        self._clock = clock
+
+    def describe(self) -> str:
+        return f"{self.fn.name} <- SNS {self.topic_arn.rsplit(':', 1)[-1]}"
+
+    def poll(self) -> int:
+        messages = self._client.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get("Messages", [])
+        for m in messages:
+            try:
+                envelope = json.loads(m["Body"])
+                record = events.sns_record(envelope["Message"], self.topic_arn, self._clock(),
+                                           subject=envelope.get("Subject"), message_id=envelope.get("MessageId"),
+                                           region=self.fn.region)
+            except (ValueError, KeyError, TypeError):
+                log.error("%s: a message on the topic's queue is not an SNS envelope; dropped", self.fn.name)
+            else:
+                for attempt in range(1 + self.retries):
+                    ok, _ = self.fn.invoke(events.sns_event([record]))
+                    if ok:
+                        break
+                    if attempt < self.retries:
+                        log.warning("%s: retrying the SNS notification (%d of %d)", self.fn.name, attempt + 1,
+                                    self.retries)
+                else:
+                    log.error("%s: SNS notification dropped after %d attempts", self.fn.name, 1 + self.retries)
+            self._client.delete_message(QueueUrl=self.queue_url, ReceiptHandle=m["ReceiptHandle"])
+        return len(messages)
+
+
 # -- EventBridge schedule -> handler ------------------------------------------------
 class ScheduleMapping:
     """One schedule rule; ticked by the runner, retried like an asynchronous invocation."""
@@ -446,7 +493,9 @@ class EventRunner:
         self.streams: list[StreamMapping] = []
         self.queues: list[QueueMapping] = []
         self.schedules: list[ScheduleMapping] = []
+        self.topics: list[TopicMapping] = []
         self.ignored: list[str] = []
+        self._sns = boto3.client("sns", **kw)
         self._discover(max_stream_retries, async_retries, starting_position, sqs_wait_seconds)
 
     # -- discovery ------------------------------------------------------------------
@@ -457,7 +506,7 @@ class EventRunner:
                         region=self.region, memory_mb=memory, timeout_s=timeout)
 
     def _discover(self, max_retries: int, async_retries: int, start: str | None, wait: int) -> None:
-        from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SQSEventConfig
+        from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SNSEventConfig, SQSEventConfig
 
         for source in self.app.event_sources:
             if isinstance(source, DynamoDBEventConfig):
@@ -482,6 +531,12 @@ class EventRunner:
                 rule = f"arn:aws:events:{self.region}:{ACCOUNT_ID}:rule/{rule_name}"
                 self.schedules.append(ScheduleMapping(self._function(source.name), rule, expression,
                                                       retries=async_retries))
+            elif isinstance(source, SNSEventConfig):
+                topic = self._topic(source.topic)
+                if topic:
+                    self.topics.append(self._subscribe(self._function(source.name), topic, async_retries))
+                else:
+                    self._ignore(source.name, f"no provisioned topic named {source.topic}")
             else:
                 self._ignore(source.name, f"{type(source).__name__} is not driven locally")
 
@@ -511,6 +566,19 @@ class EventRunner:
                 return url, queue_arn
         return None
 
+    def _topic(self, name_or_arn: str) -> str | None:
+        for arn in self.stack.arns.values():
+            if arn.startswith("arn:aws:sns:") and (arn == name_or_arn or arn.rsplit(":", 1)[-1] == name_or_arn):
+                return arn
+        return None
+
+    def _subscribe(self, fn: Function, topic_arn: str, retries: int) -> TopicMapping:
+        """The runner's queue on the topic, standing in for SNS's subscription of the function (idempotent)."""
+        from devstack.inboxes import _queue_for
+
+        url = _queue_for(self._sns, self._sqs, f"phananh-{self.stage}-runner-{fn.name}"[:80], topic_arn, None)
+        return TopicMapping(fn, topic_arn, url, client=self._sqs, retries=retries, clock=self.clock)
+
     def _send_stream_failure(self, record: dict[str, Any]) -> None:
         if not self._failure_queue:
             log.error("no StreamFailureQueue provisioned; dropping %s", json.dumps(record))
@@ -520,12 +588,12 @@ class EventRunner:
     # -- driving ----------------------------------------------------------------------
     def describe(self) -> list[str]:
         """One line per mapping, for people."""
-        return [m.describe() for m in (*self.streams, *self.queues, *self.schedules)]
+        return [m.describe() for m in (*self.streams, *self.queues, *self.topics, *self.schedules)]
 
     def poll_once(self) -> int:
         """One round over every stream and queue mapping; the number of records and messages delivered."""
         delivered = 0
-        for mapping in (*self.streams, *self.queues):
+        for mapping in (*self.streams, *self.queues, *self.topics):
             try:
                 delivered += mapping.poll()
             except Exception:  # an AWS hiccup must not stop the other mappings

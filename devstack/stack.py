@@ -467,7 +467,8 @@ class LocalStack:
             for key, value in run.inboxes.items():
                 lines.append(f"    inbox          {key}: {value}")
         first = self.stages[0]
-        lines += ["", f"Try it (stage {first.stage}):", *example_requests(first.api_url, first.province), "",
+        lines += ["", f"Try it (stage {first.stage}):", *example_requests(first.api_url, first.province),
+                  *channel_requests(first.api_url, first.stage), "",
                   "Handler errors from the event runner are also shown here.", "Ctrl-C to stop.", ""]
         return "\n".join(lines)
 
@@ -509,6 +510,21 @@ def example_requests(api_url: str, province: str) -> list[str]:
         f"       -H 'Idempotency-Key: demo-{int(time.time())}' -d {body}",
         "  # then follow it with the id and tracking_token from the answer:",
         f"  curl -s {api_url}/reports/<id> -H 'X-Tracking-Token: <tracking_token>'",
+    ]
+
+
+def channel_requests(api_url: str, stage: str) -> list[str]:
+    """The channels beside the public API: the hotline desk (the demo hotline.operator) and the e-mail inbox."""
+    call = {"category": "moi-truong", "description": "Người gọi báo rác thải đổ trộm ven đường nhiều ngày",
+            "location": {"address": "Cuối đường Y Wang"}, "reporter": {"name": "Trần Thị Bình", "phone": "0912345678"}}
+    return [
+        "  # the hotline desk records a call (address only: it waits in the IOC's queue for placing):",
+        f"  curl -s -X POST {api_url}/staff/intake -H 'Content-Type: application/json' \\",
+        f"       -H \"Authorization: Bearer $(make -s token USER=hotline.operator STAGE={stage})\" \\",
+        f"       -d {shlex.quote(json.dumps(call, ensure_ascii=False))}",
+        "  # an e-mail to the inbox, as SES would store and notify it; then read the answer (and the SMS):",
+        f"  make mail STAGE={stage} EML=tests/events/email_report_photo.eml",
+        f"  .venv/bin/python -m devstack.inboxes --stage {stage}",
     ]
 
 

@@ -61,7 +61,7 @@ def example_ward_agency(profile: Any, province: str) -> Any:
 
 
 def demo_users(province: str) -> list[dict[str, Any]]:
-    """Who the demo has: the IOC, an officer and a lead for each of two wards, and the admin."""
+    """Who the demo has: the IOC, an officer and a lead for each of two wards, the admin and a hotline operator."""
     from chalicelib.provinces import load_profile
 
     profile = load_profile(province)
@@ -77,6 +77,7 @@ def demo_users(province: str) -> list[dict[str, Any]]:
         users.append({"username": "example.officer", "role": "agency_officer", "agency": example.id,
                       "name": example.name_vi})
     users.append({"username": "province.admin", "role": "province_admin", "agency": None})
+    users.append({"username": "hotline.operator", "role": "hotline_operator", "agency": None})
     return users
 
 

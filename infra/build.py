@@ -186,6 +186,15 @@ def _sqs_event(event: dict[str, Any], queues: dict[str, str], fn: Function) -> d
     return {"Properties": res_props}
 
 
+def _sns_event(event: dict[str, Any], topics: dict[str, str], fn: Function) -> dict[str, Any]:
+    topic = event["Properties"]["Topic"]
+    text = _sub_text(topic) or (topic if isinstance(topic, str) else "")
+    logical = topics.get(text.rsplit(":", 1)[-1])
+    if logical is None:
+        raise BuildError(f"{fn.name}: topic {text!r} is not a topic in infra/province.json")
+    return {"Properties": {"Topic": {"Ref": logical}}}
+
+
 def _schedule_event() -> dict[str, Any]:
     return {"Properties": {
         "RetryPolicy": {"MaximumRetryAttempts": SCHEDULE_RETRIES, "MaximumEventAgeInSeconds": 3600},
@@ -278,6 +287,7 @@ def merge_template(base: dict[str, Any], chalice_template: dict[str, Any], info:
 
     tables = _logical_by_name(base, "AWS::DynamoDB::Table", "TableName", info.stage)
     queues = _logical_by_name(base, "AWS::SQS::Queue", "QueueName", info.stage)
+    topics = _logical_by_name(base, "AWS::SNS::Topic", "TopicName", info.stage)
     environment = _environment(base)
     functions = chalice_functions(chalice_template)
     for fn in functions:
@@ -287,13 +297,16 @@ def merge_template(base: dict[str, Any], chalice_template: dict[str, Any], info:
                 f'"{fn.name}": {{"autogen_policy": false, "iam_policy_file": "policy-{fn.name}.json"}} '
                 f"under lambda_functions in .chalice/config.json")
         events: dict[str, Any] = {}
-        scheduled = False
+        scheduled = False  # invoked asynchronously (a schedule, an SNS topic): park failed events
         for event_id, event in fn.events.items():
             kind = event.get("Type")
             if kind == "DynamoDB":
                 events[event_id] = _stream_event(event, tables, fn)
             elif kind == "SQS":
                 events[event_id] = _sqs_event(event, queues, fn)
+            elif kind == "SNS":  # an asynchronous invocation too: its failed events are parked like a schedule's
+                events[event_id] = _sns_event(event, topics, fn)
+                scheduled = True
             elif kind == "Schedule":
                 events[event_id] = _schedule_event()
                 scheduled = True

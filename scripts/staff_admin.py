@@ -2,7 +2,8 @@
 
     disable USER          disable the account
     enable USER           enable it again
-    set-role USER ROLE    make ROLE (ioc_operator, agency_officer, agency_lead, province_admin) its only staff group
+    set-role USER ROLE    make ROLE (ioc_operator, agency_officer, agency_lead, province_admin,
+                          hotline_operator) its only staff group
     remove-role USER ROLE take ROLE away
     revoke USER           only sign the user out everywhere (a lost phone, a shared password)
 

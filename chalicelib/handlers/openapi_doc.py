@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from chalicelib.schemas.actions import STAFF_BODIES, FeedbackBody, RelocateBody, ReopenBody
-from chalicelib.schemas.intake import IntakeRequest, MediaRequest
+from chalicelib.schemas.intake import DeskIntakeRequest, IntakeRequest, MediaRequest
 from chalicelib.schemas.queries import PublicListQuery, StaffListQuery, WardListQuery, WardLookupQuery
 from chalicelib.views import shapes
 
@@ -136,6 +136,15 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "ActionTaken", body=RelocateBody, staff=True, errors=(409,),
         examples={"point": {"lat": 13.09, "lng": 109.3, "note": "Người gọi đọc nhầm địa chỉ"},
                   "ward": {"ward_code": "22015"}}),
+    ("POST", "/staff/intake"): Operation(
+        "The hotline desk records a caller's report (channel hotline; a point, a ward or an address only, which "
+        "the IOC places); the caller's SMS carries the code", "staff", 201, "Receipt", body=DeskIntakeRequest,
+        headers=(IDEMPOTENCY_KEY,), staff=True, errors=(409, 422),
+        examples={"address_only": {"category": "moi-truong", "description": "Rác thải đổ trộm ven đường nhiều ngày",
+                                   "location": {"address": "Cuối đường Y Wang, Buôn Ma Thuột"},
+                                   "reporter": {"name": "Trần Thị Bình", "phone": "0912 345 678"}}},
+        response_headers={"Location": "The report's staff path",
+                          "Idempotent-Replayed": "`true` when the key's first answer is replayed"}),
     ("GET", "/wards/lookup"): Operation(
         "The ward a point lies in, or a 400 naming the other province (or the sea)", "places", 200, "WardFound",
         query=WardLookupQuery),
@@ -224,6 +233,7 @@ def _schemas() -> dict[str, Any]:
     """Every request and response model's JSON Schema, references pointing into components."""
     models: list[type[BaseModel]] = [IntakeRequest, MediaRequest, FeedbackBody, ReopenBody, RelocateBody,
                                      *STAFF_BODIES.values(), shapes.ErrorBody]
+    models.append(DeskIntakeRequest)
     models += [getattr(shapes, op.response) for op in OPERATIONS.values() if op.response != "OpenApiDocument"]
     models += [getattr(shapes, s) for op in OPERATIONS.values() for s in op.alternatives.values()]
     models += list(shapes.VIEW_SHAPES.values())  # the test of the views checks each against this document

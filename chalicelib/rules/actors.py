@@ -16,14 +16,17 @@ IOC_OPERATOR = "ioc_operator"
 AGENCY_OFFICER = "agency_officer"
 AGENCY_LEAD = "agency_lead"
 PROVINCE_ADMIN = "province_admin"
+HOTLINE_OPERATOR = "hotline_operator"  # records callers' reports at the hotline desk; reads no case
 CITIZEN = "citizen"
 SYSTEM = "system"
 # Highest precedence first: the role an action is recorded under when a person holds several.
-STAFF_ROLES: tuple[str, ...] = (IOC_OPERATOR, AGENCY_LEAD, AGENCY_OFFICER, PROVINCE_ADMIN)
+STAFF_ROLES: tuple[str, ...] = (IOC_OPERATOR, AGENCY_LEAD, AGENCY_OFFICER, PROVINCE_ADMIN, HOTLINE_OPERATOR)
 ROLES: tuple[str, ...] = (*STAFF_ROLES, CITIZEN, SYSTEM)
 IOC = frozenset({IOC_OPERATOR})
 AGENCY = frozenset({AGENCY_OFFICER, AGENCY_LEAD})
 PROVINCE_WIDE = frozenset({IOC_OPERATOR, PROVINCE_ADMIN})
+# Who may record a report on a caller's behalf (POST /staff/intake): the hotline desk and the IOC.
+INTAKE_DESK = frozenset({HOTLINE_OPERATOR, IOC_OPERATOR})
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,16 @@ class Actor:
 
 CITIZEN_ACTOR = Actor("citizen", frozenset({CITIZEN}))
 SYSTEM_ACTOR = Actor("system", frozenset({SYSTEM}))
+
+
+def channel_actor(channel: str) -> Actor:
+    """The system actor a trusted channel's own intake (the e-mail inbox, the Zalo OA) records reports under."""
+    return Actor(f"{channel}-inbox", frozenset({SYSTEM}))
+
+
+def may_take_calls(actor: Actor) -> bool:
+    """May this staff member record a report for a caller (the hotline desk)?"""
+    return bool(actor.roles & INTAKE_DESK)
 
 
 def owns(actor: Actor, report: Report) -> bool:

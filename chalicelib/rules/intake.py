@@ -16,6 +16,8 @@ from chalicelib.rules.profile import Category, ProvinceProfile
 
 FUTURE_TOLERANCE = timedelta(minutes=10)  # a phone's clock may run a little fast
 ADDRESS_ONLY_CHANNELS = frozenset({"hotline", "email"})  # an operator may place such a report later
+# A message whose sender names no place at all: the IOC places it from the text (POST /staff/reports/{id}/location).
+UNPLACED_CHANNELS = frozenset({"email"})
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,14 @@ def check_submission(profile: ProvinceProfile, *, category: str, ward_code: str 
         ward_code = ward.code
     if lat is not None and lng is not None:
         ward_code = ward_for_point(lat, lng, profile.province_code, profile.name_vi, profile.name_en).code
-    if ward_code is None and not (channel in ADDRESS_ONLY_CHANNELS and address):
+    if ward_code is None and not (channel in ADDRESS_ONLY_CHANNELS and address) and channel not in UNPLACED_CHANNELS:
         raise InvalidInput("ward_required", "ward_code")
     if occurred_at and occurred_at > now + FUTURE_TOLERANCE:
         raise InvalidInput("occurred_in_future", "occurred_at")
     return Accepted(found, ward_code)
+
+
+def check_contact(profile: ProvinceProfile, channel: str, phone: str | None, email: str | None) -> None:
+    """A reporter can be reached: a phone, unless the channel's profile lets an e-mail address stand in."""
+    if not phone and (profile.phone_required(channel) or not email):
+        raise InvalidInput("phone_required", "reporter.phone", channel=channel)

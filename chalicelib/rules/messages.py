@@ -259,6 +259,22 @@ ERRORS: dict[str, Text] = {
         "Tháng '{value}' không hợp lệ; dùng dạng YYYY-MM, ví dụ 2026-11.",
         "Month '{value}' is not valid; use YYYY-MM, e.g. 2026-11.",
     ),
+    "channel_not_public": (
+        "Kênh '{value}' không gửi qua đây: phản ánh qua tổng đài do điện thoại viên ghi nhận tại bàn tiếp nhận, "
+        "qua Zalo thì nhắn tới Zalo OA của tỉnh, qua thư điện tử thì gửi tới hộp thư tiếp nhận. "
+        "Ứng dụng và cổng thông tin dùng kênh 'app' hoặc 'web'.",
+        "Channel '{value}' is not sent here: hotline reports are recorded by the operators at the hotline desk, "
+        "Zalo reports come through the province's Zalo OA, e-mail reports through its intake mailbox. "
+        "The app and the web portal use the channel 'app' or 'web'.",
+    ),
+    "not_intake_desk": (
+        "Chỉ điện thoại viên tổng đài và IOC được ghi nhận phản ánh thay người gọi.",
+        "Only hotline operators and the IOC may record a report on a caller's behalf.",
+    ),
+    "phone_required": (
+        "Cần số điện thoại của người phản ánh (reporter.phone) cho kênh '{channel}'.",
+        "The reporter's phone number (reporter.phone) is required for the channel '{channel}'.",
+    ),
     "internal_error": (
         "Hệ thống gặp lỗi; phản ánh của bạn không bị mất, hãy thử lại sau.",
         "Something went wrong on our side; nothing you sent was lost, please retry.",
@@ -410,6 +426,58 @@ STATS_NOTES: dict[str, Text] = {
     ),
 }
 
+# -- the e-mail inbox's answers (services/inbox.py): subject and body by outcome ----------------------
+# A reply is sent in both languages; the subject and the body are filled from SAFE values only (the code,
+# the due date, links), never from what the sender wrote.
+INBOX_REPLIES: dict[str, Text] = {
+    "subject_received": (
+        "Đã tiếp nhận phản ánh {id}",
+        "Report {id} received",
+    ),
+    "received": (
+        "Phản ánh của bạn đã được tiếp nhận với mã {id}; hạn giải quyết: {due}. "
+        "Theo dõi tại {tracking_link} (mã tra cứu: {tracking_token}).",
+        "Your report was received under the code {id}; it is due by {due}. "
+        "Follow it at {tracking_link} (tracking token: {tracking_token}).",
+    ),
+    "subject_refused": (
+        "Chưa tiếp nhận được phản ánh gửi qua thư điện tử",
+        "Your e-mailed report could not be taken",
+    ),
+    "no_description": (
+        "Thư không có nội dung mô tả sự việc (cần ít nhất {min} ký tự). "
+        "Hãy gửi lại, mô tả sự việc và nơi xảy ra; có thể đính kèm ảnh.",
+        "The message does not describe what happened (at least {min} characters are needed). "
+        "Please write again with what happened and where; photos may be attached.",
+    ),
+    "too_large": (
+        "Thư quá lớn: tối đa {max_mb} MB kể cả tệp đính kèm. Hãy gửi lại với ít ảnh hơn hoặc ảnh nhỏ hơn.",
+        "The message is too large: at most {max_mb} MB with its attachments. "
+        "Please send it again with fewer or smaller photos.",
+    ),
+    "too_nested": (
+        "Thư có cấu trúc lồng nhau quá sâu nên không đọc được. Hãy gửi lại thư mới, không chuyển tiếp nhiều lần.",
+        "The message is nested too deeply to be read. Please send a new message rather than a forwarded chain.",
+    ),
+    "attachment_refused": (
+        "Tệp đính kèm '{name}' không được nhận: {reason} Hãy gửi lại chỉ với ảnh JPEG, PNG, WebP hoặc HEIC.",
+        "The attachment '{name}' cannot be taken: {reason} Please send it again with JPEG, PNG, WebP "
+        "or HEIC photos only.",
+    ),
+    "archive": (
+        "Không nhận tệp nén (zip, rar, 7z, gz).",
+        "Compressed archives (zip, rar, 7z, gz) are not accepted.",
+    ),
+    "unreadable": (
+        "Không đọc được thư. Hãy gửi lại dưới dạng thư thông thường.",
+        "The message could not be read. Please send it again as a plain message.",
+    ),
+    "signature": (
+        "Thư trả lời tự động của {province}; vui lòng không trả lời thư này. Đường dây nóng: {hotline}.",
+        "An automatic answer from {province}; please do not reply to it. Hotline: {hotline}.",
+    ),
+}
+
 # Every group above, by name: what the catalogue test walks.
 CATALOGUE: dict[str, dict[str, Text]] = {
     "errors": ERRORS,
@@ -421,4 +489,5 @@ CATALOGUE: dict[str, dict[str, Text]] = {
     "weekdays": WEEKDAYS,
     "notice_fillers": NOTICE_FILLERS,
     "stats_notes": STATS_NOTES,
+    "inbox_replies": INBOX_REPLIES,
 }

@@ -17,6 +17,8 @@ from chalicelib.rules.calendar import WorkingCalendar
 
 Channel = Literal["app", "web", "hotline", "zalo", "email"]
 CHANNELS: tuple[str, ...] = ("app", "web", "hotline", "zalo", "email")
+# What a citizen may name on the public POST /reports; the others arrive through their own intake.
+PUBLIC_CHANNELS: tuple[str, ...] = ("app", "web")
 IOC_AGENCY_ID = "ioc"
 
 
@@ -113,6 +115,10 @@ class ProvinceProfile(_Strict):
     # How many times a citizen may reopen a published result (round 1 + max_reopens rounds at most).
     max_reopens: int = Field(default=2, ge=0, le=20)
     limits: Limits = Limits()
+    # Channels whose reporter may leave no phone number (the e-mail inbox: the sender's address is the contact).
+    phone_optional_channels: tuple[Channel, ...] = ("email",)
+    # The category a channel that names none (an e-mail whose subject names no category) is filed under.
+    fallback_category: str = "khac"
 
     @model_validator(mode="after")
     def _consistent(self) -> ProvinceProfile:
@@ -125,6 +131,8 @@ class ProvinceProfile(_Strict):
         if IOC_AGENCY_ID not in agency_ids:
             raise ValueError("agencies: the IOC agency 'ioc' is missing")
         codes = {c.code for c in self.categories}
+        if self.fallback_category not in codes:
+            raise ValueError(f"fallback_category: unknown category '{self.fallback_category}'")
         for cat, agency in self.routing.by_category.items():
             if cat not in codes:
                 raise ValueError(f"routing.by_category: unknown category '{cat}'")
@@ -179,6 +187,10 @@ class ProvinceProfile(_Strict):
 
     def sla_days(self, channel: str) -> int:
         return self.channels[channel]  # type: ignore[index]  # a stored report's channel is a plain str
+
+    def phone_required(self, channel: str) -> bool:
+        """Must a report from this channel carry the reporter's phone number?"""
+        return channel not in self.phone_optional_channels
 
     def active_categories(self) -> list[Category]:
         return [c for c in self.categories if c.active]

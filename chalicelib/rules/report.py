@@ -16,7 +16,8 @@ class Reporter:
     """The citizen behind a report: confidential, staff-only."""
 
     name: str
-    phone: str  # E.164
+    phone: str  # E.164; "" when the channel lets an e-mail address stand in (profile: phone_optional_channels)
+    email: str | None = None  # the sender of an e-mailed report: where its answers go
 
 
 @dataclass(frozen=True)

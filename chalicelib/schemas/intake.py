@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictStr, field_validator, model_validator
+from pydantic import BeforeValidator, Field, StrictStr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from chalicelib.rules.text import clean_text
@@ -50,49 +50,98 @@ class Location(Body):
         return self
 
 
+def _vietnamese_phone(raw: str | None) -> str | None:
+    """Parse as a Vietnamese number; store E.164 (+84...)."""
+    import phonenumbers
+
+    if raw is None:
+        return None
+    try:
+        number = phonenumbers.parse(raw, "VN")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number) or number.country_code != 84:
+        raise PydanticCustomError("invalid_phone", "not a valid Vietnamese phone number", {"value": raw})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 class ReporterIn(Body):
     name: Annotated[CleanText, Field(min_length=2, max_length=100)]
     phone: Annotated[StrictStr, Field(max_length=32)]
 
-    @field_validator("phone")
-    @classmethod
-    def _vietnamese_phone(cls, raw: str) -> str:
-        """Parse as a Vietnamese number; store E.164 (+84...)."""
-        import phonenumbers
-
-        try:
-            number = phonenumbers.parse(raw, "VN")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number) or number.country_code != 84:
-            raise PydanticCustomError("invalid_phone", "not a valid Vietnamese phone number", {"value": raw})
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    _phone = field_validator("phone")(_vietnamese_phone)
 
 
-class IntakeRequest(Body):
+class ContactIn(Body):
+    """A reporter as a trusted channel hands it in: the phone may be missing where the profile allows it
+    (rules/profile.phone_optional_channels), the channel's own address (the e-mail sender) standing in."""
+
+    name: Annotated[CleanText, Field(min_length=1, max_length=100)]
+    phone: Annotated[StrictStr, Field(max_length=32)] | None = None
+    email: Annotated[StrictStr, Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+
+    _phone = field_validator("phone")(_vietnamese_phone)
+
+
+def _description(raw: str) -> str:
+    """No HTML kept; 10 to 4,000 characters of real text."""
+    text = clean_text(raw)
+    if len(text) < 10:
+        raise PydanticCustomError("too_short", "too short", {"min": 10})
+    if len(text) > 4000:
+        raise PydanticCustomError("too_long", "too long", {"max": 4000})
+    return text
+
+
+def _not_after_now(value: datetime | None) -> datetime | None:
+    return aware(value)
+
+
+class _Report(Body):
+    """What every way in says of a report but its reporter (and, on the public path, its channel)."""
+
     category: Annotated[StrictStr, Field(min_length=1, max_length=64)]
     description: Annotated[StrictStr, Field(max_length=MAX_RAW_DESCRIPTION)]
-    location: Location
+    location: Location = Field(default_factory=Location)
     ward_code: WardCode = None
-    reporter: ReporterIn
-    channel: Literal["app", "web", "hotline", "zalo", "email"] = "app"
     occurred_at: datetime | None = None
 
-    @field_validator("description")
-    @classmethod
-    def _clean_description(cls, raw: str) -> str:
-        """No HTML kept; 10 to 4,000 characters of real text."""
-        text = clean_text(raw)
-        if len(text) < 10:
-            raise PydanticCustomError("too_short", "too short", {"min": 10})
-        if len(text) > 4000:
-            raise PydanticCustomError("too_long", "too long", {"max": 4000})
-        return text
+    _clean_description = field_validator("description")(_description)
+    _local = field_validator("occurred_at")(_not_after_now)
 
-    @field_validator("occurred_at")
-    @classmethod
-    def _local(cls, value: datetime | None) -> datetime | None:
-        return aware(value)
+    def submission(self) -> Submission:
+        """What the intake service files (services/intake.py): the same fields, the reporter as a contact."""
+        return Submission.model_validate(self.model_dump(exclude={"channel"}))
+
+
+class Submission(_Report):
+    """A report as a trusted channel hands it to the intake service (services/intake.submit_from):
+    the hotline desk, the e-mail inbox, the Zalo OA. The channel is the caller's, not the body's."""
+
+    reporter: ContactIn
+
+
+class DeskIntakeRequest(_Report):
+    """POST /staff/intake: what the hotline operator records of a call (place as a point, a ward or an address)."""
+
+    reporter: ReporterIn
+
+
+def _public_channel(value: Any) -> Any:
+    """A channel with its own intake named on the public endpoint: a message saying where it comes from."""
+    from chalicelib.rules.profile import CHANNELS, PUBLIC_CHANNELS
+
+    if isinstance(value, str) and value in CHANNELS and value not in PUBLIC_CHANNELS:
+        raise PydanticCustomError("channel_not_public", "this channel has its own intake", {"value": value})
+    return value
+
+
+class IntakeRequest(_Report):
+    """POST /reports: the app's and the portal's report (a point or a ward code: rules/intake.py)."""
+
+    location: Location
+    reporter: ReporterIn
+    channel: Annotated[Literal["app", "web"], BeforeValidator(_public_channel)] = "app"
 
 
 class MediaRequest(Body):

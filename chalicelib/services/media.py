@@ -50,6 +50,8 @@ from chalicelib.views import media as views
 LAST_ATTEMPT = 5
 # An offer that keeps losing to concurrent writes on the same slots gives up with a 409 "retry" after this many.
 RESERVE_ATTEMPTS = 5
+# A stored (ingested) file's pending record lapses like an offer's signature would, should the put fail.
+INGEST_SECONDS = 900
 
 
 class MediaService:
@@ -93,6 +95,24 @@ class MediaService:
         logger.info("upload offered", extra={"report_id": report_id, "media_id": media_id, "kind": plan.kind,
                                              "purpose": purpose})
         return views.upload_offer(media_id, plan, purpose, post)
+
+    def ingest(self, report_id: str, purpose: str, content_type: str, data: bytes) -> str:
+        """Store a file a trusted channel received (an e-mail's photo) as an upload: the same pending record and
+        slot as an offer, the object under `raw/`, so the thumbnailer vets it and makes its renditions as for
+        any upload (the bucket's notification). The media id."""
+        plan = plan_upload(content_type, len(data))
+        media_id = uuid.uuid4().hex
+        key = raw_key(report_id, media_id)
+        now = self._clock()
+        record: MediaRecord = {
+            "report_id": report_id, "media_id": media_id, "kind": plan.kind, "purpose": purpose,
+            "declared_type": plan.content_type, "declared_size": plan.declared_size, "key": key,
+            "status": "pending", "created_at": now, "expires_at": now + timedelta(seconds=INGEST_SECONDS)}
+        self._reserve(record, plan, now)
+        self._objects.put(key, data, plan.content_type)
+        logger.info("upload stored", extra={"report_id": report_id, "media_id": media_id, "kind": plan.kind,
+                                            "purpose": purpose})
+        return media_id
 
     def _reserve(self, record: MediaRecord, plan: UploadPlan, now: datetime) -> None:
         reclaim: list[str] = []

@@ -123,7 +123,8 @@ class ReportModel(Model):
     ward_code = UnicodeAttribute(null=True)
     agency_id = UnicodeAttribute()
     reporter_name = UnicodeAttribute()
-    reporter_phone = UnicodeAttribute()
+    reporter_phone = UnicodeAttribute(null=True)  # None: an e-mailed report whose sender gave no phone
+    reporter_email = UnicodeAttribute(null=True)  # the sender of an e-mailed report
     tracking_token_digest = UnicodeAttribute()
     received_at = UTCDateTimeAttribute()
     occurred_at = UTCDateTimeAttribute(null=True)

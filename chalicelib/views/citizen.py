@@ -53,7 +53,7 @@ def receipt(profile: ProvinceProfile, report: Report) -> dict[str, Any]:
     }
     if report.urgent:
         answer["advice"] = urgent_advice(profile)
-    if not answer["sms"]:
+    if not answer["sms"] and report.reporter.phone:  # a landline (an e-mailed report may have no phone at all)
         values = {"id": report.id, "tracking_link": tracking_link(profile, report.id)}
         vi, en = messages.RECEIPT_NOTES["no_sms"]
         answer["sms_notice"] = {"vi": vi.format(**values), "en": en.format(**values)}

@@ -270,7 +270,8 @@ class StaffMe(Shape):
 
 class ReporterContact(Shape):
     name: str
-    phone: str
+    phone: str  # "" when an e-mailed report's sender gave none
+    email: str | None = None  # the sender of an e-mailed report
 
 
 class _StaffReport(_ReportCore):

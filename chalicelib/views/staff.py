@@ -27,6 +27,12 @@ def _masked_free_text(value: Any, report: Report) -> Any:
     return value
 
 
+def _contact(report: Report) -> dict[str, Any]:
+    """The reporter's name and phone, and the sender's address of an e-mailed report."""
+    contact = {"name": report.reporter.name, "phone": report.reporter.phone}
+    return {**contact, "email": report.reporter.email} if report.reporter.email else contact
+
+
 def staff_view(
     profile: ProvinceProfile, report: Report, history: list[AuditEntry], with_reporter: bool = True
 ) -> dict[str, Any]:
@@ -37,7 +43,7 @@ def staff_view(
     """
     view = {
         **reporter_view(profile, report, history),
-        "reporter": {"name": report.reporter.name, "phone": report.reporter.phone} if with_reporter else None,
+        "reporter": _contact(report) if with_reporter else None,
         "escalation_level": report.escalation_level,
         "version": report.version,
         "result": report.result,

@@ -174,7 +174,7 @@ def test_the_local_stack_seeds_demo_staff_and_make_token_signs_them_in(jwks_serv
     roles = sorted(login["role"] for login in logins)
     # two wards with a lead and an officer each, plus an officer for the banner example's ward (ubnd-24133)
     assert roles == ["agency_lead", "agency_lead", "agency_officer", "agency_officer", "agency_officer",
-                     "ioc_operator", "province_admin"]
+                     "hotline_operator", "ioc_operator", "province_admin"]
     wards = {login["agency"] for login in logins if login["role"].startswith("agency_")}
     assert len(wards) == 3 and all(w.startswith("ubnd-") for w in wards) and "ubnd-24133" in wards
     assert seed_demo_staff(stack, jwks_server, province="daklak") == logins  # safe to run twice

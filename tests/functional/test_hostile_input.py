@@ -55,6 +55,7 @@ FIELDS = {
                                             "public_reason", "duplicate_of", "reason", "suggested_agency_id",
                                             "working_days", "text", "media_ids", "enforcement"],
     "/staff/reports/{report_id}/media": ["content_type", "size"],
+    "/staff/intake": ["category", "description", "location", "ward_code", "reporter", "occurred_at"],
 }
 VALID = {
     "/reports": a_report(),
@@ -63,9 +64,11 @@ VALID = {
     "/reports/{report_id}/reopen": {"reason": "Ổ gà vẫn còn nguyên, chưa ai sửa"},
     "/staff/reports/{report_id}/actions": {"action": "assign", "agency_id": "ubnd-24133", "note": "Giao xử lý"},
     "/staff/reports/{report_id}/media": {"content_type": "image/jpeg", "size": 1000},
+    "/staff/intake": {k: v for k, v in a_report().items() if k != "ward_code"},
 }
 NESTED = {  # a sub-object's fields, swept too
     "/reports": {"location": ["lat", "lng", "address"], "reporter": ["name", "phone"]},
+    "/staff/intake": {"location": ["lat", "lng", "address"], "reporter": ["name", "phone"]},
     "/staff/reports/{report_id}/actions": {},
 }
 

@@ -68,23 +68,26 @@ def test_a_landline_reporter_is_told_in_the_receipt_that_no_sms_will_come(client
     assert answer["id"] in answer["sms_notice"]["vi"] and answer["id"] in answer["sms_notice"]["en"]
 
 
-def test_hotline_reports_get_three_working_days(client):
-    _, answer = post(client, a_report(channel="hotline"))
-    assert answer["sla_working_days"] == 3
+@pytest.mark.parametrize("channel", ["hotline", "zalo", "email"])
+def test_a_channel_with_its_own_intake_is_refused_on_the_public_endpoint(client, province, channel):
+    """Fails before: anyone could send channel=hotline here and get a 3-day deadline."""
+    response, answer = post(client, a_report(channel=channel))
+    assert response.status_code == 400
+    assert (answer["code"], answer["field"]) == ("channel_not_public", "channel")
+    assert "tổng đài" in answer["message"] and "Zalo OA" in answer["message"]
+    assert "hotline desk" in answer["message_en"] and "e-mail" in answer["message_en"]
+    assert count_reports(province) == 0
+
+
+def test_the_portal_sends_web_and_gets_the_profiles_seven_days(client):
+    response, answer = post(client, a_report(channel="web"))
+    assert response.status_code == 201 and answer["sla_working_days"] == 7
 
 
 def test_urgent_wording_gets_emergency_advice(client):
     _, answer = post(client, a_report(description="Cháy lớn tại kho hàng gần chợ, khói rất nhiều"))
     assert answer["urgent"] is True
     assert "114" in answer["advice"]["vi"] and "114" in answer["advice"]["en"]
-
-
-def test_hotline_report_with_address_but_no_ward_goes_to_the_ioc(client):
-    body = a_report(channel="hotline")
-    del body["ward_code"]
-    body["location"] = {"address": body["location"]["address"]}  # no point either: the IOC places it
-    response, answer = post(client, body)
-    assert response.status_code == 201 and answer["agency_id"] == "ioc"
 
 
 def test_categories_list_codes_names_and_sla(client):

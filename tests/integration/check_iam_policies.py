@@ -34,7 +34,8 @@ EVERY_FUNCTION = {
 }
 _STREAM_MAPPING = "the stream event source mapping polls the reports stream with the function's role"
 _STREAM_FAILURES = "the stream mapping's on-failure destination: Lambda sends a failed batch's record with the role"
-_SCHEDULE_FAILURES = "the schedule's asynchronous on-failure destination (EventInvokeConfig) uses the function's role"
+_SCHEDULE_FAILURES = ("the asynchronous on-failure destination (EventInvokeConfig: schedules, the SNS-invoked inbox) "
+                      "uses the function's role")
 _SQS_MAPPING = "the SQS event source mapping receives and deletes the queue's messages with the function's role"
 # (function, Sid, action) a role keeps although no recorded call exercises it: why.
 NOT_OBSERVED = {
@@ -46,7 +47,7 @@ NOT_OBSERVED = {
     **{(fn, "ParkFailedBatches", "sqs:SendMessage"): _STREAM_FAILURES
        for fn in ("notify_report_changes", "update_statistics")},
     **{(fn, "ParkFailedRuns", "sqs:SendMessage"): _SCHEDULE_FAILURES
-       for fn in ("sla_sweep", "daily_digest", "close_expired_reports")},
+       for fn in ("sla_sweep", "daily_digest", "close_expired_reports", "read_inbound_mail")},
     **{("make_thumbnails", "ConsumeThumbnailQueue", action): _SQS_MAPPING
        for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")},
     ("make_thumbnails", "TellMissingFromForbidden", "s3:ListBucket"):
@@ -68,7 +69,8 @@ NOT_OBSERVED = {
 WILDCARDS = {
     r"arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:"
     r"/aws/lambda/phananh-\$\{Stage\}-[a-z_]+:\*": "the function's own log group; Lambda names its streams",
-    r"\$\{MediaBucket\.Arn\}/(raw|thumbs)/\*": "objects under one prefix of the stage's bucket; keys are per upload",
+    r"\$\{MediaBucket\.Arn\}/(raw|thumbs|inbound)/\*": "objects under one prefix of the stage's bucket; keys are per "
+                                                     "upload (inbound/: per received message, SES names them)",
     r"\$\{ReportsTable\.Arn\}/stream/\*": "ListStreams on the reports table's streams; the label is set on deploy",
 }
 SMS_NOT_RESOURCE = "arn:${AWS::Partition}:sns:*:*:*"  # SMS to phone numbers: every ARN that is not SNS's

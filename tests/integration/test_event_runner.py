@@ -339,8 +339,47 @@ def test_every_event_source_of_the_real_app_is_driven_locally(province):
 
     runner = EventRunner(app, province)
     assert runner.ignored == []
-    names = {m.fn.name for m in (*runner.streams, *runner.queues, *runner.schedules)}
+    names = {m.fn.name for m in (*runner.streams, *runner.queues, *runner.schedules, *runner.topics)}
     assert names == {source.name for source in app.event_sources}
+
+
+def test_an_email_dropped_into_the_inbox_reaches_the_inbox_handler_through_its_topic(province):
+    """What `python -m devstack.mail FILE.eml` does on `make run`: store, publish, the runner delivers SNS."""
+    from moto.backends import get_backend
+
+    from app import app
+    from chalicelib import container
+    from devstack.mail import deliver, store
+
+    container.reset()
+    runner = EventRunner(app, province)
+    raw = (Path(__file__).resolve().parent.parent / "events" / "email_report_photo.eml").read_bytes()
+    notification = store(boto3.client("s3"), province.environment["MEDIA_BUCKET"], province.arns["InboundMailTopic"],
+                         raw, recipient="tiepnhan@phananh.example.gov.vn")
+    deliver(boto3.client("sns"), notification)
+    assert runner.run_until_idle() >= 1
+    items = boto3.resource("dynamodb").Table(province.environment["REPORTS_TABLE"]).scan()["Items"]
+    assert [i["channel"] for i in items] == ["email"]
+    sent = get_backend("ses")["123456789012"]["ap-southeast-1"].sent_messages
+    assert [m.destinations["ToAddresses"] for m in sent] == [["hoa.nguyen@example.com"]]
+    assert items[0]["id"] in sent[0].body
+
+
+def test_an_sns_handler_that_raises_is_retried_twice_then_dropped(province, caplog):
+    calls: list[str] = []
+
+    def inbox(event):
+        calls.append(event.to_dict()["Records"][0]["Sns"]["MessageId"])
+        raise RuntimeError("s3 down")
+
+    demo = Chalice(app_name="phananh")
+    demo.on_sns_message(topic="phananh-dev-inbound-mail", name="read_inbound_mail")(inbox)
+    runner = EventRunner(demo, province)
+    boto3.client("sns").publish(TopicArn=province.arns["InboundMailTopic"], Message="{}")
+    with caplog.at_level(logging.ERROR, logger="devstack.runner"):
+        assert runner.run_until_idle() == 1
+    assert len(calls) == 3 and len(set(calls)) == 1
+    assert "dropped after 3 attempts" in caplog.text
 
 
 @pytest.mark.parametrize("name", ["dynamodb_stream_insert.json", "sqs_s3_object_created.json",

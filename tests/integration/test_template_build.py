@@ -86,8 +86,15 @@ def test_a_function_without_its_own_policy_is_refused_with_what_to_add():
 
 
 def test_an_event_source_the_build_does_not_know_is_refused():
-    chalice = _chalice(Odd=_function("app.odd", "OddRole", {"Sns": {"Type": "SNS", "Properties": {"Topic": "x"}}}))
-    with pytest.raises(BuildError, match="no wiring for event type 'SNS'"):
+    chalice = _chalice(Odd=_function("app.odd", "OddRole", {"Iot": {"Type": "IoTRule", "Properties": {"Sql": "x"}}}))
+    with pytest.raises(BuildError, match="no wiring for event type 'IoTRule'"):
+        merge_template(BASE, chalice, INFO)
+
+
+def test_a_topic_the_province_does_not_have_is_refused():
+    chalice = _chalice(Odd=_function("app.odd", "OddRole", {"Sns": {"Type": "SNS", "Properties": {
+        "Topic": "arn:aws:sns:ap-southeast-1:123456789012:phananh-daklak-nowhere"}}}))
+    with pytest.raises(BuildError, match=r"not a topic in infra/province\.json"):
         merge_template(BASE, chalice, INFO)
 
 

@@ -436,3 +436,38 @@ def test_the_limits_table_expires_its_counters(stage):
     p = template(stage)["Resources"]["LimitsTable"]["Properties"]
     assert p["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert p["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+
+
+def test_received_mail_is_stored_under_inbound_and_notifies_the_inbox_function(stage):
+    t = template(stage)
+    res = t["Resources"]
+    [rule] = _of_type(t, "AWS::SES::ReceiptRule").values()
+    assert rule["Properties"]["RuleSetName"] == {"Ref": "InboxRuleSet"}
+    body = rule["Properties"]["Rule"]
+    assert body["Enabled"] and body["ScanEnabled"] and body["TlsPolicy"] == "Require"  # spam/virus verdicts on
+    assert body["Recipients"] == [{"Ref": "InboxAddress"}]
+    [action] = body["Actions"]
+    assert action["S3Action"] == {"BucketName": {"Ref": "MediaBucket"}, "ObjectKeyPrefix": "inbound/",
+                                  "TopicArn": {"Ref": "InboundMailTopic"}}
+    assert set(rule["DependsOn"]) == {"MediaBucketPolicy", "InboundMailTopicPolicy"}  # SES checks it may write
+    # the topic, encrypted with a key SES may use, is subscribed to the inbox function
+    key, _ = _getatt(res["InboundMailTopic"]["Properties"]["KmsMasterKeyId"])
+    assert any(s["Principal"] == {"Service": "ses.amazonaws.com"}
+               for s in res[key]["Properties"]["KeyPolicy"]["Statement"])
+    [fn] = [f for f in _functions(t).values()
+            if f["Properties"]["FunctionName"] == {"Fn::Sub": "phananh-${Stage}-read_inbound_mail"}]
+    assert [e["Properties"]["Topic"] for e in fn["Properties"]["Events"].values()] == [{"Ref": "InboundMailTopic"}]
+    # SNS invokes it asynchronously: what fails after Lambda's retries is parked in a watched queue
+    on_failure, _ = _getatt(fn["Properties"]["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]["Destination"])
+    assert on_failure in _alarmed_queues(t)
+    # SES (this account's rule only) may write the inbound prefix and publish to the topic, nothing more
+    [ses_write] = [s for s in res["MediaBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+                   if s.get("Principal") == {"Service": "ses.amazonaws.com"}]
+    assert ses_write["Action"] == "s3:PutObject"
+    assert ses_write["Resource"] == {"Fn::Sub": "${MediaBucket.Arn}/inbound/*"}
+    assert ses_write["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    [publish] = res["InboundMailTopicPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert publish["Action"] == "sns:Publish" and publish["Condition"] == ses_write["Condition"]
+    # stored mail expires
+    rules = res["MediaBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert any(r.get("Prefix") == "inbound/" and r.get("ExpirationInDays") for r in rules)

@@ -89,8 +89,8 @@ def test_times_inside_the_range_still_parse():
 def test_a_choice_error_lists_the_choices_in_each_language_without_an_english_or_in_the_vietnamese():
     err = refused(parse_body, {**REPORT, "channel": "fax"}, IntakeRequest)
     assert (err.code, err.field) == ("invalid_choice", "channel")
-    assert err.message.endswith("'zalo' hoặc 'email'.") and " or " not in err.message, err.message
-    assert err.message_en.endswith("'zalo' or 'email'."), err.message_en
+    assert err.message.endswith("'app' hoặc 'web'.") and " or " not in err.message, err.message
+    assert err.message_en.endswith("'app' or 'web'."), err.message_en
 
 
 @pytest.mark.parametrize("sent", ["00004", " 00004 ", "000007", "4"])
