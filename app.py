@@ -5,6 +5,7 @@ from chalice import Chalice
 from chalicelib.handlers import (
     catalogue,
     citizen,
+    directory,
     intake,
     openapi,
     public,
@@ -26,5 +27,6 @@ app.register_blueprint(staff.bp)
 app.register_blueprint(public.bp)
 app.register_blueprint(citizen.bp)
 app.register_blueprint(wards.bp)
+app.register_blueprint(directory.bp)
 app.register_blueprint(openapi.bp)
 register_error_bodies(app)
