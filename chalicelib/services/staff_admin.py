@@ -24,6 +24,7 @@ the index from the pool whatever happened, writing an audit row per fix.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -44,6 +45,8 @@ from chalicelib.rules.errors import Conflict, Forbidden, InvalidInput, NotFound,
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.services.clock import Clock, utc_now
 
+# What Cognito accepts as a username (1-128 letters, marks, symbols, digits, punctuation; no spaces).
+POOL_USERNAME = re.compile(r"^[^\s\x00-\x1f\x7f]{1,128}$")
 COMMAND_LINE = "command-line"  # the actor an audit row names for scripts/staff_admin.py (IAM credentials)
 
 
@@ -214,6 +217,8 @@ class StaffAdminService:
         """
         if self._index is None:
             return None
+        if by is not None and not POOL_USERNAME.match(username):  # Cognito would refuse the call itself
+            raise NotFound("unknown_staff", "username", value=username[:64])
         try:
             return self._directory.user(username)
         except UnknownStaff:

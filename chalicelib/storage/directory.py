@@ -6,7 +6,7 @@ ends the agency exactly; a user of no agency sorts under "~"). An agency's
 people are one Query with begins_with(sk, "<agency>#"); the whole directory,
 one paged Query of the partition, never a scan of the pool. A province has
 hundreds to a few thousand staff: one partition holds them easily, and they
-change rarely. Audit rows go to the audit table, one partition a month.
+change rarely. Audit rows go to the audit table, one partition a month (Vietnam time).
 
 The pool is the truth: services/staff_admin.py changes Cognito first, then
 `record`s the entry and its audit row here in one transaction, so an entry
@@ -21,6 +21,7 @@ from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.rules.calendar import VN_TZ
 from chalicelib.rules.directory import AgencyContacts, DirectoryAudit, StaffEntry, contacts_of
 from chalicelib.rules.errors import InvalidInput
 from chalicelib.storage.dynamo import ConnectionOf
@@ -55,7 +56,8 @@ def to_entry(m: StaffEntryModel) -> StaffEntry:
 
 def to_audit_model(row: DirectoryAudit) -> StaffAuditModel:
     seq = f"{row.at.isoformat()}#{row.username}#{secrets.token_hex(3)}"
-    return StaffAuditModel(f"{DIRECTORY_AUDIT_PREFIX}{row.at.strftime('%Y-%m')}", seq, at=row.at, actor=row.actor,
+    month = row.at.astimezone(VN_TZ).strftime("%Y-%m")  # the month as the province reads it
+    return StaffAuditModel(f"{DIRECTORY_AUDIT_PREFIX}{month}", seq, at=row.at, actor=row.actor,
                            action=row.action, username=row.username, role=row.role, agency_id=row.agency_id,
                            enabled=row.enabled, note=row.note)
 

@@ -312,3 +312,48 @@ def test_reconcile_rebuilds_the_index_from_the_pool_and_a_second_run_finds_nothi
     assert status == 200 and body["written"] == [] and body["dropped"] == [] and body["unchanged"] >= 7
     audit = call(client, staff, "admin", "GET", "/staff/directory/audit")[1]["items"]
     assert {r["action"] for r in audit} == {"invite", "reconcile"}
+
+
+# -- the command line: make staff-admin ARGS="invite|move|sync-directory ..." --------------------------------------
+
+
+def test_the_command_line_invites_moves_and_rebuilds_the_index_on_a_moto_server(jwks_server, capsys, monkeypatch):
+    """scripts/staff_admin.py against a moto server over HTTP, as `make staff-admin ARGS=--local ...` runs it."""
+    import importlib.util
+    from pathlib import Path
+
+    import boto3
+
+    from chalicelib.config import Settings
+    from devstack.provision import provision
+
+    spec = importlib.util.spec_from_file_location(
+        "staff_admin_script", Path(__file__).resolve().parents[2] / "scripts" / "staff_admin.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    stack = provision("clidir", endpoint_url=jwks_server)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", jwks_server)  # the Settings the check below builds
+    run = ["--stage", "clidir", "--province", "daklak", "--endpoint-url", jwks_server]
+    assert script.main([*run, "invite", "tran.thi.cuc", "agency_officer", "--email", "cuc@bmt.example.gov.vn",
+                        "--name", "Trần Thị Cúc", "--agency", AGENCY]) == 0
+    assert "invited tran.thi.cuc" in capsys.readouterr().out
+    assert script.main([*run, "move", "tran.thi.cuc", "--agency", OTHER_AGENCY]) == 0
+    idp = boto3.client("cognito-idp", endpoint_url=jwks_server)
+    pool = stack.environment["STAFF_USER_POOL_ID"]
+    idp.admin_update_user_attributes(UserPoolId=pool, Username="tran.thi.cuc",  # by hand, in the console
+                                     UserAttributes=[{"Name": "email", "Value": "cuc.tt@bmt.example.gov.vn"}])
+    capsys.readouterr()
+    assert script.main([*run, "sync-directory"]) == 0
+    assert "1 written (tran.thi.cuc)" in capsys.readouterr().out
+    assert script.main([*run, "invite", "x.y", "agency_officer", "--email", "x@y.vn", "--name", "X"]) == 2
+    assert "agency" in capsys.readouterr().err  # the bilingual error's English text: the agency is required
+
+    services = container.build(Settings.from_env({**stack.environment, "PROVINCE": "daklak",
+                                                  "AWS_ENDPOINT_URL": jwks_server}))
+    assert services.directory_index.contacts(OTHER_AGENCY).officers == ("cuc.tt@bmt.example.gov.vn",)
+    assert services.directory_index.contacts(AGENCY).officers == ()
+    from chalicelib.rules.calendar import VN_TZ
+
+    month = services.clock().astimezone(VN_TZ).strftime("%Y-%m")
+    actions = [r.action for r in services.directory_index.audit_month(month, 10)]
+    assert sorted(actions) == ["invite", "move", "reconcile"]
