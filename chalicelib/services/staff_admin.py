@@ -19,7 +19,7 @@ change is already in force (the pool, the marker) and the caller gets a 503
 is idempotent: an invitation that already exists with the same details only
 rewrites the index) and finishes it; `reconcile` (POST
 /staff/directory/reconcile, `make staff-admin ARGS=sync-directory`) rebuilds
-the index from the pool whatever happened, writing an audit row per fix.
+the index from the pool whatever happened, writing an audit row for each entry it rewrites.
 """
 
 from __future__ import annotations
@@ -140,9 +140,9 @@ class StaffAdminService:
 
     def move(self, username: str, role: str | None, agency_id: str | None, by: Actor | None = None) -> Revoked:
         """Another role and/or agency: the pool's group and attribute, then the marker (old tokens refused)."""
+        self._may_change(by, username)
         if role is None and agency_id is None:
             raise InvalidInput("nothing_to_move")
-        self._may_change(by, username)
         before = self._before(username, by) or self._directory.user(username)
         new_role = role or before.role
         if new_role is None:

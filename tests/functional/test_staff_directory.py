@@ -217,6 +217,7 @@ def test_a_move_to_the_admin_role_drops_the_agency_and_a_move_needs_something_to
     assert "custom:agency_id" not in {a["Name"] for a in attributes}
     status, body = call(client, staff, "admin", "POST", "/staff/directory/users/officer/move", {})
     assert status == 400 and body["code"] == "nothing_to_move"
+    assert call(client, staff, "ioc", "POST", "/staff/directory/users/officer/move", {})[0] == 403  # who, first
     status, body = call(client, staff, "admin", "POST", "/staff/directory/users/officer/move",
                         {"agency_id": "ubnd-00000"})
     assert status == 400 and body["code"] == "unknown_agency"
