@@ -66,6 +66,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/sweep.py --reports 10000 --due 50
 	$(BIN)/python bench/cost.py
 	$(BIN)/python bench/ward_lookup.py
+	$(BIN)/python bench/directory_calls.py
 
 bench-sweep: $(STAMP)
 	$(BIN)/python bench/sweep.py

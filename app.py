@@ -6,6 +6,7 @@ from chalicelib.handlers import (
     catalogue,
     citizen,
     desk,
+    directory,
     inbox,
     intake,
     openapi,
@@ -30,5 +31,6 @@ app.register_blueprint(citizen.bp)
 app.register_blueprint(wards.bp)
 app.register_blueprint(desk.bp)
 app.register_blueprint(inbox.bp)
+app.register_blueprint(directory.bp)
 app.register_blueprint(openapi.bp)
 register_error_bodies(app)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from chalicelib.services.sla import SlaSweeper
     from chalicelib.services.staff_admin import StaffAdminService
     from chalicelib.services.stats import StatisticsService
+    from chalicelib.storage.directory import DirectoryIndex
     from chalicelib.storage.media import MediaStore
     from chalicelib.storage.reports import ReportStore
     from chalicelib.storage.stream import StreamChange
@@ -162,7 +163,8 @@ class Services:
         from chalicelib.storage.stats import StatsStore
 
         self.bind_storage()
-        return DigestService(self.profile, SlaStore(), self.mailer, claims=StatsStore(), clock=self.clock)
+        return DigestService(self.profile, SlaStore(), self.mailer, claims=StatsStore(), clock=self.clock,
+                             contacts=self.directory_index)
 
     @cached_property
     def statistics(self) -> StatisticsService:
@@ -192,6 +194,7 @@ class Services:
             ioc_topic_arn=s.ioc_alerts_topic_arn,
             limits=LimitStore(),
             limits_key=limits_key(s),
+            contacts=self.directory_index,
         )
 
     @cached_property
@@ -211,7 +214,16 @@ class Services:
         from chalicelib.storage.revocations import RevocationStore
 
         self.bind_storage()
-        return StaffAdminService(CognitoDirectory(self.settings), RevocationStore(), clock=self.clock)
+        return StaffAdminService(CognitoDirectory(self.settings), RevocationStore(), clock=self.clock,
+                                 index=self.directory_index, profile=self.profile)
+
+    @cached_property
+    def directory_index(self) -> DirectoryIndex:
+        """The staff directory index (agency -> its people's e-mail, one query) and its audit rows."""
+        from chalicelib.storage.directory import DirectoryIndex
+
+        self.bind_storage()
+        return DirectoryIndex(cursor_secret=lambda: cursor_key(self.settings, self.stage_secrets))
 
 
 def cursor_key(s: Settings, secrets: StageSecrets | None = None) -> bytes:

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict
 
 if TYPE_CHECKING:  # annotations only: importing a port costs no rule module at cold start
+    from chalicelib.rules.directory import AgencyContacts, DirectoryAudit, StaffEntry
     from chalicelib.rules.limits import Quota
     from chalicelib.rules.listing import PublicFilters, StaffFilters, StaffScope
     from chalicelib.rules.report import AuditEntry, Report
@@ -304,6 +305,50 @@ class StaffDirectoryPort(Protocol):
         """Revoke the user's refresh tokens (no new ID token from them)."""
         ...
 
+    def user(self, username: str) -> StaffEntry:
+        """The user as the pool has them (attributes, enabled, staff role); raises UnknownStaff."""
+        ...
+
+    def users(self) -> Iterable[StaffEntry]:
+        """Every user of the pool with their staff role (paged ListUsers and ListUsersInGroup, for reconciling)."""
+        ...
+
+    def create(self, entry: StaffEntry) -> None:
+        """AdminCreateUser with an e-mail invitation (a temporary password), then the role's group.
+
+        Raises StaffExists if the username is taken.
+        """
+        ...
+
+    def set_agency(self, username: str, agency_id: str | None) -> None:
+        """Set (or, for None, remove) the user's `custom:agency_id`."""
+        ...
+
+
+class DirectoryIndexPort(Protocol):
+    """The directory index: one entry per staff user, keyed so an agency's people are one query."""
+
+    def record(self, entry: StaffEntry, audit: DirectoryAudit | None, previous: StaffEntry | None = None) -> None:
+        """Write the entry (dropping `previous`'s if it moved agency) and the audit row, all at once."""
+        ...
+
+    def drop(self, entry: StaffEntry) -> None: ...
+    def entries(self) -> list[StaffEntry]: ...
+    def page(self, agency_id: str | None, limit: int, cursor: str | None) -> tuple[list[StaffEntry], str | None]: ...
+    def audit_month(self, month: str, limit: int) -> list[DirectoryAudit]: ...
+
+
+class StaffContactsPort(Protocol):
+    """Whom an agency's mail reaches, read from the directory index."""
+
+    def contacts(self, agency_id: str) -> AgencyContacts:
+        """The agency's enabled officers' and leads' addresses: one query."""
+        ...
+
+    def all_contacts(self) -> dict[str, AgencyContacts]:
+        """Every agency's, by agency id: one (paged) query of the whole index."""
+        ...
+
 
 class RevocationsPort(Protocol):
     """Per-user revocation markers: a token signed in at or before the marker's time is refused."""
@@ -314,3 +359,7 @@ class RevocationsPort(Protocol):
 
 class UnknownStaff(LookupError):
     """No staff user of that name in the pool."""
+
+
+class StaffExists(Exception):
+    """A user of that name is already in the pool."""

@@ -1,7 +1,9 @@
 """Demo staff for the local stack: one of each role, in moto's Cognito, with known passwords.
 
 `make run` calls `seed_demo_staff` after provisioning a stage and prints the
-log-ins; `make token USER=<name>` (devstack/token.py) signs one of them in.
+log-ins (with each user's e-mail address: the staff directory routes their
+agency's notices there, and the local inbox reader shows them);
+`make token USER=<name>` (devstack/token.py) signs one of them in.
 The officers and leads belong to two different ward People's Committees, so
 what one agency may not see of the other's reports can be tried by hand.
 The tests reuse `create_staff_user` and `sign_in` to make users under moto.
@@ -21,9 +23,11 @@ IOC_AGENCY = "ioc"
 
 
 def create_staff_user(idp: Any, pool_id: str, username: str, password: str, role: str,
-                      agency_id: str | None = None) -> None:
+                      agency_id: str | None = None, email: str | None = None) -> None:
     """A confirmed user with a permanent password, in `role`'s group; safe to repeat."""
     attributes = [{"Name": "custom:agency_id", "Value": agency_id}] if agency_id else []
+    if email:
+        attributes += [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}]
     try:
         idp.admin_create_user(UserPoolId=pool_id, Username=username, UserAttributes=attributes,
                               TemporaryPassword=password, MessageAction="SUPPRESS")
@@ -81,18 +85,40 @@ def demo_users(province: str) -> list[dict[str, Any]]:
     return users
 
 
+def demo_email(username: str, province: str) -> str:
+    """A demo user's address: the local stack's SES keeps what is sent to it (`make inbox` shows it)."""
+    return f"{username}@{province}.example.gov.vn"
+
+
 def seed_demo_staff(stack: Any, endpoint_url: str, province: str | None = None) -> list[dict[str, Any]]:
-    """Create the demo users in the stage's pool; their log-ins (username, password, role, agency) to print."""
+    """Create the demo users in the stage's pool and the directory index; their log-ins to print.
+
+    Each has an e-mail address, so the assignment and overdue notices of their agency reach them
+    (the index is rebuilt from the pool, as `make staff-admin ARGS=sync-directory` does).
+    """
     import boto3
 
+    province = province or province_of_stage(stack.stage)
     idp = boto3.client("cognito-idp", region_name=stack.region, endpoint_url=endpoint_url)
     pool_id = stack.names[POOL_LOGICAL_ID]
     logins = []
-    for user in demo_users(province or province_of_stage(stack.stage)):
-        create_staff_user(idp, pool_id, user["username"], DEMO_PASSWORD, user["role"], user["agency"])
+    for user in demo_users(province):
+        email = demo_email(user["username"], province)
+        create_staff_user(idp, pool_id, user["username"], DEMO_PASSWORD, user["role"], user["agency"], email)
         login = {"username": user["username"], "password": DEMO_PASSWORD, "role": user["role"],
-                 "agency": user["agency"] or "-"}
+                 "agency": user["agency"] or "-", "email": email}
         if user.get("name"):
             login["agency_name"] = user["name"]
         logins.append(login)
+    index_demo_staff(stack, endpoint_url, province)
     return logins
+
+
+def index_demo_staff(stack: Any, endpoint_url: str, province: str) -> None:
+    """Bring the stage's directory index in step with its pool (the same reconcile the API runs)."""
+    from chalicelib import container
+    from chalicelib.config import Settings
+
+    env = {**stack.environment, "STAGE": stack.stage, "PROVINCE": province, "AWS_REGION": stack.region,
+           "AWS_ENDPOINT_URL": endpoint_url}
+    container.build(Settings.from_env(env)).staff_admin.reconcile()

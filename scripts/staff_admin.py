@@ -6,6 +6,16 @@
                           hotline_operator) its only staff group
     remove-role USER ROLE take ROLE away
     revoke USER           only sign the user out everywhere (a lost phone, a shared password)
+    move USER [ROLE] [--agency AGENCY]
+                          another role and/or agency (the directory's move)
+    invite USER ROLE --email E --name N [--agency AGENCY]
+                          a new user; Cognito e-mails them a temporary password
+    sync-directory        rebuild the directory index (agency -> officers' and leads' e-mail) from the pool
+
+Every change also updates the staff directory index (stats table, one entry
+per user) and writes an audit row (audit table) naming "command-line" as who.
+If the index write fails after Cognito has the change, run the same command
+again, or sync-directory: both are safe to repeat.
 
 Each command changes Cognito, signs the user out everywhere (refresh tokens
 revoked) and writes the revocation marker `revoked#<sub>` in the stage's stats
@@ -18,7 +28,8 @@ The pool and the table are found by the names infra/ gives them
 (`phananh-<stage>-staff`, `phananh-<stage>-stats`); with --endpoint-url (or
 on a running `make run`, --local) it talks to the local moto server instead.
 Credentials are the administrator's own (AWS_PROFILE...): they need
-cognito-idp:Admin* on the pool and dynamodb:PutItem on the stats table.
+cognito-idp:Admin*, ListUsers and ListUsersInGroup on the pool, dynamodb:PutItem,
+DeleteItem and Query on the stats table and PutItem on the audit table.
 """
 
 from __future__ import annotations
@@ -47,12 +58,21 @@ def main(argv: list[str] | None = None) -> int:
                         or "ap-southeast-1")
     parser.add_argument("--endpoint-url", default=None, help="a moto server (the local stack)")
     parser.add_argument("--local", action="store_true", help="the running `make run` stack's moto server")
-    parser.add_argument("command", choices=["disable", "enable", "set-role", "remove-role", "revoke"])
-    parser.add_argument("user")
+    parser.add_argument("command", choices=["disable", "enable", "set-role", "remove-role", "revoke", "move",
+                                            "invite", "sync-directory"])
+    parser.add_argument("user", nargs="?")
     parser.add_argument("role", nargs="?")
+    parser.add_argument("--agency", default=None, help="move, invite: the agency id (profile agencies[].id)")
+    parser.add_argument("--email", default=None, help="invite: where the invitation goes")
+    parser.add_argument("--name", default=None, help="invite: the person's name")
+    parser.add_argument("--province", default=None, help="the stage's province (default: .chalice/config.json's)")
     args = parser.parse_args(argv)
-    if args.command in {"set-role", "remove-role"} and not args.role:
+    if args.command != "sync-directory" and not args.user:
+        parser.error(f"{args.command} needs a USER")
+    if args.command in {"set-role", "remove-role", "invite"} and not args.role:
         parser.error(f"{args.command} needs a ROLE")
+    if args.command == "invite" and not (args.email and args.name):
+        parser.error("invite needs --email and --name")
 
     import boto3
 
@@ -69,12 +89,26 @@ def main(argv: list[str] | None = None) -> int:
     from chalicelib.config import Settings
     from chalicelib.ports import UnknownStaff
     from chalicelib.rules.errors import DomainError
+    from devstack.staff import province_of_stage
 
     env = {"STAGE": args.stage, "AWS_REGION": args.region, "STAFF_USER_POOL_ID": pool_id_of(idp, args.stage),
+           "PROVINCE": args.province or province_of_stage(args.stage),
            **({"AWS_ENDPOINT_URL": endpoint} if endpoint else {})}
     admin = container.build(Settings.from_env(env)).staff_admin
     try:
-        if args.command == "disable":
+        if args.command == "sync-directory":
+            fixed = admin.reconcile()
+            print(f"directory index: {len(fixed.written)} written ({', '.join(fixed.written) or '-'}), "
+                  f"{len(fixed.dropped)} dropped ({', '.join(fixed.dropped) or '-'}), {fixed.unchanged} already right")
+            return 0
+        if args.command == "invite":
+            entry, created = admin.invite(None, args.user, args.email, args.name, args.role, args.agency)
+            print(f"{'invited' if created else 'already invited'} {entry.username} <{entry.email}> as {entry.role}"
+                  f" of {entry.agency_id or '-'}")
+            return 0
+        if args.command == "move":
+            done = admin.move(args.user, args.role, args.agency)
+        elif args.command == "disable":
             done = admin.disable(args.user)
         elif args.command == "enable":
             done = admin.enable(args.user)

@@ -97,6 +97,8 @@ def required_permissions(service: str, op: str, params: dict[str, Any], region: 
         return list(_sns(op, params))
     if service in ("ses", "sesv2"):
         return list(_ses(op, params, region))
+    if service == "cognito-idp" and "UserPoolId" in params:
+        return [(f"cognito-idp:{op}", f"arn:aws:cognito-idp:{region}:{ACCOUNT}:userpool/{params['UserPoolId']}")]
     if service == "secretsmanager":
         return [(f"secretsmanager:{op}", params.get("SecretId", "*"))]
     return [(f"{service}:{op}", "*")]

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from chalicelib.schemas.actions import STAFF_BODIES, FeedbackBody, RelocateBody, ReopenBody
+from chalicelib.schemas.directory import AuditQuery, DirectoryQuery, InviteBody, MoveBody
 from chalicelib.schemas.intake import DeskIntakeRequest, IntakeRequest, MediaRequest
 from chalicelib.schemas.queries import PublicListQuery, StaffListQuery, WardListQuery, WardLookupQuery
 from chalicelib.views import shapes
@@ -37,6 +38,7 @@ ERROR_MEANINGS = {
     422: "The same `Idempotency-Key` was used with a different body",
     429: "Too many requests",
     500: "A bug on our side, logged with the correlation id (never an input problem)",
+    503: "Done in part (the staff pool has the change); the same request again finishes it",
 }
 
 
@@ -161,6 +163,30 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "A month's agency ranking: each row's score and its parts, and the rule", "public", 200, "MonthRanking",
         query={"month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$",
                          "description": "YYYY-MM (default: this month)"}}),
+    # -- the staff directory (the province admin only) --
+    ("GET", "/staff/directory/users"): Operation(
+        "The staff directory, one agency's or everyone's (one index query a page)", "directory", 200,
+        "DirectoryPage", query=DirectoryQuery, staff=True),
+    ("POST", "/staff/directory/users"): Operation(
+        "Invite a staff user: Cognito e-mails a temporary password (200 if the same invitation exists)",
+        "directory", 201, "DirectoryChange", body=InviteBody, staff=True, errors=(409, 503),
+        examples={"officer": {"username": "nguyen.van.an", "email": "an.nv@bmt.daklak.gov.vn",
+                              "name": "Nguyễn Văn An", "role": "agency_officer", "agency_id": "ubnd-24133"}}),
+    ("POST", "/staff/directory/users/{username}/disable"): Operation(
+        "Disable a staff user; their tokens stop working at once", "directory", 200, "DirectoryChange",
+        staff=True, errors=(409, 503)),
+    ("POST", "/staff/directory/users/{username}/enable"): Operation(
+        "Enable a staff user again", "directory", 200, "DirectoryChange", staff=True, errors=(409, 503)),
+    ("POST", "/staff/directory/users/{username}/move"): Operation(
+        "Move a staff user to another agency and/or role; their tokens stop working at once", "directory", 200,
+        "DirectoryChange", body=MoveBody, staff=True, errors=(409, 503),
+        examples={"agency": {"agency_id": "ubnd-22015"}, "role": {"role": "agency_lead"}}),
+    ("GET", "/staff/directory/audit"): Operation(
+        "A month's directory changes, newest first (who, what, when)", "directory", 200, "DirectoryAuditMonth",
+        query=AuditQuery, staff=True),
+    ("POST", "/staff/directory/reconcile"): Operation(
+        "Rebuild the directory index from the staff pool (what differs, what is missing, what is extra)",
+        "directory", 200, "DirectoryReconciled", staff=True),
 }
 
 
@@ -232,7 +258,7 @@ def _operation(method: str, path: str, view_args: list[str], op: Operation, view
 def _schemas() -> dict[str, Any]:
     """Every request and response model's JSON Schema, references pointing into components."""
     models: list[type[BaseModel]] = [IntakeRequest, MediaRequest, FeedbackBody, ReopenBody, RelocateBody,
-                                     *STAFF_BODIES.values(), shapes.ErrorBody]
+                                     *STAFF_BODIES.values(), shapes.ErrorBody, InviteBody, MoveBody]
     models.append(DeskIntakeRequest)
     models += [getattr(shapes, op.response) for op in OPERATIONS.values() if op.response != "OpenApiDocument"]
     models += [getattr(shapes, s) for op in OPERATIONS.values() for s in op.alternatives.values()]
@@ -281,5 +307,6 @@ def build(routes: dict[str, dict[str, Any]], version: str = "1") -> dict[str, An
                 "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                 "description": "An ID token of the province's Cognito staff pool (RS256, `token_use` = id)"}},
         },
-        "tags": [{"name": "catalogue"}, {"name": "citizen"}, {"name": "staff"}, {"name": "public"}],
+        "tags": [{"name": "catalogue"}, {"name": "citizen"}, {"name": "staff"}, {"name": "public"},
+                 {"name": "directory"}],
     }

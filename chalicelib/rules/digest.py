@@ -6,17 +6,19 @@ overdue, due-today and due-soon reports: id, category, ward, due time, working
 days late and a link to the console. Never the reporter, never the
 description: a digest may be forwarded, so it carries nothing personal.
 
-Who receives it: the agency's `lead_emails` from the profile. Ward People's
-Committees are generated from the national ward list, so the profile cannot
-name their leads one by one; for them `sla.ward_lead_email_pattern` (e.g.
-"lanhdao.{ward_code}@daklak.example.gov.vn", placeholders `{ward_code}` and
-`{agency_id}`) gives an address. An agency with neither gets no digest (its
+Who receives it: the agency's leads in the staff directory (rules/directory.py)
+and its `lead_emails` from the profile. Ward People's Committees are generated
+from the national ward list, so the profile cannot name their leads one by
+one: their leads are invited into the directory, and until then
+`sla.ward_lead_email_pattern` (e.g. "lanhdao.{ward_code}@daklak.example.gov.vn",
+placeholders `{ward_code}` and `{agency_id}`) gives an address. An agency with
+none of these gets no digest (its
 reports still reach the IOC's own digest if the IOC has lead e-mails).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -106,17 +108,30 @@ def section_of(due_at: datetime, now: datetime, calendar: WorkingCalendar) -> Se
     return None
 
 
-def lead_recipients(profile: ProvinceProfile, agency_id: str) -> tuple[str, ...]:
-    """The agency's lead e-mails, else the profile's ward pattern for a ward committee, else none."""
+def lead_recipients(profile: ProvinceProfile, agency_id: str, directory_leads: Iterable[str] = ()) -> tuple[str, ...]:
+    """The agency's leads in the staff directory and its profile `lead_emails`, else the profile's ward
+    pattern for a ward committee, else none."""
     agency = profile.agency(agency_id)
     if agency is None:
         return ()
-    if agency.lead_emails:
-        return tuple(agency.lead_emails)
+    named = unique_addresses([*directory_leads, *agency.lead_emails])
+    if named:
+        return named
     pattern = profile.sla.ward_lead_email_pattern
     if pattern and agency.kind == "ward_people_committee" and agency.ward_code:
         return (pattern.format(ward_code=agency.ward_code, agency_id=agency.id),)
     return ()
+
+
+def unique_addresses(addresses: Iterable[str], leaving_out: Iterable[str] = ()) -> tuple[str, ...]:
+    """Each address once (compared without case), in the order given, without those in `leaving_out`."""
+    seen = {a.lower() for a in leaving_out}
+    kept = []
+    for address in addresses:
+        if address.lower() not in seen:
+            seen.add(address.lower())
+            kept.append(address)
+    return tuple(kept)
 
 
 def build_lines(profile: ProvinceProfile, items: Iterable[DueItem], now: datetime) -> dict[str, list[DigestLine]]:
@@ -185,15 +200,18 @@ def compose(profile: ProvinceProfile, agency_id: str, to: tuple[str, ...], lines
     return DigestMessage(agency_id=agency_id, to=to, subject=subject, text="\n".join(out), lines=tuple(lines))
 
 
-def plan_digests(profile: ProvinceProfile, items: Iterable[DueItem], now: datetime) -> tuple[list[DigestMessage],
-                                                                                            list[str]]:
-    """(messages to send, agencies with due reports but no recipient); nothing on a non-working day."""
+def plan_digests(profile: ProvinceProfile, items: Iterable[DueItem], now: datetime,
+                 directory_leads: Mapping[str, Iterable[str]] | None = None) -> tuple[list[DigestMessage], list[str]]:
+    """(messages to send, agencies with due reports but no recipient); nothing on a non-working day.
+
+    `directory_leads`: each agency's leads in the staff directory (rules/directory.AgencyContacts.leads).
+    """
     if not is_digest_day(now, profile.working_calendar):
         return [], []
     messages: list[DigestMessage] = []
     unaddressed: list[str] = []
     for agency_id, lines in sorted(build_lines(profile, items, now).items()):
-        to = lead_recipients(profile, agency_id)
+        to = lead_recipients(profile, agency_id, (directory_leads or {}).get(agency_id, ()))
         if to:
             messages.append(compose(profile, agency_id, to, lines, now))
         else:

@@ -90,6 +90,12 @@ class Unauthenticated(DomainError):
     status = 401
 
 
+class Unavailable(DomainError):
+    """Part of the work is done and the rest could not be, for now: the same request again finishes it (503)."""
+
+    status = 503
+
+
 class TooManyRequests(DomainError):
     """An abuse limit is reached (429); `retry_after` is the seconds until its window ends."""
 

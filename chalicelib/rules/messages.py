@@ -275,6 +275,45 @@ ERRORS: dict[str, Text] = {
         "Cần số điện thoại của người phản ánh (reporter.phone) cho kênh '{channel}'.",
         "The reporter's phone number (reporter.phone) is required for the channel '{channel}'.",
     ),
+    # -- the staff directory (services/staff_admin.py) -------------------------------------------------
+    "directory_admin_only": (
+        "Chỉ quản trị viên của tỉnh được quản lý danh bạ cán bộ.",
+        "Only the province admin manages the staff directory.",
+    ),
+    "invalid_staff_role": (
+        "Vai trò '{value}' không hợp lệ; chọn một trong: {roles}.",
+        "Role '{value}' is not valid; choose one of: {roles}.",
+    ),
+    "agency_required": (
+        "Vai trò '{role}' cần một cơ quan (agency_id) của tỉnh.",
+        "The role '{role}' needs one of the province's agencies (agency_id).",
+    ),
+    "agency_not_for_role": (
+        "Vai trò '{role}' không gắn với cơ quan này; bỏ trường agency_id (IOC: 'ioc').",
+        "The role '{role}' does not sit in this agency; leave agency_id out (IOC: 'ioc').",
+    ),
+    "staff_exists": (
+        "Đã có tài khoản '{value}' với thông tin khác; dùng tên đăng nhập khác hoặc chuyển vai trò tài khoản đó.",
+        "An account '{value}' already exists with other details; pick another username or move that account.",
+    ),
+    "unknown_staff": (
+        "Không có cán bộ '{value}' trong danh bạ của tỉnh.",
+        "There is no staff user '{value}' in the province's directory.",
+    ),
+    "own_account": (
+        "Không thể khóa hay chuyển chính tài khoản đang đăng nhập; nhờ một quản trị viên khác.",
+        "You cannot disable or move the account you are signed in with; ask another admin.",
+    ),
+    "nothing_to_move": (
+        "Hãy gửi vai trò (role) và/hoặc cơ quan (agency_id) mới.",
+        "Send the new role and/or agency (agency_id).",
+    ),
+    "directory_index_behind": (
+        "Tài khoản đã được cập nhật, nhưng danh bạ thư chưa kịp ghi; gửi lại yêu cầu (an toàn) "
+        "hoặc chạy đồng bộ danh bạ.",
+        "The account was changed, but the mail directory was not written yet; send the request again (safe) "
+        "or run the directory sync.",
+    ),
     "internal_error": (
         "Hệ thống gặp lỗi; phản ánh của bạn không bị mất, hãy thử lại sau.",
         "Something went wrong on our side; nothing you sent was lost, please retry.",

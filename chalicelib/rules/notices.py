@@ -3,8 +3,9 @@
 `notices_for(old, new, profile, templates)` reads what happened between two
 versions of a report (a stream record's old and new images) and answers the
 notices to send: an agency's topic, the IOC's topic, an agency's focal
-officers by e-mail, the province's leadership (escalation level 3), the
-reporter by SMS. Texts come from templates (data, chalicelib/notices/, checked
+officers by e-mail (its officers and leads in the staff directory, plus the
+profile's `focal_emails`), its leads by e-mail and the province's leadership
+(escalation level 3), the reporter by SMS. Texts come from templates (data, chalicelib/notices/, checked
 by rules/templates.py) filled
 with SAFE_FIELDS only: ids, names of categories, wards and agencies, due dates
 in +07:00 and links. Every reporter SMS carries the report's code and the link to
@@ -18,11 +19,13 @@ them; staff read the rest in the console.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.rules.calendar import VN_TZ
+from chalicelib.rules.digest import lead_recipients, unique_addresses
+from chalicelib.rules.directory import AgencyContacts
 from chalicelib.rules.messages import NOTICE_FILLERS
 from chalicelib.rules.profile import IOC_AGENCY_ID, ProvinceProfile
 from chalicelib.rules.report import Report
@@ -33,7 +36,11 @@ if TYPE_CHECKING:
 # -- audiences -----------------------------------------------------------------
 AGENCY_TOPIC = "agency_topic"  # the agency-alerts topic, filtered by the `agency_id` attribute
 IOC_TOPIC = "ioc_topic"  # the IOC-alerts topic
-AGENCY_EMAIL = "agency_email"  # the agency's focal officers (profile: agencies[].focal_emails)
+# The agency's focal officers: its officers and leads in the staff directory, and the profile's
+# agencies[].focal_emails as an extra list.
+AGENCY_EMAIL = "agency_email"
+# The agency's leads: the directory's, the profile's agencies[].lead_emails (or the ward pattern).
+AGENCY_LEADS_EMAIL = "agency_leads_email"
 LEADERSHIP_EMAIL = "leadership_email"  # the province's leadership (profile: sla.leadership_emails)
 REPORTER_SMS = "reporter_sms"  # the reporter's own phone: the only notice that may carry it
 
@@ -41,10 +48,11 @@ CHANNEL_OF: dict[str, str] = {
     AGENCY_TOPIC: "sns",
     IOC_TOPIC: "sns",
     AGENCY_EMAIL: "email",
+    AGENCY_LEADS_EMAIL: "email",
     LEADERSHIP_EMAIL: "email",
     REPORTER_SMS: "sms",
 }
-STAFF_AUDIENCES = frozenset({AGENCY_TOPIC, IOC_TOPIC, AGENCY_EMAIL, LEADERSHIP_EMAIL})
+STAFF_AUDIENCES = frozenset({AGENCY_TOPIC, IOC_TOPIC, AGENCY_EMAIL, AGENCY_LEADS_EMAIL, LEADERSHIP_EMAIL})
 
 # -- events and who hears of each: the table to check against the lifecycle ----
 ROUTES: dict[str, tuple[str, ...]] = {
@@ -60,7 +68,8 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "extension_decided": (AGENCY_TOPIC, REPORTER_SMS),  # the reporter hears of an approval only (SMS_ONLY_IF)
     "sla_warning": (AGENCY_TOPIC,),
     "sla_overdue": (AGENCY_TOPIC, IOC_TOPIC, AGENCY_EMAIL),
-    "sla_escalation": (AGENCY_TOPIC, IOC_TOPIC, AGENCY_EMAIL, LEADERSHIP_EMAIL),
+    # Leads first: an address hears of one event once, so the officers' mail leaves out those the leads' has.
+    "sla_escalation": (AGENCY_TOPIC, IOC_TOPIC, AGENCY_LEADS_EMAIL, AGENCY_EMAIL, LEADERSHIP_EMAIL),
     "reopened": (IOC_TOPIC, AGENCY_TOPIC, REPORTER_SMS),
     "feedback_received": (AGENCY_TOPIC, IOC_TOPIC),
 }
@@ -175,34 +184,67 @@ def event_of(old: Report | None, new: Report) -> str | None:
     return None
 
 
-def notices_for(old: Report | None, new: Report, profile: ProvinceProfile, templates: Templates) -> list[Notice]:
-    """Every notice one change of a report calls for, at most one per audience."""
+# An agency's people in the staff directory (one query of its index; None: no directory, the profile only).
+Contacts = Callable[[str], AgencyContacts]
+NO_CONTACTS = AgencyContacts()
+
+
+def notices_for(old: Report | None, new: Report, profile: ProvinceProfile, templates: Templates,
+                contacts: Contacts | None = None) -> list[Notice]:
+    """Every notice one change of a report calls for, at most one per audience and one per e-mail address.
+
+    `contacts` is asked only when the event mails an agency (never for the IOC's own reports).
+    """
     event = event_of(old, new)
     if event is None:
         return []
     values = safe_values(old, new, event, profile)
     notices: dict[str, Notice] = {}
+    mailed: list[str] = []
+    people: list[AgencyContacts] = []  # the agency's, asked once at most
+
+    def directory() -> AgencyContacts:
+        if not people:
+            wanted = contacts is not None and new.agency_id != IOC_AGENCY_ID
+            people.append(contacts(new.agency_id) if contacts is not None and wanted else NO_CONTACTS)
+        return people[0]
+
     for audience in ROUTES[event]:
-        notice = _notice(audience, event, new, profile, templates, values)
-        if notice is not None:
-            notices.setdefault(notice.key, notice)
+        notice = _notice(audience, event, new, profile, templates, values, directory, mailed)
+        if notice is not None and notice.key not in notices:
+            notices[notice.key] = notice
+            if notice.channel == "email":
+                mailed.extend(notice.to)
     return list(notices.values())
 
 
+def email_recipients(audience: str, report: Report, profile: ProvinceProfile,
+                     directory: Callable[[], AgencyContacts]) -> tuple[str, ...]:
+    """Who an e-mail audience is for this report (sorted, each once)."""
+    if audience == AGENCY_EMAIL:
+        agency = profile.agency(report.agency_id)
+        focal = agency.focal_emails if agency else ()
+        people = directory()
+        return tuple(sorted(unique_addresses([*people.officers, *people.leads, *focal])))
+    if audience == AGENCY_LEADS_EMAIL:
+        return tuple(sorted(lead_recipients(profile, report.agency_id, directory().leads)))
+    if audience == LEADERSHIP_EMAIL:
+        return tuple(sorted(set(profile.sla.leadership_emails)))
+    return ()
+
+
 def _notice(audience: str, event: str, report: Report, profile: ProvinceProfile, templates: Templates,
-            values: Mapping[str, str]) -> Notice | None:
+            values: Mapping[str, str], directory: Callable[[], AgencyContacts] = lambda: NO_CONTACTS,
+            mailed: Sequence[str] = ()) -> Notice | None:
     if audience == AGENCY_TOPIC and report.agency_id == IOC_AGENCY_ID:
         audience = IOC_TOPIC  # the IOC hears on its own topic
     to: tuple[str, ...] = ()
-    if audience == AGENCY_EMAIL:
-        agency = profile.agency(report.agency_id)
-        to = tuple(sorted(set(agency.focal_emails))) if agency else ()
-    elif audience == LEADERSHIP_EMAIL:
-        to = tuple(sorted(set(profile.sla.leadership_emails)))
+    if CHANNEL_OF[audience] == "email":
+        to = unique_addresses(email_recipients(audience, report, profile, directory), leaving_out=mailed)
     elif audience == REPORTER_SMS:
         wanted = SMS_ONLY_IF.get(event, lambda _r: True)(report)
         to = (report.reporter.phone,) if wanted and sms_reachable(report.reporter.phone) else ()
-    if audience in (AGENCY_EMAIL, LEADERSHIP_EMAIL, REPORTER_SMS) and not to:
+    if audience in (AGENCY_EMAIL, AGENCY_LEADS_EMAIL, LEADERSHIP_EMAIL, REPORTER_SMS) and not to:
         return None
     if audience == REPORTER_SMS:
         subject, text = "", templates.sms[event].format_map(values)

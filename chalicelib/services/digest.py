@@ -2,7 +2,8 @@
 
 Reads the open reports due by the end of the "due soon" horizon from the
 sparse `open-due` index (overdue ones included, whatever their level), so it
-costs what it lists. Each agency's message is guarded by a once-a-day marker:
+costs what it lists, and the agencies' leads from the staff directory index
+(one query for all of them). Each agency's message is guarded by a once-a-day marker:
 a re-delivered schedule event or a retry after a failure sends only what was
 not sent yet.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from chalicelib.observability import emit, logger
-from chalicelib.ports import ClaimPort, Email, MailPort, OpenDuePort
+from chalicelib.ports import ClaimPort, Email, MailPort, OpenDuePort, StaffContactsPort
 from chalicelib.rules.calendar import VN_TZ
 from chalicelib.rules.digest import DueItem, horizon_end, is_digest_day, plan_digests
 from chalicelib.rules.profile import ProvinceProfile
@@ -39,8 +40,10 @@ class DigestService:
     """Builds the digests from what is due and sends them through the mailer."""
 
     def __init__(self, profile: ProvinceProfile, reports: OpenDuePort, mailer: MailPort,
-                 claims: ClaimPort | None = None, clock: Clock = utc_now) -> None:
+                 claims: ClaimPort | None = None, clock: Clock = utc_now,
+                 contacts: StaffContactsPort | None = None) -> None:
         self.profile = profile
+        self._contacts = contacts
         self._reports = reports
         self._mailer = mailer
         self._claims = claims
@@ -58,7 +61,10 @@ class DigestService:
             return DigestResult(working_day=False)
         items = [DueItem(r.id, r.agency_id, r.category, r.ward_code, r.due_at)
                  for r in self._reports.open_due_by(horizon_end(now, calendar)) if r.is_open]
-        messages, unaddressed = plan_digests(self.profile, items, now)
+        # Every agency's leads in one (paged) query of the staff directory, only if something is due.
+        people = self._contacts.all_contacts() if self._contacts is not None and items else {}
+        leads = {agency: contacts.leads for agency, contacts in people.items()}
+        messages, unaddressed = plan_digests(self.profile, items, now, leads)
         result = DigestResult(unaddressed=unaddressed)
         day = now.astimezone(VN_TZ).date().isoformat()
         for message in messages:

@@ -39,12 +39,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.observability import emit, logger
-from chalicelib.ports import Email, LedgerPort, LimitsPort, MailPort, TopicEntry, TopicsPort
+from chalicelib.ports import Email, LedgerPort, LimitsPort, MailPort, StaffContactsPort, TopicEntry, TopicsPort
+from chalicelib.rules.directory import AgencyContacts
 from chalicelib.rules.limits import SMS_DAY, quota
 from chalicelib.rules.notices import (
     AGENCY_TOPIC,
     IOC_TOPIC,
     REPORTER_SMS,
+    Contacts,
     Notice,
     notices_for,
 )
@@ -92,6 +94,7 @@ class NotifyService:
         limits: LimitsPort | None = None,
         limits_key: bytes = b"",
         clock: Clock = utc_now,
+        contacts: StaffContactsPort | None = None,
     ) -> None:
         self.profile = profile
         self.templates = templates
@@ -105,6 +108,7 @@ class NotifyService:
         self.limits = limits
         self.limits_key = limits_key
         self.clock = clock
+        self.contacts = contacts
 
     def sms_allowed(self, phone: str) -> bool:
         """Whether one more SMS may go to this phone today (profile limits.sms_per_phone_per_day).
@@ -122,11 +126,17 @@ class NotifyService:
             logger.warning("SMS ceiling not checked", extra={"error": type(exc).__name__})
             return True
 
-    def plan(self, old: Report | None, new: Report | None) -> list[Notice]:
-        """The notices one stream record calls for (a deletion calls for none)."""
+    def plan(self, old: Report | None, new: Report | None, contacts: Contacts | None = None) -> list[Notice]:
+        """The notices one stream record calls for (a deletion calls for none).
+
+        An agency's addresses come from the staff directory (`contacts`, else one query of it); if the
+        directory cannot be read the record fails before anything is claimed, and is retried.
+        """
         if new is None:
             return []
-        return notices_for(old, new, self.profile, self.templates)
+        if contacts is None and self.contacts is not None:
+            contacts = self.contacts.contacts
+        return notices_for(old, new, self.profile, self.templates, contacts)
 
     def batch(self, lambda_context: Any = None) -> FanOut:
         """A fan-out for one invocation: stage each record, then flush them all."""
@@ -142,10 +152,18 @@ class FanOut:
     claim_ms: int
     _staged: list[_Staged] = field(default_factory=list)
     _count: int = 0
+    _people: dict[str, AgencyContacts] = field(default_factory=dict)  # the batch's directory reads, by agency
+
+    def contacts(self, agency_id: str) -> AgencyContacts:
+        """An agency's people, read from the directory once per invocation (a batch often names one agency)."""
+        if agency_id not in self._people:
+            directory = self.service.contacts
+            self._people[agency_id] = directory.contacts(agency_id) if directory is not None else AgencyContacts()
+        return self._people[agency_id]
 
     def stage(self, event_id: str, old: Report | None, new: Report | None, ticket: Any = None) -> int:
         """Plan and claim one record; answers how many notices it adds (0 for a replay or a non-transition)."""
-        notices = self.service.plan(old, new)
+        notices = self.service.plan(old, new, self.contacts)
         if not notices:
             return 0
         pending = self.service.ledger.claim(event_id, self.claim_ms)

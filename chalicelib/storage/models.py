@@ -316,6 +316,51 @@ class LimitCounterModel(Model):
     expires_at = TTLAttribute(null=True)
 
 
+DIRECTORY_PARTITION = "staff#directory"  # every directory entry: one partition, sort key "<agency>#<username>"
+DIRECTORY_NO_AGENCY = "~"  # the sort key's agency part for a user of no agency (the province admin)
+DIRECTORY_AUDIT_PREFIX = "~directory#"  # audit-table partition of a month's directory changes: "~directory#YYYY-MM"
+
+
+class StaffEntryModel(Model):
+    """One staff user in the directory index (stats table): pk DIRECTORY_PARTITION, sk "<agency>#<username>".
+
+    A copy of the pool (services/staff_admin.py writes the pool first, then this); one query with
+    begins_with(sk, "<agency>#") is an agency's people, one query of the partition the whole directory.
+    """
+
+    class Meta(_Meta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    username = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    role = UnicodeAttribute(null=True)
+    agency_id = UnicodeAttribute(null=True)
+    enabled = BooleanAttribute(default=True)
+    user_status = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
+
+
+class StaffAuditModel(Model):
+    """One change to the staff directory (audit table): pk "~directory#YYYY-MM", seq "<iso time>#<username>#<n>"."""
+
+    class Meta(_Meta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="report_id")
+    seq = UnicodeAttribute(range_key=True)
+    at = UTCDateTimeAttribute()
+    actor = UnicodeAttribute()
+    action = UnicodeAttribute()
+    username = UnicodeAttribute()
+    role = UnicodeAttribute(null=True)
+    agency_id = UnicodeAttribute(null=True)
+    enabled = BooleanAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (ReportModel, AuditModel, MediaModel, AgencyMonthStatsModel, MarkerModel,
                                        LimitCounterModel)
 
@@ -330,6 +375,8 @@ def bind(settings: Settings) -> None:
         AgencyMonthStatsModel: settings.stats_table,
         MarkerModel: settings.stats_table,
         LimitCounterModel: settings.limits_table,
+        StaffEntryModel: settings.stats_table,
+        StaffAuditModel: settings.audit_table,
     }
     for model, table in names.items():
         model.Meta.table_name = table

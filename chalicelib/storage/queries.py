@@ -121,15 +121,18 @@ def encode_cursor(last_key: dict[str, Any] | None, query: IndexQuery, secret: by
     """An opaque, signed token for the next page (None when there is none)."""
     if not last_key:
         return None
-    body = _b64(json.dumps({"k": last_key, "q": query.fingerprint()}, separators=(",", ":")).encode())
+    return sign({"k": last_key, "q": query.fingerprint()}, secret)
+
+
+def sign(payload: dict[str, Any], secret: bytes) -> str:
+    """A JSON payload as an opaque token with its HMAC (every list's cursor)."""
+    body = _b64(json.dumps(payload, separators=(",", ":")).encode())
     sig = _b64(hmac.new(secret, body.encode(), hashlib.sha256).digest()[:18])
     return f"{body}.{sig}"
 
 
-def decode_cursor(cursor: str | None, query: IndexQuery, secret: bytes) -> dict[str, Any] | None:
-    """The start key a cursor carries, after checking its signature, its query and its shape; else 400."""
-    if not cursor:
-        return None
+def unsign(cursor: str, secret: bytes) -> dict[str, Any]:
+    """The payload of a token `sign` made with `secret`; a 400 for anything else."""
     bad = InvalidInput("invalid_cursor", "cursor")
     body, _, sig = cursor.partition(".")
     try:
@@ -139,7 +142,18 @@ def decode_cursor(cursor: str | None, query: IndexQuery, secret: bytes) -> dict[
         payload = json.loads(_unb64(body))
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise bad from exc
-    if not isinstance(payload, dict) or payload.get("q") != query.fingerprint():
+    if not isinstance(payload, dict):
+        raise bad
+    return payload
+
+
+def decode_cursor(cursor: str | None, query: IndexQuery, secret: bytes) -> dict[str, Any] | None:
+    """The start key a cursor carries, after checking its signature, its query and its shape; else 400."""
+    if not cursor:
+        return None
+    bad = InvalidInput("invalid_cursor", "cursor")
+    payload = unsign(cursor, secret)
+    if payload.get("q") != query.fingerprint():
         raise bad
     key = payload.get("k")
     hash_attr, hash_type, range_attr = INDEXES[query.index]

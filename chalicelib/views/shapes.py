@@ -525,6 +525,54 @@ class CloseRun(Shape):
 
 
 # Which shape each view function builds ("module.function" under chalicelib/views/).
+# -- the staff directory (views/directory.py) ----------------------------------------------------------------
+
+
+class StaffEntry(Shape):
+    username: str
+    email: str | None
+    name: str | None
+    role: str | None
+    agency_id: str | None
+    enabled: bool
+    status: str | None
+    updated_at: Moment | None
+
+
+class DirectoryPage(Shape):
+    items: list[StaffEntry]
+    next_cursor: str | None
+
+
+class DirectoryChange(Shape):
+    action: Literal["invite", "disable", "enable", "move"]
+    created: bool
+    user: StaffEntry
+    tokens_refused_before: Moment | None
+
+
+class DirectoryAuditRow(Shape):
+    at: Moment
+    actor: str
+    action: str
+    username: str
+    role: str | None
+    agency_id: str | None
+    enabled: bool | None
+    note: str | None
+
+
+class DirectoryAuditMonth(Shape):
+    month: str
+    items: list[DirectoryAuditRow]
+
+
+class DirectoryReconciled(Shape):
+    written: list[str]
+    dropped: list[str]
+    unchanged: int
+
+
 VIEW_SHAPES: dict[str, type[BaseModel]] = {
     "catalogue.health": Health,
     "catalogue.categories": Categories,
@@ -562,4 +610,10 @@ VIEW_SHAPES: dict[str, type[BaseModel]] = {
     "runs.close_run": CloseRun,
     "wards.ward_found": WardFound,
     "wards.ward_list": WardList,
+    "directory.staff_entry": StaffEntry,
+    "directory.directory_page": DirectoryPage,
+    "directory.directory_change": DirectoryChange,
+    "directory.audit_row": DirectoryAuditRow,
+    "directory.audit_month": DirectoryAuditMonth,
+    "directory.reconciled": DirectoryReconciled,
 }

@@ -178,3 +178,37 @@ def test_a_refused_result_alerts_no_one_and_the_good_one_that_follows_is_deliver
     seen += reviews()
     assert len(seen) == 1, seen  # the good one's alert, once; none for the refused one
     assert "awaits review" in seen[0]["subject"]
+
+
+def test_the_example_reports_ward_officer_is_mailed_its_assignment_and_finds_it_in_their_queue(stack, tokens):
+    """The banner's example report, assigned to its ward's committee: the demo officer of that ward gets the
+    e-mail through the staff directory (the committee has no address in the profile) and sees it queued."""
+    import time
+
+    from devstack.inboxes import sent_sms_and_email
+    from devstack.stack import example_report
+    from devstack.staff import demo_email
+
+    out = stack.output.read_text()
+    email = demo_email("example.officer", "daklak")
+    assert "username: example.officer," in out and f"email: {email}" in out and "agency: ubnd-24133" in out
+    status, receipt = call(stack, "POST", "/reports", example_report("daklak"))
+    assert status == 201 and receipt["agency_id"] == "ubnd-24133", receipt
+    report_id = receipt["id"]
+    status, body = call(stack, "POST", f"/staff/reports/{report_id}/actions", {"action": "assign",
+                        "agency_id": "ubnd-24133"}, {"Authorization": f"Bearer {tokens['ioc.operator']}"})
+    assert status == 200, body
+
+    def mailed() -> list[dict]:
+        sent = sent_sms_and_email(f"http://127.0.0.1:{stack.moto_port}")["email"]
+        return [m for m in sent if report_id in (m["subject"] or "") and email in m["to"]]
+
+    deadline = time.monotonic() + 60
+    while not mailed() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert len(mailed()) == 1
+    token = subprocess.run([sys.executable, "-m", "devstack.token", "example.officer", "--endpoint-url",
+                            f"http://127.0.0.1:{stack.moto_port}"], cwd=ROOT, capture_output=True, text=True,
+                           check=True, timeout=60).stdout.strip()
+    status, queue = call(stack, "GET", "/staff/reports", headers={"Authorization": f"Bearer {token}"})
+    assert status == 200 and report_id in [r["id"] for r in queue["items"]]

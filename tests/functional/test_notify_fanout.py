@@ -323,6 +323,7 @@ def test_focal_officers_and_leadership_get_email_from_the_verified_sender(played
         (("soxd@daklak.example.gov.vn",), fire, sender),  # forwarded to the department
         (("soxd@daklak.example.gov.vn",), fire, sender),  # overdue
         (("soxd@daklak.example.gov.vn",), fire, sender),  # escalated
+        (("lanhdao.soxd@daklak.example.gov.vn",), fire, sender),  # escalated: the agency's leads
         (("lanhdao@daklak.example.gov.vn",), fire, sender),  # escalated: the province's leadership
     ])
     assigned = next(m for m in emails() if food in m.subject)

@@ -103,6 +103,8 @@ class Resolver:
             return f"arn:aws:s3:::{name}"
         if kind == "AWS::KMS::Key":
             return f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*"
+        if kind == "AWS::Cognito::UserPool":
+            return f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/*"  # the pool's id is made on creation
         if kind == "AWS::SecretsManager::Secret":
             return f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-*"
         return "*"

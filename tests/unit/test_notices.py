@@ -16,6 +16,7 @@ from chalicelib.notices import TEMPLATES_FILE, load_templates
 from chalicelib.provinces import load_profile
 from chalicelib.rules.notices import (
     AGENCY_EMAIL,
+    AGENCY_LEADS_EMAIL,
     AGENCY_TOPIC,
     EVENTS,
     IOC_TOPIC,
@@ -112,11 +113,11 @@ TRANSITIONS = [
     ("SLA escalation", replace(IN_PROGRESS, escalation_level=2),
      step(IN_PROGRESS, "sla_escalation", escalation_level=3),
      {(AGENCY_TOPIC, "sla_escalation"), (IOC_TOPIC, "sla_escalation"), (AGENCY_EMAIL, "sla_escalation"),
-      (LEADERSHIP_EMAIL, "sla_escalation")}),
+      (AGENCY_LEADS_EMAIL, "sla_escalation"), (LEADERSHIP_EMAIL, "sla_escalation")}),
     ("SLA jump straight to level 3 (the sweep was down)", IN_PROGRESS,
      step(IN_PROGRESS, "sla_escalation", escalation_level=3),
      {(AGENCY_TOPIC, "sla_escalation"), (IOC_TOPIC, "sla_escalation"), (AGENCY_EMAIL, "sla_escalation"),
-      (LEADERSHIP_EMAIL, "sla_escalation")}),
+      (AGENCY_LEADS_EMAIL, "sla_escalation"), (LEADERSHIP_EMAIL, "sla_escalation")}),
     ("a sweep that only moves the next check", replace(IN_PROGRESS, escalation_level=1),
      replace(IN_PROGRESS, escalation_level=1, sla_next_at=DUE, version=9), set()),
     ("a write that is no transition", ASSIGNED, replace(ASSIGNED, description="sửa", extra={"x": 1}), set()),

@@ -20,7 +20,7 @@ from chalicelib.provinces import load_profile
 from chalicelib.rules.media import UploadPlan
 from chalicelib.rules.report import AuditEntry, Report, Reporter
 from chalicelib.rules.stats import TTR_BUCKETS, Figures, ranking
-from chalicelib.views import catalogue, citizen, common, media, public, runs, staff, stats, wards
+from chalicelib.views import catalogue, citizen, common, directory, media, public, runs, staff, stats, wards
 from chalicelib.views.shapes import VIEW_SHAPES, StaffHistoryRow
 
 PROFILE = load_profile("daklak")
@@ -142,6 +142,28 @@ def outputs():
     yield "wards.ward_found", wards.ward_found(locate(12.68, 108.04, PROFILE.province_code))
     yield "wards.ward_found", wards.ward_found(locate(12.6797, 108.0447, PROFILE.province_code))
     yield "wards.ward_list", wards.ward_list(PROFILE.province_code, PROFILE.name_vi, wards_list(PROFILE.province_code))
+    yield from directory_outputs()
+
+
+def directory_outputs():
+    from chalicelib.rules.directory import DirectoryAudit, StaffEntry
+
+    officer = StaffEntry("ward1.officer", "an@bmt.example.vn", "Nguyễn Văn An", "agency_officer", "ubnd-24133",
+                         status="CONFIRMED", updated_at=NOW)
+    bare = StaffEntry("made.by.hand", None, None, None, None, enabled=False)
+    for entry in (officer, bare):
+        yield "directory.staff_entry", directory.staff_entry(entry)
+    yield "directory.directory_page", directory.directory_page([officer, bare], "next")
+    yield "directory.directory_page", directory.directory_page([], None)
+    yield "directory.directory_change", directory.directory_change("invite", officer)
+    yield "directory.directory_change", directory.directory_change("disable", bare, created=False,
+                                                                   tokens_refused_before=NOW)
+    rows = [DirectoryAudit(NOW, "province.admin", "invite", "ward1.officer", "agency_officer", "ubnd-24133", True),
+            DirectoryAudit(NOW, "command-line", "reconcile", "made.by.hand", note="index repaired")]
+    for row in rows:
+        yield "directory.audit_row", directory.audit_row(row)
+    yield "directory.audit_month", directory.audit_month("2026-03", rows)
+    yield "directory.reconciled", directory.reconciled(("ward1.officer",), ("gone",), 4)
 
 
 @pytest.fixture(scope="module")
