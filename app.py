@@ -13,6 +13,7 @@ from chalicelib.handlers import (
     streams,
     thumbnails,
     wards,
+    zalo,
 )
 from chalicelib.handlers.http import register_error_bodies
 
@@ -27,4 +28,5 @@ app.register_blueprint(public.bp)
 app.register_blueprint(citizen.bp)
 app.register_blueprint(wards.bp)
 app.register_blueprint(openapi.bp)
+app.register_blueprint(zalo.bp)
 register_error_bodies(app)

@@ -20,6 +20,7 @@ STATS_FUNCTION = "update_statistics"
 SWEEP_FUNCTION = "sla_sweep"
 DIGEST_FUNCTION = "daily_digest"
 CLOSE_FUNCTION = "close_expired_reports"
+ZALO_FUNCTION = "handle_zalo_messages"
 
 
 class SettingsError(ValueError):
@@ -64,6 +65,15 @@ class Settings:
     tracking_token_secret: str = ""
     # Keys the hashes abuse limits count phones and source addresses under (rules/limits.keyed_hash).
     limits_hash_secret: str = ""
+    # The Zalo OA channel (services/zalo.py): the queue the webhook feeds, the secret holding the OA's
+    # `oa_secret_key` (verifies webhook signatures) and `access_token` (the OA message API), that API's base
+    # address, the hosts (host:port) an attachment may come from besides public addresses (a local test
+    # server), and how long an unfinished conversation's draft lives.
+    zalo_queue_url: str = ""
+    zalo_secret_arn: str = ""
+    zalo_api_base_url: str = "https://openapi.zalo.me"
+    zalo_media_allowed_hosts: tuple[str, ...] = ()
+    zalo_draft_ttl_seconds: int = 86_400
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -96,6 +106,12 @@ class Settings:
             stage_secrets_arn=e.get("STAGE_SECRETS_ARN", ""),
             tracking_token_secret=e.get("TRACKING_TOKEN_SECRET", ""),
             limits_hash_secret=e.get("LIMITS_HASH_SECRET", ""),
+            zalo_queue_url=e.get("ZALO_QUEUE_URL", ""),
+            zalo_secret_arn=e.get("ZALO_SECRET_ARN", ""),
+            zalo_api_base_url=e.get("ZALO_API_BASE_URL") or "https://openapi.zalo.me",
+            zalo_media_allowed_hosts=tuple(
+                h for h in e.get("ZALO_MEDIA_ALLOWED_HOSTS", "").replace(" ", "").split(",") if h),
+            zalo_draft_ttl_seconds=_positive_int(e, "ZALO_DRAFT_TTL_SECONDS", 86_400),
         )
 
 
@@ -114,6 +130,8 @@ class Settings:
         ) if not value]
         if on_aws and missing:
             raise SettingsError(f"stage {self.stage!r} is missing {', '.join(missing)}")
+        if not self.zalo_api_base_url.startswith(("https://", "http://")):
+            raise SettingsError(f"ZALO_API_BASE_URL is not an http(s) address: {self.zalo_api_base_url!r}")
         for name, arn in (("AGENCY_ALERTS_TOPIC_ARN", self.agency_alerts_topic_arn),
                           ("IOC_ALERTS_TOPIC_ARN", self.ioc_alerts_topic_arn)):
             if arn and not arn.startswith("arn:"):
@@ -148,6 +166,7 @@ class EventSources:
     thumbnail_queue: str
     reports_stream_arn: str
     sla_sweep_minutes: int
+    zalo_queue: str = "phananh-dev-zalo.fifo"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> EventSources:
@@ -162,4 +181,5 @@ class EventSources:
                 f"arn:aws:dynamodb:ap-southeast-1:123456789012:table/phananh-{stage}-reports/stream/"
                 "2026-01-01T00:00:00.000"),
             sla_sweep_minutes=_positive_int(e, "SLA_SWEEP_MINUTES", 15),
+            zalo_queue=f"phananh-{stage}-zalo.fifo",
         )

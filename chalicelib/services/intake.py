@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.observability import emit, logger, trace_use_case
 from chalicelib.ports import DuplicateId, OncePort, QuotaExceeded, ReportsPort
 from chalicelib.rules import ids
+from chalicelib.rules.actors import CITIZEN_ACTOR, Actor
 from chalicelib.rules.errors import TooManyRequests
 from chalicelib.rules.intake import check_submission
 from chalicelib.rules.limits import IP_HOUR, PHONE_DAY, REFUSAL_CODES, Quota, quota
@@ -52,10 +53,11 @@ class IntakeService:
     @trace_use_case
     def submit(
         self, request: IntakeRequest, idempotency_key: str | None = None, lambda_context: Any = None,
-        source_ip: str | None = None,
+        source_ip: str | None = None, actor: Actor = CITIZEN_ACTOR,
     ) -> tuple[dict[str, Any], bool]:
         """(answer, replayed). With a key, a retried submit returns the first answer and writes nothing
-        (and counts against no limit).
+        (and counts against no limit). `actor` is who the audit trail records the submission under (a channel's
+        system actor for a report that came by Zalo).
 
         The saved answer holds no tracking token: the token is derived from
         the report id (rules/ids.tracking_token) and added here, to the first
@@ -63,10 +65,10 @@ class IntakeService:
         """
         if idempotency_key and self._once is not None:
             payload = request.model_dump(mode="json")
-            answer, replayed = self._once.once(idempotency_key, payload, lambda: self._submit(request, source_ip),
-                                               lambda_context)
+            answer, replayed = self._once.once(idempotency_key, payload,
+                                               lambda: self._submit(request, source_ip, actor), lambda_context)
         else:
-            answer, replayed = self._submit(request, source_ip), False
+            answer, replayed = self._submit(request, source_ip, actor), False
         return views.with_token(answer, ids.tracking_token(self._token_key, answer["id"])), replayed
 
     def _quotas(self, req: IntakeRequest, source_ip: str | None, now: datetime) -> list[Quota]:
@@ -77,7 +79,8 @@ class IntakeService:
             quotas.append(quota(IP_HOUR, key, source_ip, limits.reports_per_ip_per_hour, now))
         return quotas
 
-    def _submit(self, req: IntakeRequest, source_ip: str | None = None) -> dict[str, Any]:
+    def _submit(self, req: IntakeRequest, source_ip: str | None = None,
+                actor: Actor = CITIZEN_ACTOR) -> dict[str, Any]:
         profile, now = self.profile, self._clock()
         accepted = check_submission(profile, category=req.category, ward_code=req.ward_code, channel=req.channel,
                                     address=req.location.address, occurred_at=req.occurred_at, now=now,
@@ -104,12 +107,12 @@ class IntakeService:
             original_due_at=due,
             updated_at=now,
             last_action="submit",
-            last_actor_role="citizen",
+            last_actor_role=actor.role,
             urgent=is_urgent(profile, category, req.description),
             sla_next_at=next_check_at(due, 0, profile.working_calendar, profile.sla),
         )
         try:
-            report = self._create_with_fresh_id(draft, self._quotas(req, source_ip, now))
+            report = self._create_with_fresh_id(draft, self._quotas(req, source_ip, now), actor)
         except QuotaExceeded as exc:
             q = exc.quota
             emit("IntakeLimited", province=profile.slug, limit=q.kind)
@@ -120,10 +123,10 @@ class IntakeService:
                                               "category": report.category, "urgent": report.urgent})
         return views.receipt(self.profile, report)
 
-    def _create_with_fresh_id(self, draft: Report, quotas: list[Quota]) -> Report:
+    def _create_with_fresh_id(self, draft: Report, quotas: list[Quota], actor: Actor = CITIZEN_ACTOR) -> Report:
         for _ in range(ID_ATTEMPTS):
             report = draft.evolve(id=ids.new_report_id(self.profile.id_prefix))
-            audit = AuditEntry(report.id, report.received_at, "citizen", "citizen", "submit", None, "received",
+            audit = AuditEntry(report.id, report.received_at, actor.id, actor.role, "submit", None, "received",
                                note=f"channel={report.channel}")
             digest = ids.token_digest(ids.tracking_token(self._token_key, report.id))
             try:

@@ -524,6 +524,16 @@ class CloseRun(Shape):
 
 
 # Which shape each view function builds ("module.function" under chalicelib/views/).
+# -- the Zalo OA webhook (views/zalo.py) ----------------------------------------------------------------
+
+
+class ZaloAck(Shape):
+    """The webhook's answer: the call is verified; `queued` when the event is one the channel handles."""
+
+    received: Literal[True]
+    queued: bool
+
+
 VIEW_SHAPES: dict[str, type[BaseModel]] = {
     "catalogue.health": Health,
     "catalogue.categories": Categories,
@@ -561,4 +571,5 @@ VIEW_SHAPES: dict[str, type[BaseModel]] = {
     "runs.close_run": CloseRun,
     "wards.ward_found": WardFound,
     "wards.ward_list": WardList,
+    "zalo.ack": ZaloAck,
 }

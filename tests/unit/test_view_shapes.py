@@ -142,6 +142,10 @@ def outputs():
     yield "wards.ward_found", wards.ward_found(locate(12.68, 108.04, PROFILE.province_code))
     yield "wards.ward_found", wards.ward_found(locate(12.6797, 108.0447, PROFILE.province_code))
     yield "wards.ward_list", wards.ward_list(PROFILE.province_code, PROFILE.name_vi, wards_list(PROFILE.province_code))
+    from chalicelib.views import zalo
+
+    yield "zalo.ack", zalo.ack(queued=True)
+    yield "zalo.ack", zalo.ack(queued=False)
 
 
 @pytest.fixture(scope="module")
