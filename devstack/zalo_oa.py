@@ -37,6 +37,7 @@ class ZaloOaStandIn:
         self.sent: list[dict[str, Any]] = []
         self.requests: list[dict[str, Any]] = []  # every call: method, path, headers (tests read them)
         self.media: dict[str, tuple[bytes, str]] = {}
+        self.redirects: dict[str, str] = {}  # /media/<name> -> a Location the server answers 302 with
         self.failures = 0  # the next this many message calls answer Zalo's error
         self._lock = threading.Lock()
         standin = self
@@ -59,6 +60,12 @@ class ZaloOaStandIn:
                         self._answer(200, json.dumps(standin.sent, ensure_ascii=False).encode())
                     return
                 name = self.path.removeprefix("/media/")
+                if self.path.startswith("/media/") and name in standin.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", standin.redirects[name])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if self.path.startswith("/media/") and name in standin.media:
                     data, content_type = standin.media[name]
                     self._answer(200, data, content_type)
