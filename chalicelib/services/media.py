@@ -130,7 +130,8 @@ class MediaService:
 
         Its pending record and slot are taken as an offer takes them (limits and types alike), then the bytes go
         under its raw/ key, where the bucket's notification hands them to the thumbnailer like any upload.
-        Idempotent per media id: a second call for a record that exists only re-puts missing bytes.
+        Idempotent per media id: a second call for a record still pending puts the same bytes again (a later
+        version of a vetted key is deleted by the thumbnailer), one for a settled record does nothing.
         Answers the record's status ("pending" once stored).
         """
         key = raw_key(report_id, media_id)
@@ -143,7 +144,7 @@ class MediaService:
                 "declared_type": plan.content_type, "declared_size": plan.declared_size, "key": key,
                 "status": "pending", "created_at": now, "expires_at": now + timedelta(seconds=ADOPT_SECONDS)}
             self._reserve(record, plan, now)
-        elif existing["status"] != "pending" or self._objects.stat(key) is not None:
+        elif existing["status"] != "pending":
             return str(existing["status"])
         self._objects.put(key, data, content_type)
         logger.info("upload adopted", extra={"report_id": report_id, "media_id": media_id})

@@ -236,3 +236,25 @@ def test_a_photo_from_a_private_address_or_of_the_wrong_type_is_refused_and_the_
     assert len(refusals) == 2
     assert not [r for r in channel.oa.requests if "meta-data" in r["path"]]
     assert channel.s3.list_objects_v2(Bucket=channel.bucket, Prefix="zalo/").get("KeyCount", 0) == 0
+
+
+def test_a_conversation_intake_refuses_ends_with_the_reason_told_and_no_report(channel):
+    from chalicelib.storage.models import ReportModel
+
+    for n in range(5):  # the profile's reports per phone per day, used up on the public endpoint
+        body = {"category": "ha-tang-do-thi", "description": f"Ổ gà lớn số {n} trên đường Lê Duẩn",
+                "location": {"lat": 12.68, "lng": 108.04},
+                "reporter": {"name": "Nguyễn Văn An", "phone": "0905 123 456"}}
+        response = channel.client.http.post("/reports", headers={"Content-Type": "application/json"},
+                                            body=json.dumps(body))
+        assert response.status_code == 201, response.body
+    channel.play()
+    assert ReportModel.count() == 5
+    [refused] = [t for t in channel.oa.texts_to(USER) if t.startswith("Chưa tạo được phản ánh")]
+    assert not [t for t in channel.oa.texts_to(USER) if "Mã tra cứu" in t]
+    assert refused
+    # the draft is done: the next message starts a new conversation
+    again = json.loads(json.dumps(channel.events[0]))
+    again["message"]["msg_id"] = "96d3cdf3af150461000"
+    channel.play([again])
+    assert channel.oa.texts_to(USER)[-1].startswith("Sự việc ở đâu")
