@@ -16,6 +16,7 @@ from chalicelib.handlers import (
     streams,
     thumbnails,
     wards,
+    zalo,
 )
 from chalicelib.handlers.http import register_error_bodies
 
@@ -33,4 +34,5 @@ app.register_blueprint(desk.bp)
 app.register_blueprint(inbox.bp)
 app.register_blueprint(directory.bp)
 app.register_blueprint(openapi.bp)
+app.register_blueprint(zalo.bp)
 register_error_bodies(app)

@@ -21,6 +21,7 @@ SWEEP_FUNCTION = "sla_sweep"
 DIGEST_FUNCTION = "daily_digest"
 CLOSE_FUNCTION = "close_expired_reports"
 INBOX_FUNCTION = "read_inbound_mail"
+ZALO_FUNCTION = "handle_zalo_messages"
 
 
 class SettingsError(ValueError):
@@ -67,6 +68,15 @@ class Settings:
     limits_hash_secret: str = ""
     # The address citizens e-mail reports to (the SES receipt rule's recipient; services/inbox.py).
     inbox_address: str = "tiepnhan@phananh.example.gov.vn"
+    # The Zalo OA channel (services/zalo.py): the queue the webhook feeds, the secret holding the OA's
+    # `oa_secret_key` (verifies webhook signatures) and `access_token` (the OA message API), that API's base
+    # address, the hosts (host:port) an attachment may come from besides public addresses (a local test
+    # server), and how long an unfinished conversation's draft lives.
+    zalo_queue_url: str = ""
+    zalo_secret_arn: str = ""
+    zalo_api_base_url: str = "https://openapi.zalo.me"
+    zalo_media_allowed_hosts: tuple[str, ...] = ()
+    zalo_draft_ttl_seconds: int = 86_400
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -100,6 +110,12 @@ class Settings:
             tracking_token_secret=e.get("TRACKING_TOKEN_SECRET", ""),
             limits_hash_secret=e.get("LIMITS_HASH_SECRET", ""),
             inbox_address=e.get("INBOX_ADDRESS", "tiepnhan@phananh.example.gov.vn"),
+            zalo_queue_url=e.get("ZALO_QUEUE_URL", ""),
+            zalo_secret_arn=e.get("ZALO_SECRET_ARN", ""),
+            zalo_api_base_url=e.get("ZALO_API_BASE_URL") or "https://openapi.zalo.me",
+            zalo_media_allowed_hosts=tuple(
+                h for h in e.get("ZALO_MEDIA_ALLOWED_HOSTS", "").replace(" ", "").split(",") if h),
+            zalo_draft_ttl_seconds=_positive_int(e, "ZALO_DRAFT_TTL_SECONDS", 86_400),
         )
 
 
@@ -118,6 +134,8 @@ class Settings:
         ) if not value]
         if on_aws and missing:
             raise SettingsError(f"stage {self.stage!r} is missing {', '.join(missing)}")
+        if not self.zalo_api_base_url.startswith(("https://", "http://")):
+            raise SettingsError(f"ZALO_API_BASE_URL is not an http(s) address: {self.zalo_api_base_url!r}")
         for name, arn in (("AGENCY_ALERTS_TOPIC_ARN", self.agency_alerts_topic_arn),
                           ("IOC_ALERTS_TOPIC_ARN", self.ioc_alerts_topic_arn)):
             if arn and not arn.startswith("arn:"):
@@ -153,6 +171,7 @@ class EventSources:
     reports_stream_arn: str
     sla_sweep_minutes: int
     inbound_mail_topic: str = "phananh-dev-inbound-mail"
+    zalo_queue: str = "phananh-dev-zalo.fifo"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> EventSources:
@@ -168,4 +187,5 @@ class EventSources:
                 "2026-01-01T00:00:00.000"),
             sla_sweep_minutes=_positive_int(e, "SLA_SWEEP_MINUTES", 15),
             inbound_mail_topic=f"phananh-{stage}-inbound-mail",
+            zalo_queue=f"phananh-{stage}-zalo.fifo",
         )

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from chalicelib.adapters.email import Mailer
     from chalicelib.adapters.s3 import MediaBucket
     from chalicelib.adapters.secrets import StageSecrets
+    from chalicelib.adapters.zalo import ZaloSecret
     from chalicelib.rules.profile import ProvinceProfile
     from chalicelib.services.cases import CaseService
     from chalicelib.services.clock import Clock
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from chalicelib.services.sla import SlaSweeper
     from chalicelib.services.staff_admin import StaffAdminService
     from chalicelib.services.stats import StatisticsService
+    from chalicelib.services.zalo import ZaloConversations, ZaloWebhook
     from chalicelib.storage.directory import DirectoryIndex
     from chalicelib.storage.media import MediaStore
     from chalicelib.storage.reports import ReportStore
@@ -225,6 +227,37 @@ class Services:
         self.bind_storage()
         return DirectoryIndex(cursor_secret=lambda: cursor_key(self.settings, self.stage_secrets))
 
+    @cached_property
+    def zalo_secret(self) -> ZaloSecret:
+        """The stage's Zalo secret (ZALO_SECRET_ARN): `oa_secret_key`, `access_token`; read once per process."""
+        from chalicelib.adapters.zalo import ZaloSecret
+
+        return ZaloSecret(self.settings)
+
+    @cached_property
+    def zalo_webhook(self) -> ZaloWebhook:
+        """The Zalo OA webhook: signature check, then the event on the channel's queue."""
+        from chalicelib.adapters.sqs import ZaloQueue
+        from chalicelib.services.zalo import ZaloWebhook
+
+        s = self.settings
+        secret = (lambda: self.zalo_secret.get("oa_secret_key")) if s.zalo_secret_arn else None
+        return ZaloWebhook(secret, ZaloQueue(s), zalo_key(s), clock=self.clock)
+
+    @cached_property
+    def zalo_conversations(self) -> ZaloConversations:
+        """The Zalo queue's handler: drafts in the limits table, the OA message API, attachments, intake."""
+        from chalicelib.adapters.zalo import AttachmentFetcher, ZaloOa
+        from chalicelib.services.zalo import ZaloConversations
+        from chalicelib.storage.zalo import ZaloDraftStore
+
+        s = self.settings
+        self.bind_storage()
+        oa = ZaloOa(s.zalo_api_base_url, lambda: self.zalo_secret.get("access_token"))
+        return ZaloConversations(self.profile, ZaloDraftStore(), oa, AttachmentFetcher(s.zalo_media_allowed_hosts),
+                                 self.bucket, self.media, self.intake, key=zalo_key(s), clock=self.clock,
+                                 draft_ttl_seconds=s.zalo_draft_ttl_seconds)
+
 
 def cursor_key(s: Settings, secrets: StageSecrets | None = None) -> bytes:
     """The key list cursors are signed with.
@@ -269,6 +302,13 @@ def limits_key(s: Settings) -> bytes:
 
     secret = s.limits_hash_secret or f"limits|{s.stage}|{s.limits_table}|{s.staff_user_pool_id}"
     return hashlib.sha256(secret.encode()).digest()
+
+
+def zalo_key(s: Settings) -> bytes:
+    """The key Zalo user and message ids are hashed under before they are stored (rules/zalo.keyed)."""
+    import hashlib
+
+    return hashlib.sha256(b"zalo|" + limits_key(s)).digest()
 
 
 def build(settings: Settings, clock: Clock | None = None) -> Services:
@@ -362,3 +402,11 @@ def stream_change(record: dict[str, Any]) -> StreamChange:
 
 def staff_admin() -> StaffAdminService:
     return services().staff_admin
+
+
+def zalo_webhook() -> ZaloWebhook:
+    return services().zalo_webhook
+
+
+def zalo_conversations() -> ZaloConversations:
+    return services().zalo_conversations

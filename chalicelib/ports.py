@@ -363,3 +363,62 @@ class UnknownStaff(LookupError):
 
 class StaffExists(Exception):
     """A user of that name is already in the pool."""
+# -- the Zalo OA channel (services/zalo.py) --------------------------------------------------
+
+
+class AlreadySeen(Exception):
+    """This message was applied before (a replay, or a re-delivered queue message): nothing more happens."""
+
+
+class AttachmentRefused(Exception):
+    """An attachment that may not be fetched or kept: `reason` is `address` | `type` | `size` | `fetch`."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """An attachment's bytes and the media type its server declared."""
+
+    data: bytes
+    content_type: str
+
+
+class AttachmentsPort(Protocol):
+    def fetch(self, url: str, max_bytes: int, content_types: Collection[str]) -> Fetched:
+        """The body at `url`: a public http(s) address (or an allowed host), a declared type among
+        `content_types`, at most `max_bytes`; else AttachmentRefused. Follows no redirect."""
+        ...
+
+
+class ZaloOaPort(Protocol):
+    def send_text(self, user_id: str, text: str) -> None:
+        """One customer-service text from the OA to a user who wrote to it."""
+        ...
+
+
+class QueuePort(Protocol):
+    def send(self, body: str, group: str, dedup_id: str) -> None:
+        """One message on a FIFO queue: in order within `group`, once per `dedup_id` for five minutes."""
+        ...
+
+
+class ZaloDraftsPort(Protocol):
+    """Conversations on their way to a report, under a keyed hash of the user, and the messages applied."""
+
+    def get(self, user_key: str) -> Any:
+        """The user's draft (rules.zalo.Draft, with its version), or None."""
+        ...
+
+    def seen(self, msg_key: str) -> bool: ...
+
+    def save(self, user_key: str, msg_key: str, draft: Any, expires_at: datetime, msg_expires_at: datetime) -> None:
+        """The message's marker and the new draft in one write; raises AlreadySeen (marker there) or
+        StaleVersion (the draft moved on meanwhile)."""
+        ...
+
+    def finish(self, user_key: str, draft: Any, report_id: str, expires_at: datetime) -> None:
+        """Mark the draft done with its report (kept until it expires, so a redelivery changes nothing)."""
+        ...

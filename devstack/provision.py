@@ -52,11 +52,12 @@ class Provisioner:
     """Turns the template's resources into moto resources, in dependency order."""
 
     # Kinds with no local meaning are skipped (alarms, the dashboard, log groups, IAM roles, the stage secret:
-    # locally the cursor key falls back to one derived from the stage's names, container.cursor_key).
+    # locally the cursor key falls back to one derived from the stage's names, container.cursor_key; a secret the
+    # stage's environment names, the Zalo OA's, is made with a demo value).
     ORDER = ("AWS::KMS::Key", "AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::S3::Bucket",
              "AWS::S3::BucketPolicy", "AWS::SES::EmailIdentity", "AWS::Cognito::UserPool",
              "AWS::Cognito::UserPoolGroup",
-             "AWS::Cognito::UserPoolClient")
+             "AWS::Cognito::UserPoolClient", "AWS::SecretsManager::Secret")
 
     def __init__(self, stage: str, region: str = "ap-southeast-1", endpoint_url: str | None = None,
                  template: dict[str, Any] | None = None) -> None:
@@ -72,6 +73,7 @@ class Provisioner:
         self.ses = _client("ses", region, endpoint_url)
         self.idp = _client("cognito-idp", region, endpoint_url)
         self.kms = _client("kms", region, endpoint_url)
+        self.secrets = _client("secretsmanager", region, endpoint_url)
         self._bucket_logging: list[tuple[str, dict[str, Any]]] = []
 
     # -- intrinsic functions -------------------------------------------------
@@ -108,7 +110,8 @@ class Provisioner:
                   "AWS::S3::BucketPolicy": self._bucket_policy,
                   "AWS::SES::EmailIdentity": self._email_identity, "AWS::Cognito::UserPool": self._user_pool,
                   "AWS::Cognito::UserPoolGroup": self._user_pool_group,
-                  "AWS::Cognito::UserPoolClient": self._user_pool_client}
+                  "AWS::Cognito::UserPoolClient": self._user_pool_client,
+                  "AWS::SecretsManager::Secret": self._secret}
         for rtype in self.ORDER:
             for logical, res in resources.items():
                 if res["Type"] == rtype:
@@ -118,7 +121,8 @@ class Provisioner:
                     self.s3.put_bucket_logging(Bucket=name, BucketLoggingStatus={"LoggingEnabled": {
                         "TargetBucket": logging["DestinationBucketName"],
                         "TargetPrefix": logging.get("LogFilePrefix", "")}})
-        self.out.skipped = sorted(k for k, r in resources.items() if r["Type"] not in self.ORDER)
+        self.out.skipped = sorted(k for k, r in resources.items() if r["Type"] not in self.ORDER
+                                  or (r["Type"] == "AWS::SecretsManager::Secret" and k not in self.out.names))
         env_map = self.template.get("Metadata", {}).get("phananh:environment", {})
         for var, logical in env_map.items():
             if logical in self.template.get("Parameters", {}):
@@ -184,6 +188,20 @@ class Provisioner:
     def _user_pool_client(self, logical: str, p: dict[str, Any]) -> None:
         client = self.idp.create_user_pool_client(**p)["UserPoolClient"]
         self.out.names[logical] = client["ClientId"]
+
+    def _secret(self, logical: str, p: dict[str, Any]) -> None:
+        """A secret the stage's environment names (the Zalo OA's), with a demo value: the template's
+        SecretStringTemplate and its generated key set to `local-demo-<logical id>`. Secrets only a deployed
+        stage reads (the stage secret) are not made: locally their users fall back to derived keys."""
+        env = self.template.get("Metadata", {}).get("phananh:environment", {})
+        if logical not in env.values():
+            return
+        generate = p.get("GenerateSecretString", {})
+        value = json.loads(generate.get("SecretStringTemplate", "{}"))
+        if generate.get("GenerateStringKey"):
+            value[generate["GenerateStringKey"]] = f"local-demo-{logical}"
+        arn = self.secrets.create_secret(Name=p["Name"], SecretString=json.dumps(value))["ARN"]
+        self.out.names[logical], self.out.arns[logical] = arn, arn
 
     def _email_identity(self, logical: str, p: dict[str, Any]) -> None:
         self.ses.verify_email_identity(EmailAddress=p["EmailIdentity"])

@@ -38,6 +38,7 @@ from werkzeug.serving import make_server
 from devstack.inboxes import SentMessages, subscribe_inboxes
 from devstack.provision import Provisioned, provision
 from devstack.staff import IOC_AGENCY, seed_demo_staff
+from devstack.zalo_oa import ZaloOaStandIn, demo_photo
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -292,6 +293,7 @@ class LocalStack:
         self.log_dir = log_dir.resolve()
         self.interrupts = interrupts or _Interrupts()
         self.moto: MotoServer | None = None
+        self.zalo_oa: ZaloOaStandIn | None = None  # the Zalo OA API's stand-in (devstack/zalo_oa.py)
         self._moto_log: logging.Handler | None = None
         self._files: list[TextIO] = []
         taken: set[int] = set()
@@ -317,6 +319,8 @@ class LocalStack:
         os.environ.pop("AWS_PROFILE", None)
         _no_proxy_for_local(os.environ)
         self._start_moto()
+        self.zalo_oa = ZaloOaStandIn(HOST).start()
+        self.zalo_oa.media["pothole.jpg"] = (demo_photo(), "image/jpeg")
         for run in self.stages:
             self._provision(run)
         for run in self.stages:
@@ -331,6 +335,7 @@ class LocalStack:
         path = self.log_dir / ENDPOINTS_FILE
         path.write_text(json.dumps({
             "moto_url": self.endpoint_url, "moto_port": self.moto_port,
+            "zalo_oa_url": self.zalo_oa.url if self.zalo_oa else None,
             "stages": {r.stage: {"api_url": r.api_url, "port": r.port, "province": r.province} for r in self.stages},
         }, indent=2), encoding="utf-8")
         return path
@@ -358,6 +363,8 @@ class LocalStack:
         run.inboxes = dict(subscribe_inboxes(run.stack, self.endpoint_url, agencies=agencies))
         stage_vars = self.config["stages"][run.stage].get("environment_variables", {})
         run.env = stage_environment(run.stack, self.endpoint_url, stage_vars)
+        if self.zalo_oa is not None:  # the OA's message API and its attachments come from the stand-in
+            run.env.update(ZALO_API_BASE_URL=self.zalo_oa.url, ZALO_MEDIA_ALLOWED_HOSTS=self.zalo_oa.host_port)
         (run.log_dir / "stack.json").write_text(json.dumps(asdict(run.stack), indent=2), encoding="utf-8")
 
     def _popen(self, cmd: list[str], env: dict[str, str], log_path: Path, stderr_to_log: bool) -> subprocess.Popen:
@@ -441,6 +448,9 @@ class LocalStack:
             f.close()
         self._files.clear()
         (self.log_dir / ENDPOINTS_FILE).unlink(missing_ok=True)
+        if self.zalo_oa is not None:
+            self.zalo_oa.stop()
+            self.zalo_oa = None
         if self.moto is not None:
             self.moto.stop()
             self.moto = None
@@ -466,6 +476,9 @@ class LocalStack:
                 lines.append("    staff login    " + ", ".join(f"{k}: {v}" for k, v in login.items()))
             for key, value in run.inboxes.items():
                 lines.append(f"    inbox          {key}: {value}")
+        if self.zalo_oa is not None:
+            lines += ["", f"  Zalo OA stand-in   {self.zalo_oa.url}",
+                      "                     (python -m devstack.zalo_play plays a conversation from the fixtures)"]
         first = self.stages[0]
         lines += ["", f"Try it (stage {first.stage}):", *example_requests(first.api_url, first.province),
                   *channel_requests(first.api_url, first.stage), "",

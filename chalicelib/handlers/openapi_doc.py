@@ -21,6 +21,7 @@ from chalicelib.schemas.actions import STAFF_BODIES, FeedbackBody, RelocateBody,
 from chalicelib.schemas.directory import AuditQuery, DirectoryQuery, InviteBody, MoveBody
 from chalicelib.schemas.intake import DeskIntakeRequest, IntakeRequest, MediaRequest
 from chalicelib.schemas.queries import PublicListQuery, StaffListQuery, WardListQuery, WardLookupQuery
+from chalicelib.schemas.zalo import ZaloEvent
 from chalicelib.views import shapes
 
 REF = "#/components/schemas/{model}"
@@ -28,7 +29,8 @@ STAFF_ACTION = "StaffAction"
 
 ERROR_MEANINGS = {
     400: "The request is malformed or a value is not accepted (the field at fault is named)",
-    401: "No valid staff sign-in (a missing, expired or foreign ID token)",
+    401: "No valid staff sign-in (a missing, expired or foreign ID token), or a channel's call whose signature is "
+         "missing, wrong or stale",
     403: "Signed in, but this is not the caller's to see or do",
     404: "Unknown, or not visible to this caller (deliberately the same answer)",
     409: "The report's state does not allow this now (the state and the allowed actions are named), "
@@ -53,6 +55,9 @@ IDEMPOTENCY_KEY = Header("Idempotency-Key", "Makes retries safe: the same key re
                          "writes nothing new", {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,128}$"})
 TRACKING_TOKEN = Header("X-Tracking-Token", "The reporter's tracking token from the receipt (a wrong or missing "
                         "token is the same 404 as an unknown id)")
+
+ZALO_SIGNATURE = Header("X-ZEvent-Signature", "`mac=` and the hex SHA-256 of app_id + the raw body + timestamp + "
+                        "the OA secret key", {"type": "string", "pattern": "^mac=[0-9a-f]{64}$"})
 
 
 @dataclass(frozen=True)
@@ -159,6 +164,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "A month's figures per agency, the province's, and the ranking", "public", 200, "MonthStats",
         query={"month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$",
                          "description": "YYYY-MM (default: this month)"}}),
+    ("POST", "/channels/zalo/webhook"): Operation(
+        "Zalo OA events (signed by Zalo: X-ZEvent-Signature); answered at once, handled from a queue", "channels",
+        200, "ZaloAck", body=ZaloEvent, headers=(ZALO_SIGNATURE,), errors=(401,),
+        examples={"text": {"app_id": "1234567890", "user_id_by_app": "552177279717587730",
+                           "event_name": "user_send_text", "timestamp": "1764642600000",
+                           "sender": {"id": "2512523625412515"}, "recipient": {"id": "579745863508352884"},
+                           "message": {"msg_id": "96d3cdf3af150460909", "text": "Ổ gà lớn trên đường Lê Duẩn"}}}),
     ("GET", "/public/ranking"): Operation(
         "A month's agency ranking: each row's score and its parts, and the rule", "public", 200, "MonthRanking",
         query={"month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$",
@@ -258,7 +270,7 @@ def _operation(method: str, path: str, view_args: list[str], op: Operation, view
 def _schemas() -> dict[str, Any]:
     """Every request and response model's JSON Schema, references pointing into components."""
     models: list[type[BaseModel]] = [IntakeRequest, MediaRequest, FeedbackBody, ReopenBody, RelocateBody,
-                                     *STAFF_BODIES.values(), shapes.ErrorBody, InviteBody, MoveBody]
+                                     *STAFF_BODIES.values(), shapes.ErrorBody, InviteBody, MoveBody, ZaloEvent]
     models.append(DeskIntakeRequest)
     models += [getattr(shapes, op.response) for op in OPERATIONS.values() if op.response != "OpenApiDocument"]
     models += [getattr(shapes, s) for op in OPERATIONS.values() for s in op.alternatives.values()]

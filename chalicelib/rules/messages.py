@@ -183,6 +183,23 @@ ERRORS: dict[str, Text] = {
         "Quyền đăng nhập của tài khoản đã thay đổi hoặc bị khóa; hãy đăng nhập lại.",
         "This account's access was changed or disabled; sign in again.",
     ),
+    # -- the Zalo OA webhook (rules/zalo.py) -----------------------------------
+    "zalo_signature_invalid": (
+        "Chữ ký X-ZEvent-Signature thiếu hoặc không đúng: Zalo ký mỗi lần gọi bằng SHA-256 của app_id, "
+        "nội dung, timestamp và khóa bí mật của OA.",
+        "The X-ZEvent-Signature signature is missing or wrong: Zalo signs each call with the SHA-256 of "
+        "app_id, the body, timestamp and the OA's secret key.",
+    ),
+    "zalo_signature_stale": (
+        "Lần gọi này quá cũ hoặc ghi thời điểm ở tương lai (timestamp lệch quá {max_minutes} phút): "
+        "hãy gửi lại sự kiện mới.",
+        "This call is too old or dated in the future (timestamp more than {max_minutes} minutes off): "
+        "send a fresh event.",
+    ),
+    "zalo_not_configured": (
+        "Kênh Zalo OA chưa được bật cho tỉnh này.",
+        "The Zalo OA channel is not set up for this province.",
+    ),
     "not_staff": (
         "Tài khoản chưa được phân vai trò cán bộ (IOC, cơ quan xử lý, quản trị).",
         "This account has no staff role (IOC, agency, admin).",
@@ -517,6 +534,51 @@ INBOX_REPLIES: dict[str, Text] = {
     ),
 }
 
+# -- the Zalo OA's messages to a citizen (rules/zalo.py, services/zalo.py): Vietnamese is what is sent.
+ZALO: dict[str, Text] = {
+    "reporter_name": ("Người dùng Zalo", "Zalo user"),
+    "ask_description": (
+        "Xin chào! Hãy mô tả sự việc bạn muốn phản ánh (ít nhất {min} ký tự), kèm ảnh nếu có.",
+        "Hello! Describe what you want to report (at least {min} characters), with photos if you have any.",
+    ),
+    "ask_place": (
+        "Sự việc ở đâu? Hãy gửi vị trí (nút Gửi vị trí trong Zalo).",
+        "Where is it? Send the location (the Send location button in Zalo).",
+    ),
+    "ask_category": (
+        "Phản ánh thuộc lĩnh vực nào? Gõ số:\n{choices}",
+        "Which category is it? Type the number:\n{choices}",
+    ),
+    "ask_phone": (
+        "Số điện thoại để cơ quan liên hệ khi cần (chỉ cán bộ xử lý thấy)?",
+        "A phone number the agency may call if needed (only the staff handling it see it)?",
+    ),
+    "bad_phone": (
+        "Số điện thoại chưa đúng; hãy gõ số di động Việt Nam, ví dụ 0905 123 456.",
+        "That phone number is not valid; type a Vietnamese mobile number, e.g. 0905 123 456.",
+    ),
+    "bad_location": (
+        "Không đọc được vị trí; hãy gửi lại vị trí.",
+        "The location could not be read; send the location again.",
+    ),
+    "too_many_photos": (
+        "Mỗi phản ánh nhận tối đa {max} ảnh; ảnh thêm sẽ không được lưu.",
+        "A report takes at most {max} photos; further photos are not kept.",
+    ),
+    "photo_refused": (
+        "Không nhận được ảnh này (chỉ nhận JPEG, PNG, WebP, HEIC, tối đa {max_mb} MB); hãy gửi ảnh khác.",
+        "This photo could not be taken (JPEG, PNG, WebP, HEIC only, at most {max_mb} MB); send another.",
+    ),
+    "received": (
+        "Đã tiếp nhận phản ánh {id}. Hạn xử lý: {due}. Mã tra cứu: {token}. Theo dõi tại {link}",
+        "Report {id} received. Due by {due}. Tracking token: {token}. Follow it at {link}",
+    ),
+    "refused": (
+        "Chưa tạo được phản ánh: {reason}",
+        "The report could not be made: {reason}",
+    ),
+}
+
 # Every group above, by name: what the catalogue test walks.
 CATALOGUE: dict[str, dict[str, Text]] = {
     "errors": ERRORS,
@@ -528,5 +590,6 @@ CATALOGUE: dict[str, dict[str, Text]] = {
     "weekdays": WEEKDAYS,
     "notice_fillers": NOTICE_FILLERS,
     "stats_notes": STATS_NOTES,
+    "zalo": ZALO,
     "inbox_replies": INBOX_REPLIES,
 }

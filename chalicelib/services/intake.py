@@ -59,7 +59,7 @@ class IntakeService:
     @trace_use_case
     def submit(
         self, request: IntakeRequest, idempotency_key: str | None = None, lambda_context: Any = None,
-        source_ip: str | None = None,
+        source_ip: str | None = None, actor: Actor = CITIZEN_ACTOR,
     ) -> tuple[dict[str, Any], bool]:
         """The public POST /reports (channel app or web, the citizen as actor): (answer, replayed).
 

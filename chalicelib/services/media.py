@@ -52,6 +52,8 @@ LAST_ATTEMPT = 5
 RESERVE_ATTEMPTS = 5
 # A stored (ingested) file's pending record lapses like an offer's signature would, should the put fail.
 INGEST_SECONDS = 900
+# An adopted upload's slot counts as pending this long (its bytes are put straight after the record).
+ADOPT_SECONDS = 900
 
 
 class MediaService:
@@ -142,6 +144,31 @@ class MediaService:
                   and m.get("expires_at") is not None and m["expires_at"] <= now]
         # An object under the key means the upload arrived (in time) and waits for the thumbnailer.
         return [m["media_id"] for m in lapsed if self._objects.stat(m["key"]) is None]
+
+    def adopt(self, report_id: str, media_id: str, data: bytes, content_type: str) -> str:
+        """A photo that came by a channel rather than a presigned POST (a Zalo attachment), stored as an upload.
+
+        Its pending record and slot are taken as an offer takes them (limits and types alike), then the bytes go
+        under its raw/ key, where the bucket's notification hands them to the thumbnailer like any upload.
+        Idempotent per media id: a second call for a record still pending puts the same bytes again (a later
+        version of a vetted key is deleted by the thumbnailer), one for a settled record does nothing.
+        Answers the record's status ("pending" once stored).
+        """
+        key = raw_key(report_id, media_id)
+        existing = self._records.get(report_id, media_id)
+        if existing is None:
+            plan = plan_upload(content_type, len(data))
+            now = self._clock()
+            record: MediaRecord = {
+                "report_id": report_id, "media_id": media_id, "kind": plan.kind, "purpose": "report",
+                "declared_type": plan.content_type, "declared_size": plan.declared_size, "key": key,
+                "status": "pending", "created_at": now, "expires_at": now + timedelta(seconds=ADOPT_SECONDS)}
+            self._reserve(record, plan, now)
+        elif existing["status"] != "pending":
+            return str(existing["status"])
+        self._objects.put(key, data, content_type)
+        logger.info("upload adopted", extra={"report_id": report_id, "media_id": media_id})
+        return "pending"
 
     def reporter_media(self, report_id: str) -> list[dict[str, Any]]:
         """What the reporter sees of their own uploads: kind and state, with the reason of a rejection."""

@@ -361,6 +361,44 @@ class StaffAuditModel(Model):
     note = UnicodeAttribute(null=True)
 
 
+class ZaloDraftModel(Model):
+    """A Zalo conversation on its way to a report, in the limits table: id "zalo-draft#<keyed hash of the user>".
+
+    Short-lived and keyed by a hash like the counters beside it, so it shares their table and TTL: the
+    Zalo user id itself is never stored. It holds the phone the citizen typed until the report is made
+    (then only `report_id` matters) or until it expires unfinished.
+    """
+
+    class Meta(_Meta):
+        pass
+
+    id = UnicodeAttribute(hash_key=True)
+    rev = NumberAttribute(default=0)  # compare-and-set: each message's write expects the revision it read
+    started_at = UTCDateTimeAttribute()
+    description = UnicodeAttribute(null=True)
+    photos = UnicodeAttribute(null=True)  # JSON list of rules.zalo.Photo fields
+    lat = NumberAttribute(null=True)
+    lng = NumberAttribute(null=True)
+    category = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    asked = UnicodeAttribute(null=True)
+    report_id = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+
+
+class ZaloMessageModel(Model):
+    """A Zalo message applied to a draft, in the limits table: id "zalo-msg#<keyed hash of msg_id>"."""
+
+    class Meta(_Meta):
+        pass
+
+    id = UnicodeAttribute(hash_key=True)
+    expires_at = TTLAttribute(null=True)
+
+
+ZALO_DRAFT_PREFIX = "zalo-draft#"
+ZALO_MESSAGE_PREFIX = "zalo-msg#"
+
 ALL_MODELS: tuple[type[Model], ...] = (ReportModel, AuditModel, MediaModel, AgencyMonthStatsModel, MarkerModel,
                                        LimitCounterModel)
 
@@ -375,6 +413,8 @@ def bind(settings: Settings) -> None:
         AgencyMonthStatsModel: settings.stats_table,
         MarkerModel: settings.stats_table,
         LimitCounterModel: settings.limits_table,
+        ZaloDraftModel: settings.limits_table,
+        ZaloMessageModel: settings.limits_table,
         StaffEntryModel: settings.stats_table,
         StaffAuditModel: settings.audit_table,
     }

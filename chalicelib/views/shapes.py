@@ -571,6 +571,14 @@ class DirectoryReconciled(Shape):
     written: list[str]
     dropped: list[str]
     unchanged: int
+# -- the Zalo OA webhook (views/zalo.py) ----------------------------------------------------------------
+
+
+class ZaloAck(Shape):
+    """The webhook's answer: the call is verified; `queued` when the event is one the channel handles."""
+
+    received: Literal[True]
+    queued: bool
 
 
 VIEW_SHAPES: dict[str, type[BaseModel]] = {
@@ -616,4 +624,5 @@ VIEW_SHAPES: dict[str, type[BaseModel]] = {
     "directory.audit_row": DirectoryAuditRow,
     "directory.audit_month": DirectoryAuditMonth,
     "directory.reconciled": DirectoryReconciled,
+    "zalo.ack": ZaloAck,
 }

@@ -50,6 +50,8 @@ NOT_OBSERVED = {
        for fn in ("sla_sweep", "daily_digest", "close_expired_reports", "read_inbound_mail")},
     **{("make_thumbnails", "ConsumeThumbnailQueue", action): _SQS_MAPPING
        for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")},
+    **{("handle_zalo_messages", "ConsumeZaloQueue", action): _SQS_MAPPING
+       for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")},
     ("make_thumbnails", "TellMissingFromForbidden", "s3:ListBucket"):
         "without it S3 answers HeadObject on a missing key 403, not the 404 adapters/s3.stat treats as gone",
     ("notify_report_changes", "EncryptIocAlerts", "kms:GenerateDataKey*"):

@@ -397,12 +397,41 @@ def test_the_stage_secret_is_generated_passed_by_arn_and_readable_by_the_api_fun
         role = t["Resources"][_getatt(f["Properties"]["Role"])[0]]
         grants = [s for policy in role["Properties"].get("Policies", []) for s in policy["PolicyDocument"]["Statement"]
                   if any(a.startswith("secretsmanager:") for a in (s["Action"] if isinstance(s["Action"], list)
-                                                                    else [s["Action"]]))]
+                                                                    else [s["Action"]]))
+                  and s["Resource"] != {"Ref": "ZaloSecret"}]  # the Zalo OA's secret: its own test below
         if grants:
             readers[_handler_name(f)] = grants
     assert list(readers) == ["api_handler"]
     [grant] = readers["api_handler"]
     assert grant["Action"] == ["secretsmanager:GetSecretValue"] and grant["Resource"] == {"Ref": "StageSecrets"}
+
+
+def test_the_zalo_secret_is_passed_by_arn_and_readable_by_the_webhook_and_the_zalo_handler_only(stage):
+    t = template(stage)
+    secret = t["Resources"]["ZaloSecret"]["Properties"]
+    assert secret["GenerateSecretString"]["GenerateStringKey"] == "oa_secret_key"  # a random key until Zalo's is put
+    readers = set()
+    for name, f in _functions(t).items():
+        assert f["Properties"]["Environment"]["Variables"]["ZALO_SECRET_ARN"] == {"Ref": "ZaloSecret"}, name
+        role = t["Resources"][_getatt(f["Properties"]["Role"])[0]]
+        for policy in role["Properties"].get("Policies", []):
+            for grant in policy["PolicyDocument"]["Statement"]:
+                if grant.get("Resource") == {"Ref": "ZaloSecret"}:
+                    assert grant["Action"] == ["secretsmanager:GetSecretValue"], name
+                    readers.add(_handler_name(f))
+    assert readers == {"api_handler", "handle_zalo_messages"}
+
+
+def test_the_zalo_queue_is_fifo_with_a_fifo_dead_letter_queue_its_handler_consumes(stage):
+    t = template(stage)
+    queue, dlq = t["Resources"]["ZaloQueue"]["Properties"], t["Resources"]["ZaloDLQ"]["Properties"]
+    assert queue["FifoQueue"] is True and dlq["FifoQueue"] is True
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["ZaloDLQ", "Arn"]}
+    assert queue["VisibilityTimeout"] >= 6 * 30  # six times the handler's timeout, as Lambda advises
+    mappings = [r for r in t["Resources"].values() if r["Type"] == "AWS::Lambda::EventSourceMapping"
+                or (r["Type"] == "AWS::Serverless::Function" and any(
+                    e.get("Type") == "SQS" for e in r["Properties"].get("Events", {}).values()))]
+    assert any("ZaloQueue" in json.dumps(m) for m in mappings)
 
 def test_every_function_has_reserved_concurrency(stage):
     functions = _functions(template(stage))

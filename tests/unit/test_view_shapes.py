@@ -164,6 +164,10 @@ def directory_outputs():
         yield "directory.audit_row", directory.audit_row(row)
     yield "directory.audit_month", directory.audit_month("2026-03", rows)
     yield "directory.reconciled", directory.reconciled(("ward1.officer",), ("gone",), 4)
+    from chalicelib.views import zalo
+
+    yield "zalo.ack", zalo.ack(queued=True)
+    yield "zalo.ack", zalo.ack(queued=False)
 
 
 @pytest.fixture(scope="module")
