@@ -90,8 +90,7 @@ def test_a_conversation_fills_the_draft_and_the_oa_asks_for_each_missing_thing_i
     assert draft.missing() is None
     assert zalo.report_body(draft) == {
         "category": "ha-tang-do-thi", "description": "Ổ gà lớn trên đường Lê Duẩn, xe máy dễ ngã",
-        "location": {"lat": 12.68, "lng": 108.04}, "reporter": {"name": "Người dùng Zalo", "phone": "+84905123456"},
-        "channel": "zalo"}
+        "location": {"lat": 12.68, "lng": 108.04}, "reporter": {"name": "Người dùng Zalo", "phone": "+84905123456"}}
     assert draft.photos == (photo,)
 
 
