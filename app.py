@@ -6,6 +6,7 @@ from chalicelib.handlers import (
     catalogue,
     citizen,
     intake,
+    open311,
     openapi,
     public,
     schedules,
@@ -26,5 +27,6 @@ app.register_blueprint(staff.bp)
 app.register_blueprint(public.bp)
 app.register_blueprint(citizen.bp)
 app.register_blueprint(wards.bp)
+app.register_blueprint(open311.bp)
 app.register_blueprint(openapi.bp)
 register_error_bodies(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,15 @@ if TYPE_CHECKING:
     from chalicelib.services.media import MediaService
 
 ID_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class IntakeClient:
+    """A client submitting on its own key (Open311): its name is the channel's client, recorded on the report
+    and its first audit row; its quotas replace the source address's (an aggregator posts from one address)."""
+
+    name: str
+    quotas: tuple[Quota, ...] = ()
 
 
 class IntakeService:
@@ -52,7 +62,7 @@ class IntakeService:
     @trace_use_case
     def submit(
         self, request: IntakeRequest, idempotency_key: str | None = None, lambda_context: Any = None,
-        source_ip: str | None = None,
+        source_ip: str | None = None, client: IntakeClient | None = None,
     ) -> tuple[dict[str, Any], bool]:
         """(answer, replayed). With a key, a retried submit returns the first answer and writes nothing
         (and counts against no limit).
@@ -63,21 +73,28 @@ class IntakeService:
         """
         if idempotency_key and self._once is not None:
             payload = request.model_dump(mode="json")
-            answer, replayed = self._once.once(idempotency_key, payload, lambda: self._submit(request, source_ip),
-                                               lambda_context)
+            if client is not None:
+                payload["client"] = client.name
+            answer, replayed = self._once.once(idempotency_key, payload,
+                                               lambda: self._submit(request, source_ip, client), lambda_context)
         else:
-            answer, replayed = self._submit(request, source_ip), False
+            answer, replayed = self._submit(request, source_ip, client), False
         return views.with_token(answer, ids.tracking_token(self._token_key, answer["id"])), replayed
 
-    def _quotas(self, req: IntakeRequest, source_ip: str | None, now: datetime) -> list[Quota]:
-        """The abuse-limit counters this submission takes: its reporter's phone today, its address this hour."""
+    def _quotas(self, req: IntakeRequest, source_ip: str | None, now: datetime,
+                client: IntakeClient | None = None) -> list[Quota]:
+        """The abuse-limit counters this submission takes: its reporter's phone today, its address this hour
+        (or, for a client on its own key, the key's quotas instead of the address's)."""
         limits, key = self.profile.limits, self._limits_key
         quotas = [quota(PHONE_DAY, key, req.reporter.phone, limits.reports_per_phone_per_day, now)]
-        if source_ip:
+        if client is not None:
+            quotas.extend(client.quotas)
+        elif source_ip:
             quotas.append(quota(IP_HOUR, key, source_ip, limits.reports_per_ip_per_hour, now))
         return quotas
 
-    def _submit(self, req: IntakeRequest, source_ip: str | None = None) -> dict[str, Any]:
+    def _submit(self, req: IntakeRequest, source_ip: str | None = None,
+                client: IntakeClient | None = None) -> dict[str, Any]:
         profile, now = self.profile, self._clock()
         accepted = check_submission(profile, category=req.category, ward_code=req.ward_code, channel=req.channel,
                                     address=req.location.address, occurred_at=req.occurred_at, now=now,
@@ -107,9 +124,10 @@ class IntakeService:
             last_actor_role="citizen",
             urgent=is_urgent(profile, category, req.description),
             sla_next_at=next_check_at(due, 0, profile.working_calendar, profile.sla),
+            extra={"channel_client": client.name} if client is not None else {},
         )
         try:
-            report = self._create_with_fresh_id(draft, self._quotas(req, source_ip, now))
+            report = self._create_with_fresh_id(draft, self._quotas(req, source_ip, now, client))
         except QuotaExceeded as exc:
             q = exc.quota
             emit("IntakeLimited", province=profile.slug, limit=q.kind)
@@ -123,8 +141,10 @@ class IntakeService:
     def _create_with_fresh_id(self, draft: Report, quotas: list[Quota]) -> Report:
         for _ in range(ID_ATTEMPTS):
             report = draft.evolve(id=ids.new_report_id(self.profile.id_prefix))
+            client = report.extra.get("channel_client")
+            note = f"channel={report.channel}" + (f" client={client}" if client else "")
             audit = AuditEntry(report.id, report.received_at, "citizen", "citizen", "submit", None, "received",
-                               note=f"channel={report.channel}")
+                               note=note)
             digest = ids.token_digest(ids.tracking_token(self._token_key, report.id))
             try:
                 return self._reports.create(report, digest, audit, quotas)

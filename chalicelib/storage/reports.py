@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -201,6 +201,28 @@ class ReportStore(ConnectionOf):
     def published_before(self, cutoff: datetime, limit: int) -> list[Report]:
         """Up to `limit` published reports whose reopen window started before `cutoff`, oldest first."""
         return self.page(published_before(cutoff), limit)[0]
+
+    def received_between(self, province_code: int, start: datetime, end: datetime, *, categories: Sequence[str],
+                         statuses: Collection[str], limit: int) -> list[Report]:
+        """Open311's GET requests: up to `limit` of the province's reports received in [start, end], newest
+        first, from its `province-received` partition (categories and statuses filtered server-side)."""
+        parts: list[Condition] = []
+        if categories:
+            parts.append(ReportModel.category.is_in(*categories))
+        if statuses:
+            parts.append(ReportModel.status.is_in(*sorted(statuses)))
+        condition: Condition | None = None
+        for part in parts:
+            condition = part if condition is None else condition & part
+        results = ReportModel.province_index.query(
+            province_code, range_key_condition=ReportModel.received_at.between(start, end),
+            filter_condition=condition, scan_index_forward=False, page_size=limit)
+        found: list[Report] = []
+        for model in results:
+            found.append(to_report(model))
+            if len(found) >= limit:
+                break
+        return found
 
     def _signed_page(self, query: IndexQuery, limit: int, cursor: str | None) -> tuple[list[Report], str | None]:
         reports, last = self.page(query, limit, decode_cursor(cursor, query, self._secret))
