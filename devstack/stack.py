@@ -36,6 +36,7 @@ from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
 from devstack.inboxes import SentMessages, subscribe_inboxes
+from devstack.open311_key import seed_open311_key
 from devstack.provision import Provisioned, provision
 from devstack.staff import IOC_AGENCY, seed_demo_staff
 
@@ -184,6 +185,7 @@ class StageRun:
     mappings: list[str] = field(default_factory=list)
     staff: list[dict[str, Any]] = field(default_factory=list)
     inboxes: dict[str, Any] = field(default_factory=dict)
+    open311_key: dict[str, str] = field(default_factory=dict)
 
     @property
     def api_url(self) -> str:
@@ -358,6 +360,7 @@ class LocalStack:
         run.inboxes = dict(subscribe_inboxes(run.stack, self.endpoint_url, agencies=agencies))
         stage_vars = self.config["stages"][run.stage].get("environment_variables", {})
         run.env = stage_environment(run.stack, self.endpoint_url, stage_vars)
+        run.open311_key = seed_open311_key(run.env)
         (run.log_dir / "stack.json").write_text(json.dumps(asdict(run.stack), indent=2), encoding="utf-8")
 
     def _popen(self, cmd: list[str], env: dict[str, str], log_path: Path, stderr_to_log: bool) -> subprocess.Popen:
@@ -466,8 +469,13 @@ class LocalStack:
                 lines.append("    staff login    " + ", ".join(f"{k}: {v}" for k, v in login.items()))
             for key, value in run.inboxes.items():
                 lines.append(f"    inbox          {key}: {value}")
+            if run.open311_key:
+                k = run.open311_key
+                lines.append(f"    open311 key    {k['api_key']}   (client: {k['client']}, key id: {k['key_id']}; "
+                             f"{run.api_url}/open311/v2/discovery.json)")
         first = self.stages[0]
-        lines += ["", f"Try it (stage {first.stage}):", *example_requests(first.api_url, first.province), "",
+        lines += ["", f"Try it (stage {first.stage}):", *example_requests(first.api_url, first.province),
+                  *open311_example(first.api_url, first.province, first.open311_key.get("api_key")), "",
                   "Handler errors from the event runner are also shown here.", "Ctrl-C to stop.", ""]
         return "\n".join(lines)
 
@@ -509,6 +517,22 @@ def example_requests(api_url: str, province: str) -> list[str]:
         f"       -H 'Idempotency-Key: demo-{int(time.time())}' -d {body}",
         "  # then follow it with the id and tracking_token from the answer:",
         f"  curl -s {api_url}/reports/<id> -H 'X-Tracking-Token: <tracking_token>'",
+    ]
+
+
+def open311_example(api_url: str, province: str, api_key: str | None) -> list[str]:
+    """An Open311 POST as a GeoReport v2 client sends it (form fields), with the run's demo key."""
+    if not api_key:
+        return []
+    report = example_report(province)
+    fields = [("api_key", api_key), ("service_code", report["category"]), ("lat", str(report["location"]["lat"])),
+              ("long", str(report["location"]["lng"])), ("description", report["description"]),
+              ("first_name", "Nguyễn Văn"), ("last_name", "A"), ("phone", report["reporter"]["phone"])]
+    data = " ".join(f"--data-urlencode {shlex.quote(f'{k}={v}')}" for k, v in fields)
+    return [
+        "  # Open311 GeoReport v2 (JSON or XML by the suffix), with the banner's key:",
+        f"  curl -s {api_url}/open311/v2/requests.xml {data}",
+        f"  curl -s {api_url}/open311/v2/requests.json",
     ]
 
 

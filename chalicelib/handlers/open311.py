@@ -61,6 +61,16 @@ def open311_errors(fmt_of: Callable[..., str]) -> Callable[[Callable[..., Respon
     return decorate
 
 
+def refusal(path: str, status: int, code: str) -> Response:
+    """What Chalice refused itself on an Open311 path (a wrong method, a body not a form), as Open311's errors."""
+    from chalicelib.views.open311 import error_item
+
+    error = DomainError("open311_form_required" if code == "unsupported_content_type" else code)
+    error.status = status
+    fmt = "xml" if path.endswith(".xml") else "json"
+    return answer(fmt, "errors", [error_item(error)], status)
+
+
 def _fixed(fmt: str) -> Callable[..., str]:
     return lambda *_a, **_k: fmt
 
@@ -155,7 +165,7 @@ def _post(fmt: str) -> Response:
     service.check_jurisdiction(jurisdiction)
     api_key = _first(form, "api_key")
     service.authenticate(api_key)  # 403 before the fields are looked at: an unknown caller learns nothing
-    answered = service.submit(api_key, parse_post(form), lambda_context=bp.lambda_context)
+    answered = service.submit(api_key, parse_post(form, service.knows_service), lambda_context=bp.lambda_context)
     return answer(fmt, "service_requests", answered, 201)
 
 

@@ -330,6 +330,10 @@ ERRORS: dict[str, Text] = {
         "start_date và end_date cách nhau tối đa {days} ngày.",
         "start_date and end_date may be at most {days} days apart.",
     ),
+    "open311_form_required": (
+        "Hãy gửi nội dung dạng biểu mẫu (Content-Type: application/x-www-form-urlencoded).",
+        "Send the body as a form (Content-Type: application/x-www-form-urlencoded).",
+    ),
     "open311_key_name_taken": (
         "Đã có khóa API tên '{value}'; hãy chọn tên khác.",
         "There is already an API key named '{value}'; choose another name.",

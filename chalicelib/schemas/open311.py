@@ -8,6 +8,7 @@ named at once, under the Open311 field's own name (`long`, not `location.lng`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
@@ -106,10 +107,14 @@ def _attributes(form: dict[str, list[str]]) -> dict[str, list[str]]:
     return found
 
 
-def parse_post(form: dict[str, list[str]]) -> Open311Post:
-    """The form as an Open311Post, or one 400 naming every problem (InvalidInputs)."""
+def parse_post(form: dict[str, list[str]], service_known: Callable[[str], bool] | None = None) -> Open311Post:
+    """The form as an Open311Post, or one 400 naming every problem (InvalidInputs); `service_known` says
+    whether a service_code is one of the province's (its categories are the profile's business)."""
     errors: list[DomainError] = []
     get = {name: _single(form, name, errors) for name in SINGLE}
+    code = get["service_code"]
+    if code is not None and service_known is not None and not service_known(code):
+        errors.append(InvalidInput("unknown_category", "service_code", value=code[:80]))
     lat, lng = _number(get["lat"], "lat", errors), _number(get["long"], "long", errors)
     if get["lat"] is None and get["long"] is None and get["address_id"] is None:
         errors.append(InvalidInput("open311_location_required", "lat"))

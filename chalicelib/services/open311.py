@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from chalicelib.services.intake import IntakeService
     from chalicelib.services.media import MediaService
 
-KEY_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .-_")
+KEY_NAME_PUNCTUATION = frozenset(" .-_")
 
 
 class Open311Service:
@@ -68,6 +68,10 @@ class Open311Service:
         if found is None or found.revoked_at is not None:
             raise Forbidden("open311_key_invalid", "api_key")
         return found
+
+    def knows_service(self, code: str) -> bool:
+        """A service code a POST may name: an active category."""
+        return self.profile.category(code) is not None
 
     # -- reads -------------------------------------------------------------------------------------------------
     def discovery(self, base_url: str) -> dict[str, Any]:
@@ -166,7 +170,7 @@ class Open311Service:
     def issue_key(self, actor: Actor, name: str) -> dict[str, Any]:
         self._admin(actor)
         name = " ".join(name.split())
-        if not 2 <= len(name) <= 64 or not set(name) <= KEY_NAME_CHARS:
+        if not 2 <= len(name) <= 64 or not all(ch.isalnum() or ch in KEY_NAME_PUNCTUATION for ch in name):
             raise InvalidInput("open311_key_name", "name")
         api_key = open311.new_api_key()
         digest = open311.key_digest(self._key_secret, api_key)
