@@ -163,9 +163,8 @@ def _post(fmt: str) -> Response:
     jurisdiction = _first(form, "jurisdiction_id") or query(request).get("jurisdiction_id")
     service = container.open311()
     service.check_jurisdiction(jurisdiction)
-    api_key = _first(form, "api_key")
-    service.authenticate(api_key)  # 403 before the fields are looked at: an unknown caller learns nothing
-    answered = service.submit(api_key, parse_post(form, service.knows_service), lambda_context=bp.lambda_context)
+    key = service.authenticate(_first(form, "api_key"))  # 403 before the fields: an unknown caller learns nothing
+    answered = service.submit(key, parse_post(form, service.knows_service), lambda_context=bp.lambda_context)
     return answer(fmt, "service_requests", answered, 201)
 
 

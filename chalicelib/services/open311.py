@@ -132,25 +132,22 @@ class Open311Service:
 
     # -- the POST ----------------------------------------------------------------------------------------------
     @trace_use_case
-    def submit(self, api_key: str | None, post: Open311Post, lambda_context: Any = None) -> list[dict[str, Any]]:
-        """File the report through the citizen intake on the key's quota; answer its id, token and notice."""
+    def submit(self, key: ApiKey, post: Open311Post, lambda_context: Any = None) -> list[dict[str, Any]]:
+        """File the report through the citizen intake on the key's quota (`key` from `authenticate`); answer its
+        id, token and notice."""
         from chalicelib.services.intake import IntakeClient
 
-        key = self.authenticate(api_key)
         now = self._clock()
         key_quota = quota(KEY_HOUR, self._limits_key, key.key_id, self.profile.open311.posts_per_key_per_hour, now)
         client = IntakeClient(name=key.name, quotas=(key_quota,))
-        answer, replayed = self._intake.submit(post.intake, idempotency_key=self._retry_key(key, post),
-                                               lambda_context=lambda_context, client=client)
-        report_id = answer["id"]
+        receipt, replayed = self._intake.submit(post.intake, idempotency_key=self._retry_key(key, post),
+                                                lambda_context=lambda_context, client=client)
+        report_id = receipt["id"]
         self._keys.record_report(key.digest, report_id)  # a set: a replay after a failure here completes it
-        found = self._reports.get(report_id)
-        if found is None:  # written in this very call or an earlier one: a read that misses is a bug
-            raise RuntimeError(f"report {report_id} not readable after intake")
         emit("Open311Posts", province=self.profile.slug, replayed=str(replayed).lower())
         logger.info("open311 request filed", extra={"report_id": report_id, "client": key.name,
                                                     "replayed": replayed})
-        return [views.posted(self.profile, found[0], open311.request_token(self._token_key, report_id),
+        return [views.posted(self.profile, receipt, open311.request_token(self._token_key, report_id),
                              post.account_id)]
 
     @staticmethod

@@ -65,17 +65,17 @@ def service_definition(category: Category) -> dict[str, Any]:
     return {"service_code": category.code, "attributes": attributes}
 
 
-def posted(profile: ProvinceProfile, report: Report, token: str, account_id: str | None) -> dict[str, Any]:
-    """The answer to a POST: the request's id, a token to follow it, what happens next."""
-    handler = profile.agency(report.agency_id)
-    due = (iso_local(report.due_at) or "")[:10]
-    notice = _both("service_notice", {"agency": handler.name_vi if handler else report.agency_id, "due": due},
-                   {"agency": handler.name_en if handler else report.agency_id, "due": due})
-    if report.urgent:
+def posted(profile: ProvinceProfile, receipt: dict[str, Any], token: str, account_id: str | None) -> dict[str, Any]:
+    """The answer to a POST, from the intake's receipt: the request's id, a token to follow it, what happens next."""
+    handler = profile.agency(receipt["agency_id"])
+    due = str(receipt.get("due_at") or "")[:10]
+    notice = _both("service_notice", {"agency": handler.name_vi if handler else receipt["agency_id"], "due": due},
+                   {"agency": handler.name_en if handler else receipt["agency_id"], "due": due})
+    if receipt.get("urgent"):
         n = profile.emergency_numbers
         numbers = {"police": n.police, "fire": n.fire, "ambulance": n.ambulance}
         notice = f"{_both('urgent_notice', numbers, numbers)} {notice}"
-    return {"service_request_id": report.id, "token": token, "service_notice": notice, "account_id": account_id}
+    return {"service_request_id": receipt["id"], "token": token, "service_notice": notice, "account_id": account_id}
 
 
 def token_item(report_id: str, token: str) -> dict[str, Any]:

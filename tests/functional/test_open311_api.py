@@ -333,3 +333,17 @@ def test_what_chalice_refuses_itself_is_an_open311_error_too(client, api_key):
     assert error["code"] == "415" and "application/x-www-form-urlencoded" in error["description"]
     response = client.http.put(f"{V2}/requests.json", headers=FORM, body="")
     assert response.status_code == 405 and validate_json("errors", response.body)[0]["code"] == "405"
+
+
+def test_aws_calls_per_post_and_per_read(client, api_key, aws_calls):
+    """A POST: the key (GetItem), the idempotency record (Put, then Update), the report's transaction, the
+    key's report set (UpdateItem). A list is one Query; one request one GetItem."""
+    aws_calls.reset()
+    answer = validate_json("post_response", post(client, "json", fields(api_key)).body)
+    assert dict(aws_calls.calls) == {"GetItem": 1, "PutItem": 1, "TransactWriteItems": 1, "UpdateItem": 2}
+    aws_calls.reset()
+    validate_json("requests", get(client, "requests.json").body)
+    assert dict(aws_calls.calls) == {"Query": 1}
+    aws_calls.reset()
+    validate_json("requests", get(client, f"requests/{answer[0]['service_request_id']}.json").body)
+    assert dict(aws_calls.calls) == {"GetItem": 1}

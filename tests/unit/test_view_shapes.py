@@ -142,8 +142,8 @@ def outputs():
         yield "open311.service", open311.service(PROFILE, c)
         yield "open311.service_definition", open311.service_definition(c)
     for r in VARIANTS:
-        yield "open311.posted", open311.posted(PROFILE, r, "token", None)
-        yield "open311.posted", open311.posted(PROFILE, r, "token", "account-1")
+        yield "open311.posted", open311.posted(PROFILE, citizen.receipt(PROFILE, r), "token", None)
+        yield "open311.posted", open311.posted(PROFILE, as_sent(citizen.receipt(PROFILE, r)), "token", "account-1")
         yield "open311.service_request", open311.service_request(PROFILE, r)
         yield "open311.service_request", open311.service_request(PROFILE, r, "https://s3/thumb.webp")
     yield "open311.token_item", open311.token_item(RECEIVED.id, "token")
