@@ -217,12 +217,12 @@ class ReportStore(ConnectionOf):
         results = ReportModel.province_index.query(
             province_code, range_key_condition=ReportModel.received_at.between(start, end),
             filter_condition=condition, scan_index_forward=False, page_size=limit)
-        found: list[Report] = []
-        for model in results:
-            found.append(to_report(model))
-            if len(found) >= limit:
+        raw: list[dict[str, Any]] = []
+        for n, page in enumerate(results.page_iter, start=1):  # an anonymous read: its cost stays bounded
+            raw.extend(page.get("Items", []))
+            if len(raw) >= limit or n >= MAX_WINDOW_PAGES:
                 break
-        return found
+        return [to_report(ReportModel.from_raw_data(item)) for item in raw[:limit]]
 
     def _signed_page(self, query: IndexQuery, limit: int, cursor: str | None) -> tuple[list[Report], str | None]:
         reports, last = self.page(query, limit, decode_cursor(cursor, query, self._secret))
@@ -365,6 +365,7 @@ class ReportStore(ConnectionOf):
 
 
 MAX_PAGES = 3
+MAX_WINDOW_PAGES = 10  # Open311's GET requests: at most this many 1 MB pages of the window are read
 _CASE_FIELDS = (
     "status", "agency_id", "category", "round", "due_at", "original_due_at", "updated_at", "last_action",
     "last_actor_role", "escalation_level", "result", "return_request", "extension_request", "rejection",
