@@ -289,6 +289,7 @@ class _StaffReport(_ReportCore):
     closed_at: Moment | None
     assigned_at: Moment | None
     previous_rounds: list[dict[str, Any]]
+    channel_client: str | None = None  # who filed it on the channel: an Open311 API key's name
 
 
 class StaffView(_StaffReport):

@@ -50,6 +50,7 @@ def staff_view(
         "closed_at": iso_local(report.closed_at),
         "assigned_at": iso_local(report.assigned_at),
         "previous_rounds": report.extra.get("rounds", []),
+        "channel_client": report.extra.get("channel_client"),  # an Open311 key's name, for its reports
         "history": [history_entry(e, with_actor=True) for e in history],
     }
     if with_reporter:

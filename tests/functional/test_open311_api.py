@@ -147,6 +147,7 @@ def test_a_fixmystreet_style_xml_post_files_a_report_the_ioc_sees_and_reads_back
     assert report_id in [row["id"] for row in queue["items"]]
     case = body_of(client.http.get(f"/staff/reports/{report_id}", headers=staff.headers("ioc")))
     assert case["channel"] == "app" and case["reporter"]["phone"] == E164
+    assert case["channel_client"] == "FixMyStreet Đắk Lắk"
     assert case["history"][0]["note"] == "channel=app client=FixMyStreet Đắk Lắk"
     # and the key lists the report it made
     keys = body_of(client.http.get("/staff/open311/keys", headers=staff.headers("admin")))["keys"]
