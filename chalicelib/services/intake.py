@@ -35,6 +35,7 @@ class IntakeClient:
 
     name: str
     quotas: tuple[Quota, ...] = ()
+    media_urls: tuple[str, ...] = ()  # links the client sent (kept for staff, never fetched)
 
 
 class IntakeService:
@@ -124,7 +125,8 @@ class IntakeService:
             last_actor_role="citizen",
             urgent=is_urgent(profile, category, req.description),
             sla_next_at=next_check_at(due, 0, profile.working_calendar, profile.sla),
-            extra={"channel_client": client.name} if client is not None else {},
+            extra=({"channel_client": client.name, **({"client_media_urls": list(client.media_urls)}
+                                                      if client.media_urls else {})} if client is not None else {}),
         )
         try:
             report = self._create_with_fresh_id(draft, self._quotas(req, source_ip, now, client))

@@ -139,7 +139,7 @@ class Open311Service:
 
         now = self._clock()
         key_quota = quota(KEY_HOUR, self._limits_key, key.key_id, self.profile.open311.posts_per_key_per_hour, now)
-        client = IntakeClient(name=key.name, quotas=(key_quota,))
+        client = IntakeClient(name=key.name, quotas=(key_quota,), media_urls=post.media_urls)
         receipt, replayed = self._intake.submit(post.intake, idempotency_key=self._retry_key(key, post),
                                                 lambda_context=lambda_context, client=client)
         report_id = receipt["id"]

@@ -290,6 +290,7 @@ class _StaffReport(_ReportCore):
     assigned_at: Moment | None
     previous_rounds: list[dict[str, Any]]
     channel_client: str | None = None  # who filed it on the channel: an Open311 API key's name
+    client_media_urls: list[str] = []  # the media_url links an Open311 client sent (never fetched)
 
 
 class StaffView(_StaffReport):

@@ -148,6 +148,8 @@ def test_a_fixmystreet_style_xml_post_files_a_report_the_ioc_sees_and_reads_back
     case = body_of(client.http.get(f"/staff/reports/{report_id}", headers=staff.headers("ioc")))
     assert case["channel"] == "app" and case["reporter"]["phone"] == E164
     assert case["channel_client"] == "FixMyStreet Đắk Lắk"
+    assert case["client_media_urls"] == ["https://fixmystreet.example/photo/1.jpeg",
+                                         "https://fixmystreet.example/photo/2.jpeg"]
     assert case["history"][0]["note"] == "channel=app client=FixMyStreet Đắk Lắk"
     # and the key lists the report it made
     keys = body_of(client.http.get("/staff/open311/keys", headers=staff.headers("admin")))["keys"]

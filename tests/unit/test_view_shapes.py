@@ -43,7 +43,8 @@ PUBLISHED = replace(
 )
 VARIANTS = [
     RECEIVED,
-    replace(RECEIVED, extra={"channel_client": "FixMyStreet Đắk Lắk"}),  # filed on an Open311 key
+    replace(RECEIVED, extra={"channel_client": "FixMyStreet Đắk Lắk",
+                                      "client_media_urls": ["https://fms.example/1.jpg"]}),  # filed on an Open311 key
     replace(RECEIVED, urgent=True, ward_code=None, address=None, agency_id="unknown-agency", category="gone"),
     replace(RECEIVED, reporter=Reporter("Nguyễn Văn An", "+842343822123")),  # a landline: the receipt's sms_notice
     replace(RECEIVED, status="rejected", rejection={"reason_code": "duplicate", "public_reason": "Trùng phản ánh",
