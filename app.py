@@ -9,6 +9,7 @@ from chalicelib.handlers import (
     directory,
     inbox,
     intake,
+    open311,
     openapi,
     public,
     schedules,
@@ -29,6 +30,7 @@ app.register_blueprint(thumbnails.bp)
 app.register_blueprint(staff.bp)
 app.register_blueprint(public.bp)
 app.register_blueprint(citizen.bp)
+app.register_blueprint(open311.bp)
 app.register_blueprint(wards.bp)
 app.register_blueprint(desk.bp)
 app.register_blueprint(inbox.bp)

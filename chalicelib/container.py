@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from chalicelib.services.intake import IntakeService
     from chalicelib.services.media import MediaService
     from chalicelib.services.notify import NotifyService
+    from chalicelib.services.open311 import Open311Service
     from chalicelib.services.places import PlacesService
     from chalicelib.services.portal import PortalService
     from chalicelib.services.sla import SlaSweeper
@@ -200,6 +201,18 @@ class Services:
         )
 
     @cached_property
+    def open311(self) -> Open311Service:
+        """Open311 GeoReport v2: reads, POSTs through the intake on an API key, the admin's keys."""
+        from chalicelib.services.open311 import Open311Service
+        from chalicelib.storage.open311_keys import ApiKeyStore
+
+        self.bind_storage()
+        s = self.settings
+        return Open311Service(self.profile, self.reports, self.reports, ApiKeyStore(), self.intake, self.media,
+                              clock=self.clock, token_key=tracking_key(s), key_secret=open311_key_secret(s),
+                              limits_key=limits_key(s))
+
+    @cached_property
     def staff_auth(self) -> StaffAuthenticator:
         """Verifies staff ID tokens; its key cache lives as long as the process."""
         from chalicelib.adapters.auth import StaffAuthenticator
@@ -311,6 +324,15 @@ def zalo_key(s: Settings) -> bytes:
     return hashlib.sha256(b"zalo|" + limits_key(s)).digest()
 
 
+def open311_key_secret(s: Settings) -> bytes:
+    """The key Open311 API keys are digested under (rules/open311.key_digest): the abuse limits' secret, or the
+    stage's own names without one (the local stack's demo key is digested the same way)."""
+    import hashlib
+
+    secret = s.limits_hash_secret or f"open311|{s.stage}|{s.stats_table}|{s.staff_user_pool_id}"
+    return hashlib.sha256(f"open311-keys|{secret}".encode()).digest()
+
+
 def build(settings: Settings, clock: Clock | None = None) -> Services:
     """One stage's services (built lazily, each once)."""
     return Services(settings, clock)
@@ -398,6 +420,10 @@ def stream_change(record: dict[str, Any]) -> StreamChange:
 
     services().bind_storage()
     return decode(record)
+
+
+def open311() -> Open311Service:
+    return services().open311
 
 
 def staff_admin() -> StaffAdminService:

@@ -134,6 +134,10 @@ class QuotaExceeded(Exception):
         self.quota = quota
 
 
+class KeyNameTaken(Exception):
+    """An Open311 API key with this name exists already (names are the channel's client: unique)."""
+
+
 class RecordBusy(Exception):
     """Another invocation holds this stream record; it will be redelivered."""
 
@@ -207,6 +211,44 @@ class LimitsPort(Protocol):
     def take(self, quota: Quota) -> bool:
         """Count one against the quota; False (and nothing counted) if its limit is reached."""
         ...
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """An Open311 API key as stored: its digest and public id, never the key itself."""
+
+    digest: str
+    key_id: str
+    name: str
+    created_at: datetime
+    created_by: str
+    revoked_at: datetime | None = None
+    report_ids: frozenset[str] = frozenset()
+
+
+class ApiKeysPort(Protocol):
+    """Open311 API keys (storage/open311_keys.py)."""
+
+    def add(self, key: ApiKey) -> None:
+        """Store a new key; KeyNameTaken if a key (live or revoked) has its name."""
+        ...
+
+    def by_digest(self, digest: str) -> ApiKey | None: ...
+    def all(self) -> list[ApiKey]: ...
+    def revoke(self, key_id: str, by: str, at: datetime) -> ApiKey | None:
+        """Mark the key revoked (a POST with it is then a 403); None if no key has this id."""
+        ...
+
+    def record_report(self, digest: str, report_id: str) -> None:
+        """Add a report to the key's reports (an idempotent set ADD: a replay adds nothing)."""
+        ...
+
+
+class RequestWindowPort(Protocol):
+    """Open311's GET requests: a province's reports received in a window, newest first (one index query)."""
+
+    def received_between(self, province_code: int, start: datetime, end: datetime, *, categories: Sequence[str],
+                         statuses: Collection[str], limit: int) -> list[Report]: ...
 
 
 # -- media ----------------------------------------------------------------------------------

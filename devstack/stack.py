@@ -36,6 +36,7 @@ from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
 from devstack.inboxes import SentMessages, subscribe_inboxes
+from devstack.open311_key import seed_open311_key
 from devstack.provision import Provisioned, provision
 from devstack.staff import IOC_AGENCY, seed_demo_staff
 from devstack.zalo_oa import ZaloOaStandIn, demo_photo
@@ -185,6 +186,7 @@ class StageRun:
     mappings: list[str] = field(default_factory=list)
     staff: list[dict[str, Any]] = field(default_factory=list)
     inboxes: dict[str, Any] = field(default_factory=dict)
+    open311_key: dict[str, str] = field(default_factory=dict)
 
     @property
     def api_url(self) -> str:
@@ -359,6 +361,7 @@ class LocalStack:
         run.staff = list(seed_demo_staff(run.stack, self.endpoint_url))
         # filtered inboxes too, for the agencies the demo officers belong to
         # (not the admin's "-" nor the IOC: no agency alert is ever addressed to them)
+        run.open311_key = seed_open311_key(run.env)
         agencies = sorted({s["agency"] for s in run.staff if s.get("agency") not in (None, "-", IOC_AGENCY)})
         run.inboxes = dict(subscribe_inboxes(run.stack, self.endpoint_url, agencies=agencies))
         stage_vars = self.config["stages"][run.stage].get("environment_variables", {})
@@ -476,12 +479,17 @@ class LocalStack:
                 lines.append("    staff login    " + ", ".join(f"{k}: {v}" for k, v in login.items()))
             for key, value in run.inboxes.items():
                 lines.append(f"    inbox          {key}: {value}")
+            if run.open311_key:
+                k = run.open311_key
+                lines.append(f"    open311 key    {k['api_key']}   (client: {k['client']}, key id: {k['key_id']}; "
+                             f"{run.api_url}/open311/v2/discovery.json)")
         if self.zalo_oa is not None:
             lines += ["", f"  Zalo OA stand-in   {self.zalo_oa.url}",
                       "                     (python -m devstack.zalo_play plays a conversation from the fixtures)"]
         first = self.stages[0]
         lines += ["", f"Try it (stage {first.stage}):", *example_requests(first.api_url, first.province),
-                  *channel_requests(first.api_url, first.stage), "",
+                  *channel_requests(first.api_url, first.stage),
+                  *open311_example(first.api_url, first.province, first.open311_key.get("api_key")), "",
                   "Handler errors from the event runner are also shown here.", "Ctrl-C to stop.", ""]
         return "\n".join(lines)
 
@@ -538,6 +546,22 @@ def channel_requests(api_url: str, stage: str) -> list[str]:
         "  # an e-mail to the inbox, as SES would store and notify it; then read the answer (and the SMS):",
         f"  make mail STAGE={stage} EML=tests/events/email_report_photo.eml",
         f"  .venv/bin/python -m devstack.inboxes --stage {stage}",
+    ]
+
+
+def open311_example(api_url: str, province: str, api_key: str | None) -> list[str]:
+    """An Open311 POST as a GeoReport v2 client sends it (form fields), with the run's demo key."""
+    if not api_key:
+        return []
+    report = example_report(province)
+    fields = [("api_key", api_key), ("service_code", report["category"]), ("lat", str(report["location"]["lat"])),
+              ("long", str(report["location"]["lng"])), ("description", report["description"]),
+              ("first_name", "Nguyễn Văn"), ("last_name", "A"), ("phone", report["reporter"]["phone"])]
+    data = " ".join(f"--data-urlencode {shlex.quote(f'{k}={v}')}" for k, v in fields)
+    return [
+        "  # Open311 GeoReport v2 (JSON or XML by the suffix), with the banner's key:",
+        f"  curl -s {api_url}/open311/v2/requests.xml {data}",
+        f"  curl -s {api_url}/open311/v2/requests.json",
     ]
 
 

@@ -182,6 +182,11 @@ def register_error_bodies(app: Any) -> None:
         body = response.body
         if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
             code = _CHALICE_CODES.get(body["Code"], "invalid_value")
+            path = str(getattr(event, "path", "") or "")
+            if path.startswith("/open311/"):  # Open311's clients read Open311's error list, in the path's format
+                from chalicelib.handlers.open311 import refusal
+
+                return refusal(path, response.status_code, code)
             vi, en = ERRORS[code]
             response.body = json.dumps({"code": code, "message": vi, "message_en": en, "detail": body.get("Message")},
                                        ensure_ascii=False)

@@ -20,6 +20,7 @@ from pydantic.json_schema import models_json_schema
 from chalicelib.schemas.actions import STAFF_BODIES, FeedbackBody, RelocateBody, ReopenBody
 from chalicelib.schemas.directory import AuditQuery, DirectoryQuery, InviteBody, MoveBody
 from chalicelib.schemas.intake import DeskIntakeRequest, IntakeRequest, MediaRequest
+from chalicelib.schemas.open311 import KeyRequest
 from chalicelib.schemas.queries import PublicListQuery, StaffListQuery, WardListQuery, WardLookupQuery
 from chalicelib.schemas.zalo import ZaloEvent
 from chalicelib.views import shapes
@@ -76,6 +77,9 @@ class Operation:
     alternatives: dict[str, str] = field(default_factory=dict)  # another media type -> its shape
     response_headers: dict[str, str] = field(default_factory=dict)
     examples: dict[str, dict[str, Any]] = field(default_factory=dict)  # request bodies by name
+    media_type: str = "application/json"  # what the success answer is sent as
+    error_shape: str | None = None  # refusals in their own shape (Open311's error list) instead of ErrorBody
+    form: dict[str, dict[str, Any]] | None = None  # an application/x-www-form-urlencoded body: field -> schema
 
 
 REPORT_EXAMPLE = {
@@ -202,6 +206,75 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
 }
 
 
+# -- Open311 GeoReport v2: every document in JSON and in XML (the path's suffix says which) ----------------------
+_TEXT: dict[str, Any] = {"type": "string"}
+OPEN311_JURISDICTION = {"jurisdiction_id": {"type": "string", "description": "Optional: the province's slug"}}
+OPEN311_REQUESTS_QUERY = {
+    **OPEN311_JURISDICTION,
+    "service_request_id": {"type": "string", "description": "Comma-separated ids; overrides every other filter"},
+    "service_code": {"type": "string", "description": "Comma-separated service codes"},
+    "start_date": {"type": "string", "description": "W3C datetime; with end_date at most 90 days apart"},
+    "end_date": {"type": "string", "description": "W3C datetime (default: the last 90 days)"},
+    "status": {"type": "string", "description": "open, closed or both, comma-separated"},
+}
+OPEN311_FORM: dict[str, dict[str, Any]] = {
+    "api_key": _TEXT, "jurisdiction_id": _TEXT, "service_code": _TEXT,
+    "lat": {"type": "number"}, "long": {"type": "number"}, "address_string": _TEXT,
+    "address_id": {"type": "string", "description": "A ward code (instead of lat + long)"},
+    "description": {"type": "string", "maxLength": 4000}, "first_name": _TEXT, "last_name": _TEXT,
+    "phone": _TEXT, "email": _TEXT, "device_id": _TEXT, "account_id": _TEXT,
+    "media_url": {"type": "array", "items": _TEXT, "maxItems": 5},
+    "attribute[occurred_at]": {"type": "string", "description": "W3C datetime: when it happened"},
+}
+_OPEN311_DOCS = {
+    "discovery": ("Open311 discovery: specification, endpoint, formats, whom to ask for a key", "Open311Discovery",
+                  OPEN311_JURISDICTION),
+    "services": ("Open311 services: one per active category", "Open311Services", OPEN311_JURISDICTION),
+    "requests": ("Open311 requests: the last 90 days by default, at most 1,000, never the reporter",
+                 "Open311Requests", OPEN311_REQUESTS_QUERY),
+}
+
+
+def _open311_operations() -> dict[tuple[str, str], Operation]:
+    ops: dict[tuple[str, str], Operation] = {}
+    for fmt, media_type in (("json", "application/json"), ("xml", "text/xml")):
+        shape = (lambda name: name) if fmt == "json" else (lambda name: "Open311XmlDocument")
+        errors = shape("Open311Errors")
+        for doc, (summary, response, params) in _OPEN311_DOCS.items():
+            ops[("GET", f"/open311/v2/{doc}.{fmt}")] = Operation(
+                f"{summary} ({fmt.upper()})", "open311", 200, shape(response), query=params, media_type=media_type,
+                error_shape=errors, errors=(404,))
+        ops[("POST", f"/open311/v2/requests.{fmt}")] = Operation(
+            f"Open311: file a request on an API key, through the citizen intake ({fmt.upper()})", "open311", 201,
+            shape("Open311PostAnswer"), form=OPEN311_FORM, media_type=media_type, error_shape=errors,
+            errors=(403, 404, 409))
+    segment = {"media_type": "application/json", "error_shape": "Open311Errors",
+               "alternatives": {"text/xml": "Open311XmlDocument"}}
+    ops[("GET", "/open311/v2/services/{code_fmt}")] = Operation(
+        "Open311 service definition: `<code>.json` or `<code>.xml`", "open311", 200, "Open311Definition",
+        query=OPEN311_JURISDICTION, **segment)  # type: ignore[arg-type]
+    ops[("GET", "/open311/v2/requests/{id_fmt}")] = Operation(
+        "Open311: one request, `<id>.json` or `<id>.xml` (a one-element list)", "open311", 200, "Open311Requests",
+        query=OPEN311_JURISDICTION, **segment)  # type: ignore[arg-type]
+    ops[("GET", "/open311/v2/tokens/{token_fmt}")] = Operation(
+        "Open311: the request a POST's token stands for, `<token>.json` or `<token>.xml`", "open311", 200,
+        "Open311Tokens", query=OPEN311_JURISDICTION, **segment)  # type: ignore[arg-type]
+    ops[("POST", "/staff/open311/keys")] = Operation(
+        "Issue an Open311 API key (province admin): shown once, stored as a keyed digest", "staff", 201,
+        "Open311KeyIssued", body=KeyRequest, staff=True, errors=(409,),
+        examples={"client": {"name": "FixMyStreet Đắk Lắk"}})
+    ops[("GET", "/staff/open311/keys")] = Operation(
+        "The Open311 API keys (province admin): names, reports made, never a key", "staff", 200, "Open311Keys",
+        staff=True)
+    ops[("DELETE", "/staff/open311/keys/{key_id}")] = Operation(
+        "Revoke an Open311 API key (province admin): its POSTs are refused at once", "staff", 200,
+        "Open311KeyEntry", staff=True)
+    return ops
+
+
+OPERATIONS.update(_open311_operations())
+
+
 def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
     """A query parameter's schema: an absent parameter is the None, so `null` is not a value to send."""
     schema = {k: v for k, v in schema.items() if k not in {"title", "default"} or v is not None}
@@ -234,7 +307,7 @@ def _operation(method: str, path: str, view_args: list[str], op: Operation, view
         parameters += _query_parameters(op.query)
     parameters += [{"name": h.name, "in": "header", "required": False, "description": h.description,
                     "schema": h.schema} for h in op.headers]
-    success: dict[str, Any] = {"description": op.summary, "content": {"application/json": _content(op.response)}}
+    success: dict[str, Any] = {"description": op.summary, "content": {op.media_type: _content(op.response)}}
     for media_type, shape in op.alternatives.items():
         success["content"][media_type] = _content(shape)
     if op.response_headers:
@@ -245,13 +318,17 @@ def _operation(method: str, path: str, view_args: list[str], op: Operation, view
         refusals.add(400)
     if view_args:
         refusals.add(404)
-    if op.body is not None:
+    if op.body is not None or op.form is not None:
         refusals |= {413, 415}
     if op.staff:
         refusals |= {401, 403}
     responses: dict[str, Any] = {str(op.status): success}
     for status in sorted(refusals | {500}):
-        responses[str(status)] = {"$ref": f"#/components/responses/Error{status}"}
+        if op.error_shape and status != 500:
+            responses[str(status)] = {"description": ERROR_MEANINGS[status],
+                                      "content": {op.media_type: _content(op.error_shape)}}
+        else:
+            responses[str(status)] = {"$ref": f"#/components/responses/Error{status}"}
     operation: dict[str, Any] = {"operationId": view_name, "summary": op.summary, "tags": [op.tag],
                                  "responses": responses}
     if parameters:
@@ -262,6 +339,9 @@ def _operation(method: str, path: str, view_args: list[str], op: Operation, view
         if op.examples:
             content["examples"] = {key: {"value": value} for key, value in op.examples.items()}
         operation["requestBody"] = {"required": True, "content": {"application/json": content}}
+    if op.form is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/x-www-form-urlencoded": {
+            "schema": {"type": "object", "properties": op.form, "required": ["api_key", "service_code"]}}}}
     if op.staff:
         operation["security"] = [{"staffIdToken": []}]
     return operation
@@ -270,10 +350,12 @@ def _operation(method: str, path: str, view_args: list[str], op: Operation, view
 def _schemas() -> dict[str, Any]:
     """Every request and response model's JSON Schema, references pointing into components."""
     models: list[type[BaseModel]] = [IntakeRequest, MediaRequest, FeedbackBody, ReopenBody, RelocateBody,
-                                     *STAFF_BODIES.values(), shapes.ErrorBody, InviteBody, MoveBody, ZaloEvent]
+                                     *STAFF_BODIES.values(), shapes.ErrorBody, InviteBody, MoveBody, ZaloEvent,
+                                     KeyRequest]
     models.append(DeskIntakeRequest)
     models += [getattr(shapes, op.response) for op in OPERATIONS.values() if op.response != "OpenApiDocument"]
     models += [getattr(shapes, s) for op in OPERATIONS.values() for s in op.alternatives.values()]
+    models += [getattr(shapes, op.error_shape) for op in OPERATIONS.values() if op.error_shape]
     models += list(shapes.VIEW_SHAPES.values())  # the test of the views checks each against this document
     unique = list(dict.fromkeys(models))
     _, top = models_json_schema([(m, "validation") for m in unique], ref_template=REF)

@@ -109,3 +109,18 @@ class TooManyRequests(DomainError):
     @property
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after)}
+
+
+class InvalidInputs(InvalidInput):
+    """Several things wrong at once (400): each one an InvalidInput, the first one this error's own code."""
+
+    def __init__(self, errors: list[DomainError]) -> None:
+        first = errors[0]
+        super().__init__(first.code, first.field, **{k: v for k, v in first.params.items() if k != "field"})
+        self.errors = errors
+        self.details["errors"] = [{k: v for k, v in e.to_dict().items() if k != "errors"} for e in errors]
+
+
+def several(errors: list[DomainError]) -> DomainError:
+    """One error as itself, several as InvalidInputs (a 400 naming each)."""
+    return errors[0] if len(errors) == 1 else InvalidInputs(errors)

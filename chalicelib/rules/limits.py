@@ -20,9 +20,12 @@ from chalicelib.rules.calendar import VN_TZ
 PHONE_DAY = "phone-day"  # reports per reporter phone per day
 IP_HOUR = "ip-hour"  # reports per source address per hour
 SMS_DAY = "sms-day"  # SMS to one phone per day (the notifier)
+KEY_HOUR = "key-hour"  # Open311 POSTs per API key per hour (rules/open311.py)
+HOURLY = frozenset({IP_HOUR, KEY_HOUR})
 
 # What a refusal says, per kind of intake limit (rules/messages.py ERRORS).
-REFUSAL_CODES = {PHONE_DAY: "too_many_reports_phone", IP_HOUR: "too_many_reports_ip"}
+REFUSAL_CODES = {PHONE_DAY: "too_many_reports_phone", IP_HOUR: "too_many_reports_ip",
+                 KEY_HOUR: "too_many_requests_key"}
 
 
 @dataclass(frozen=True)
@@ -66,5 +69,5 @@ def hour_window(now: datetime) -> tuple[str, datetime]:
 
 def quota(kind: str, key: bytes, value: str, limit: int, now: datetime) -> Quota:
     """The counter one value takes now: daily for phones, hourly for addresses."""
-    window, ends_at = hour_window(now) if kind == IP_HOUR else day_window(now)
+    window, ends_at = hour_window(now) if kind in HOURLY else day_window(now)
     return Quota(kind, keyed_hash(key, kind, value), window, limit, ends_at)

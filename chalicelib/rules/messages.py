@@ -331,6 +331,89 @@ ERRORS: dict[str, Text] = {
         "The account was changed, but the mail directory was not written yet; send the request again (safe) "
         "or run the directory sync.",
     ),
+    # -- Open311 GeoReport v2 (/open311/v2/) ------------------------------------
+    "open311_unknown_format": (
+        "Không có tài nguyên '{value}': đường dẫn phải kết thúc bằng .json hoặc .xml.",
+        "There is no resource '{value}': the path must end in .json or .xml.",
+    ),
+    "open311_unknown_jurisdiction": (
+        "jurisdiction_id '{value}' không phải của hệ thống này; dùng '{expected}' hoặc bỏ trống.",
+        "jurisdiction_id '{value}' is not served here; use '{expected}' or leave it out.",
+    ),
+    "open311_service_not_found": (
+        "Không có dịch vụ (lĩnh vực) '{value}' có định nghĩa thuộc tính; xem services.json.",
+        "There is no service '{value}' with a definition; see services.json.",
+    ),
+    "open311_request_not_found": (
+        "Không có yêu cầu nào có mã '{value}'.",
+        "There is no request with the id '{value}'.",
+    ),
+    "open311_token_not_found": (
+        "Mã token này không do hệ thống cấp.",
+        "This token was not issued here.",
+    ),
+    "open311_key_required": (
+        "Cần khóa API (api_key) trong nội dung gửi lên; khóa do quản trị tỉnh cấp.",
+        "An api_key is required in the body; keys are issued by the province's administrator.",
+    ),
+    "open311_key_invalid": (
+        "Khóa API (api_key) không hợp lệ hoặc đã bị thu hồi.",
+        "The api_key is not valid, or has been revoked.",
+    ),
+    "open311_key_not_found": (
+        "Không có khóa API có mã '{value}'.",
+        "There is no API key with the id '{value}'.",
+    ),
+    "too_many_requests_key": (
+        "Khóa API này đã gửi {limit} yêu cầu trong giờ này, mức tối đa; hãy thử lại sau {retry_after} giây.",
+        "This API key has sent {limit} requests this hour, the most allowed; retry in {retry_after} seconds.",
+    ),
+    "open311_repeated_field": (
+        "Trường '{field}' chỉ được gửi một lần.",
+        "The field '{field}' may be sent only once.",
+    ),
+    "open311_not_a_number": (
+        "Trường '{field}' phải là một số thập phân, không phải '{value}'.",
+        "The field '{field}' must be a decimal number, not '{value}'.",
+    ),
+    "open311_too_many_media": (
+        "Tối đa {max} media_url cho một yêu cầu.",
+        "At most {max} media_url values in one request.",
+    ),
+    "open311_too_many_fields": (
+        "Nội dung gửi lên có quá nhiều trường: tối đa {max}.",
+        "The body has too many fields: at most {max}.",
+    ),
+    "open311_too_many_ids": (
+        "Tối đa {max} mã trong service_request_id.",
+        "At most {max} ids in service_request_id.",
+    ),
+    "open311_location_required": (
+        "Cần vị trí: lat và long (điểm quyết định phường/xã), hoặc address_id là mã phường/xã; "
+        "address_string chỉ được lưu làm địa chỉ.",
+        "A location is required: lat and long (the point decides the ward), or address_id as a ward code; "
+        "address_string is kept as the address only.",
+    ),
+    "open311_window_reversed": (
+        "end_date phải sau start_date.",
+        "end_date must come after start_date.",
+    ),
+    "open311_window_too_long": (
+        "start_date và end_date cách nhau tối đa {days} ngày.",
+        "start_date and end_date may be at most {days} days apart.",
+    ),
+    "open311_form_required": (
+        "Hãy gửi nội dung dạng biểu mẫu (Content-Type: application/x-www-form-urlencoded).",
+        "Send the body as a form (Content-Type: application/x-www-form-urlencoded).",
+    ),
+    "open311_key_name_taken": (
+        "Đã có khóa API tên '{value}'; hãy chọn tên khác.",
+        "There is already an API key named '{value}'; choose another name.",
+    ),
+    "open311_key_name": (
+        "Tên khóa API phải dài 2 đến 64 ký tự chữ, số, khoảng trắng, '.', '-' hoặc '_'.",
+        "An API key's name must be 2 to 64 letters, digits, spaces, '.', '-' or '_'.",
+    ),
     "internal_error": (
         "Hệ thống gặp lỗi; phản ánh của bạn không bị mất, hãy thử lại sau.",
         "Something went wrong on our side; nothing you sent was lost, please retry.",
@@ -579,6 +662,38 @@ ZALO: dict[str, Text] = {
     ),
 }
 
+# -- what the Open311 endpoint says of itself (views/open311.py) --------------------------------------
+OPEN311: dict[str, Text] = {
+    "service_description": (
+        "{name}. Bắt buộc: service_code, description (10 đến 4.000 ký tự, không HTML), first_name hoặc last_name, "
+        "phone (số điện thoại Việt Nam) và vị trí lat + long (hoặc address_id là mã phường/xã). Không bắt buộc: "
+        "address_string, email, media_url (tối đa 5), attribute[occurred_at].",
+        "{name}. Required: service_code, description (10 to 4,000 characters, no HTML), first_name or "
+        "last_name, phone (a Vietnamese number) and a location, lat + long (or address_id as a ward code). "
+        "Optional: address_string, email, media_url (up to 5), attribute[occurred_at].",
+    ),
+    "attribute_occurred_at": (
+        "Thời điểm xảy ra sự việc (W3C, ví dụ 2026-11-23T08:30:00+07:00); không được ở tương lai.",
+        "When it happened (W3C, e.g. 2026-11-23T08:30:00+07:00); not in the future.",
+    ),
+    "service_notice": (
+        "Đã tiếp nhận; {agency} xử lý, hạn {due}.",
+        "Received; {agency} handles it, due {due}.",
+    ),
+    "urgent_notice": (
+        "Khẩn cấp: nếu đang có nguy hiểm, hãy gọi Công an {police}, Cứu hỏa {fire}, Cấp cứu {ambulance}.",
+        "Urgent: if there is danger now, call police {police}, fire {fire}, ambulance {ambulance}.",
+    ),
+    "contact": (
+        "Đường dây nóng {hotline}, {url}",
+        "Hotline {hotline}, {url}",
+    ),
+    "key_service": (
+        "Khóa API (api_key) để gửi yêu cầu do quản trị hệ thống của tỉnh cấp; liên hệ {contact}.",
+        "API keys (api_key) for posting requests are issued by the province's administrator; contact {contact}.",
+    ),
+}
+
 # Every group above, by name: what the catalogue test walks.
 CATALOGUE: dict[str, dict[str, Text]] = {
     "errors": ERRORS,
@@ -590,6 +705,7 @@ CATALOGUE: dict[str, dict[str, Text]] = {
     "weekdays": WEEKDAYS,
     "notice_fillers": NOTICE_FILLERS,
     "stats_notes": STATS_NOTES,
+    "open311": OPEN311,
     "zalo": ZALO,
     "inbox_replies": INBOX_REPLIES,
 }

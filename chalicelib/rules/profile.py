@@ -88,6 +88,13 @@ class Limits(_Strict):
     sms_per_phone_per_day: int = Field(default=10, ge=1)
 
 
+class Open311Settings(_Strict):
+    """The Open311 GeoReport v2 endpoint (rules/open311.py): each API key's hourly POST limit, and whom to ask."""
+
+    posts_per_key_per_hour: int = Field(default=120, ge=1)
+    contact_email: str | None = None  # discovery's `contact` (default: the hotline and the public site)
+
+
 class EmergencyNumbers(_Strict):
     police: str = "113"
     fire: str = "114"
@@ -115,6 +122,7 @@ class ProvinceProfile(_Strict):
     # How many times a citizen may reopen a published result (round 1 + max_reopens rounds at most).
     max_reopens: int = Field(default=2, ge=0, le=20)
     limits: Limits = Limits()
+    open311: Open311Settings = Open311Settings()
     # Channels whose reporter may leave no phone number (the e-mail inbox: the sender's address is the contact).
     phone_optional_channels: tuple[Channel, ...] = ("email",)
     # The category a channel that names none (an e-mail whose subject names no category) is filed under.

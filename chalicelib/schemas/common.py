@@ -102,7 +102,15 @@ def _choices(expected: str) -> dict[str, str]:
 
 def to_invalid_input(exc: ValidationError) -> InvalidInput:
     """The first problem pydantic found, as a bilingual 400 naming the field."""
-    err = exc.errors(include_url=False)[0]
+    return _invalid_input(exc.errors(include_url=False)[0])
+
+
+def to_invalid_inputs(exc: ValidationError) -> list[InvalidInput]:
+    """Every problem pydantic found, each a bilingual 400 naming its field (Open311 answers them all at once)."""
+    return [_invalid_input(err) for err in exc.errors(include_url=False)]
+
+
+def _invalid_input(err: Any) -> InvalidInput:
     field = ".".join(str(p) for p in err["loc"]) or None
     kind = err["type"]
     ctx = dict(err.get("ctx") or {})

@@ -8,6 +8,7 @@ channel and their actor. Both share one core, one idempotency runner and one set
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,16 @@ if TYPE_CHECKING:
     from chalicelib.services.media import MediaService
 
 ID_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class IntakeClient:
+    """A client submitting on its own key (Open311): its name is the channel's client, recorded on the report
+    and its first audit row; its quotas replace the source address's (an aggregator posts from one address)."""
+
+    name: str
+    quotas: tuple[Quota, ...] = ()
+    media_urls: tuple[str, ...] = ()  # links the client sent (kept for staff, never fetched)
 
 
 class IntakeService:
@@ -59,7 +70,7 @@ class IntakeService:
     @trace_use_case
     def submit(
         self, request: IntakeRequest, idempotency_key: str | None = None, lambda_context: Any = None,
-        source_ip: str | None = None, actor: Actor = CITIZEN_ACTOR,
+        source_ip: str | None = None, client: IntakeClient | None = None,
     ) -> tuple[dict[str, Any], bool]:
         """The public POST /reports (channel app or web, the citizen as actor): (answer, replayed).
 
@@ -68,11 +79,15 @@ class IntakeService:
 
         The saved answer holds no tracking token: the token is derived from
         the report id (rules/ids.tracking_token) and added here, to the first
-        answer and to every replay alike, so it is never at rest anywhere.
+        answer and to every replay alike, so it is never at rest anywhere. A `client` (an Open311 key)
+        is recorded on the report and takes its key's quotas instead of the address's.
         """
         submission = request.submission()
-        return self._once(idempotency_key, request.model_dump(mode="json"),
-                          lambda: self._submit(submission, request.channel, CITIZEN_ACTOR, source_ip),
+        payload = request.model_dump(mode="json")
+        if client is not None:
+            payload["client"] = client.name
+        return self._once(idempotency_key, payload,
+                          lambda: self._submit(submission, request.channel, CITIZEN_ACTOR, source_ip, client),
                           lambda_context)
 
     @trace_use_case
@@ -105,17 +120,21 @@ class IntakeService:
             answer, replayed = make(), False
         return views.with_token(answer, ids.tracking_token(self._token_key, answer["id"])), replayed
 
-    def _quotas(self, req: Submission, source_ip: str | None, now: datetime) -> list[Quota]:
+    def _quotas(self, req: Submission, source_ip: str | None, now: datetime,
+                client: IntakeClient | None = None) -> list[Quota]:
         """The abuse-limit counters this submission takes: its reporter's phone (or, with none, the sender's
-        address) today, its network address this hour."""
+        address) today, its network address this hour (or, for a client on its own key, the key's quotas)."""
         limits, key = self.profile.limits, self._limits_key
         contact = req.reporter.phone or req.reporter.email or ""
         quotas = [quota(PHONE_DAY, key, contact, limits.reports_per_phone_per_day, now)]
-        if source_ip:
+        if client is not None:
+            quotas.extend(client.quotas)
+        elif source_ip:
             quotas.append(quota(IP_HOUR, key, source_ip, limits.reports_per_ip_per_hour, now))
         return quotas
 
-    def _submit(self, req: Submission, channel: str, actor: Actor, source_ip: str | None = None) -> dict[str, Any]:
+    def _submit(self, req: Submission, channel: str, actor: Actor, source_ip: str | None = None,
+                client: IntakeClient | None = None) -> dict[str, Any]:
         profile, now = self.profile, self._clock()
         check_contact(profile, channel, req.reporter.phone, req.reporter.email)
         accepted = check_submission(profile, category=req.category, ward_code=req.ward_code, channel=channel,
@@ -147,9 +166,11 @@ class IntakeService:
             last_actor_role=actor.role,
             urgent=is_urgent(profile, category, req.description),
             sla_next_at=next_check_at(due, 0, profile.working_calendar, profile.sla),
+            extra=({"channel_client": client.name, **({"client_media_urls": list(client.media_urls)}
+                                                      if client.media_urls else {})} if client is not None else {}),
         )
         try:
-            report = self._create_with_fresh_id(draft, actor, self._quotas(req, source_ip, now))
+            report = self._create_with_fresh_id(draft, actor, self._quotas(req, source_ip, now, client))
         except QuotaExceeded as exc:
             q = exc.quota
             emit("IntakeLimited", province=profile.slug, limit=q.kind)
@@ -165,8 +186,10 @@ class IntakeService:
     def _create_with_fresh_id(self, draft: Report, actor: Actor, quotas: list[Quota]) -> Report:
         for _ in range(ID_ATTEMPTS):
             report = draft.evolve(id=ids.new_report_id(self.profile.id_prefix))
+            client = report.extra.get("channel_client")
+            note = f"channel={report.channel}" + (f" client={client}" if client else "")
             audit = AuditEntry(report.id, report.received_at, actor.id, actor.role, "submit", None, "received",
-                               note=f"channel={report.channel}")
+                               note=note)
             digest = ids.token_digest(ids.tracking_token(self._token_key, report.id))
             try:
                 return self._reports.create(report, digest, audit, quotas)

@@ -16,6 +16,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
@@ -399,6 +400,30 @@ class ZaloMessageModel(Model):
 ZALO_DRAFT_PREFIX = "zalo-draft#"
 ZALO_MESSAGE_PREFIX = "zalo-msg#"
 
+OPEN311_KEYS_PK = "open311-keys"  # the stats table's partition of Open311 API keys (sk: the key's digest)
+
+
+class Open311KeyModel(Model):
+    """One Open311 API key in the stats table: its keyed digest (never the key), name, and the reports it made.
+
+    pk OPEN311_KEYS_PK, sk the digest (rules/open311.key_digest): a POST reads its key with one GetItem,
+    the admin's list is one Query. `report_ids` grows by an idempotent ADD after each report it creates.
+    """
+
+    class Meta(_Meta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    key_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute()
+    revoked_at = UTCDateTimeAttribute(null=True)
+    revoked_by = UnicodeAttribute(null=True)
+    report_ids = UnicodeSetAttribute(null=True)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (ReportModel, AuditModel, MediaModel, AgencyMonthStatsModel, MarkerModel,
                                        LimitCounterModel)
 
@@ -412,6 +437,7 @@ def bind(settings: Settings) -> None:
         MediaSlotsModel: settings.media_table,
         AgencyMonthStatsModel: settings.stats_table,
         MarkerModel: settings.stats_table,
+        Open311KeyModel: settings.stats_table,
         LimitCounterModel: settings.limits_table,
         ZaloDraftModel: settings.limits_table,
         ZaloMessageModel: settings.limits_table,

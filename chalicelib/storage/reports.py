@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -203,6 +203,28 @@ class ReportStore(ConnectionOf):
         """Up to `limit` published reports whose reopen window started before `cutoff`, oldest first."""
         return self.page(published_before(cutoff), limit)[0]
 
+    def received_between(self, province_code: int, start: datetime, end: datetime, *, categories: Sequence[str],
+                         statuses: Collection[str], limit: int) -> list[Report]:
+        """Open311's GET requests: up to `limit` of the province's reports received in [start, end], newest
+        first, from its `province-received` partition (categories and statuses filtered server-side)."""
+        parts: list[Condition] = []
+        if categories:
+            parts.append(ReportModel.category.is_in(*categories))
+        if statuses:
+            parts.append(ReportModel.status.is_in(*sorted(statuses)))
+        condition: Condition | None = None
+        for part in parts:
+            condition = part if condition is None else condition & part
+        results = ReportModel.province_index.query(
+            province_code, range_key_condition=ReportModel.received_at.between(start, end),
+            filter_condition=condition, scan_index_forward=False, page_size=limit)
+        raw: list[dict[str, Any]] = []
+        for n, page in enumerate(results.page_iter, start=1):  # an anonymous read: its cost stays bounded
+            raw.extend(page.get("Items", []))
+            if len(raw) >= limit or n >= MAX_WINDOW_PAGES:
+                break
+        return [to_report(ReportModel.from_raw_data(item)) for item in raw[:limit]]
+
     def _signed_page(self, query: IndexQuery, limit: int, cursor: str | None) -> tuple[list[Report], str | None]:
         reports, last = self.page(query, limit, decode_cursor(cursor, query, self._secret))
         return reports, encode_cursor(last, query, self._secret)
@@ -344,6 +366,7 @@ class ReportStore(ConnectionOf):
 
 
 MAX_PAGES = 3
+MAX_WINDOW_PAGES = 10  # Open311's GET requests: at most this many 1 MB pages of the window are read
 _CASE_FIELDS = (
     "status", "agency_id", "category", "round", "due_at", "original_due_at", "updated_at", "last_action",
     "last_actor_role", "escalation_level", "result", "return_request", "extension_request", "rejection",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 
 class Shape(BaseModel):
@@ -290,6 +290,8 @@ class _StaffReport(_ReportCore):
     closed_at: Moment | None
     assigned_at: Moment | None
     previous_rounds: list[dict[str, Any]]
+    channel_client: str | None = None  # who filed it on the channel: an Open311 API key's name
+    client_media_urls: list[str] = []  # the media_url links an Open311 client sent (never fetched)
 
 
 class StaffView(_StaffReport):
@@ -524,6 +526,139 @@ class CloseRun(Shape):
     closed: int
 
 
+# -- Open311 GeoReport v2 (views/open311.py): ids, codes and keys are strings -------------------------------
+
+
+class Open311Endpoint(Shape):
+    specification: str
+    url: str
+    changeset: str
+    type: Literal["production", "test"]
+    formats: list[str]
+
+
+class Open311Discovery(Shape):
+    changeset: str
+    contact: str
+    key_service: str
+    endpoints: list[Open311Endpoint]
+
+
+class Open311Service(Shape):
+    service_code: str
+    service_name: str
+    description: str
+    metadata: bool
+    type: Literal["realtime", "batch", "blackbox"]
+    keywords: str
+    group: str
+
+
+class Open311Services(RootModel[list[Open311Service]]):
+    """services.json: every active category."""
+
+
+class Open311Value(Shape):
+    key: str
+    name: str
+
+
+class Open311Attribute(Shape):
+    variable: bool
+    code: str
+    datatype: Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
+    required: bool
+    datatype_description: str
+    order: int
+    description: str
+    values: list[Open311Value]
+
+
+class Open311Definition(Shape):
+    service_code: str
+    attributes: list[Open311Attribute]
+
+
+class Open311Request(Shape):
+    """A request as anyone may read it: never the reporter's name, phone or e-mail."""
+
+    service_request_id: str
+    status: Literal["open", "closed"]
+    status_notes: str | None
+    service_name: str
+    service_code: str
+    description: str
+    agency_responsible: str
+    service_notice: str | None
+    requested_datetime: Moment | None
+    updated_datetime: Moment | None
+    expected_datetime: Moment | None
+    address: str | None
+    address_id: str | None
+    zipcode: str | None
+    lat: float | None
+    long: float | None
+    media_url: str | None
+
+
+class Open311Requests(RootModel[list[Open311Request]]):
+    """requests.json, requests/{id}.json (one element)."""
+
+
+class Open311Posted(Shape):
+    service_request_id: str
+    token: str
+    service_notice: str
+    account_id: str | None
+
+
+class Open311PostAnswer(RootModel[list[Open311Posted]]):
+    """The answer to POST requests.json: one element."""
+
+
+class Open311Token(Shape):
+    service_request_id: str
+    token: str
+
+
+class Open311Tokens(RootModel[list[Open311Token]]):
+    """tokens/{token}.json: one element."""
+
+
+class Open311Error(Shape):
+    code: str
+    description: str
+
+
+class Open311Errors(RootModel[list[Open311Error]]):
+    """Every refusal of /open311/v2/: each problem one element, `code` the HTTP status."""
+
+
+class Open311XmlDocument(RootModel[str]):
+    """A GeoReport v2 XML document (UTF-8, no namespace); its elements are those of the JSON answer's shape."""
+
+
+class Open311KeyIssued(Shape):
+    key_id: str
+    name: str
+    api_key: str = Field(description="Shown this once; only a keyed digest is kept")
+    created_at: Moment | None
+
+
+class Open311KeyEntry(Shape):
+    key_id: str
+    name: str
+    created_at: Moment | None
+    created_by: str
+    revoked_at: Moment | None
+    report_count: int
+    report_ids: list[str]
+
+
+class Open311Keys(Shape):
+    keys: list[Open311KeyEntry]
+
+
 # Which shape each view function builds ("module.function" under chalicelib/views/).
 # -- the staff directory (views/directory.py) ----------------------------------------------------------------
 
@@ -582,6 +717,15 @@ class ZaloAck(Shape):
 
 
 VIEW_SHAPES: dict[str, type[BaseModel]] = {
+    "open311.discovery": Open311Discovery,
+    "open311.service": Open311Service,
+    "open311.service_definition": Open311Definition,
+    "open311.posted": Open311Posted,
+    "open311.token_item": Open311Token,
+    "open311.service_request": Open311Request,
+    "open311.error_item": Open311Error,
+    "open311.key_issued": Open311KeyIssued,
+    "open311.key_entry": Open311KeyEntry,
     "catalogue.health": Health,
     "catalogue.categories": Categories,
     "common.place": Place,

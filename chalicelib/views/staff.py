@@ -56,6 +56,8 @@ def staff_view(
         "closed_at": iso_local(report.closed_at),
         "assigned_at": iso_local(report.assigned_at),
         "previous_rounds": report.extra.get("rounds", []),
+        "channel_client": report.extra.get("channel_client"),  # an Open311 key's name, for its reports
+        "client_media_urls": report.extra.get("client_media_urls", []),  # its media_url links, never fetched
         "history": [history_entry(e, with_actor=True) for e in history],
     }
     if with_reporter:

@@ -40,7 +40,8 @@ HOSTILE_QUERY_VALUES = [
     "a.b", "a" * 200 + "." + "b" * 200, "💥", "\x00",
 ]
 QUERY_KEYS = ["limit", "cursor", "status", "agency", "category", "ward", "due_before", "from", "to", "format",
-              "month", "unknown", "limit[]", "x" * 500]
+              "month", "unknown", "limit[]", "x" * 500,
+              "service_request_id", "service_code", "start_date", "end_date", "jurisdiction_id"]  # Open311's
 
 ODD_IDS = ["..", "%2e%2e", "%00", "a" * 2000, "DLK-0000-0000", "💥", "%ud800", "%ff", "'%20OR%201=1", "%22",
            "null", "-1", "1e308", "%5B%5D", "%7B%7D", "DLK-XXXX-XXXX%0A"]
@@ -78,6 +79,29 @@ NESTED = {  # a sub-object's fields, swept too
 }
 
 
+OPEN311_KEY = "o311_hostile-input-sweep-key"
+OPEN311_FORM = {"api_key": OPEN311_KEY, "jurisdiction_id": "daklak", "service_code": "ha-tang-do-thi", "lat": "12.68",
+                "long": "108.04", "description": "Ổ gà lớn trên đường Lê Duẩn", "first_name": "An",
+                "last_name": "Nguyễn", "phone": "0905123456", "address_string": "Lê Duẩn", "address_id": "24133",
+                "email": "a@example.org", "device_id": "d", "account_id": "a", "media_url": "https://x.example/1.jpg",
+                "attribute[occurred_at]": "2026-11-01T08:00:00+07:00"}
+
+
+def open311_forms() -> list[tuple[Any, bytes]]:
+    """Open311 POST forms: every field of a valid one given each hostile value (and twice), raw bodies too."""
+    from urllib.parse import urlencode
+
+    out: list[tuple[Any, bytes]] = []
+    for field in OPEN311_FORM:
+        for value in HOSTILE_QUERY_VALUES:
+            form = {**OPEN311_FORM, field: value}
+            out.append(((field, value[:40]), urlencode(form, errors="surrogatepass").encode()))
+        out.append(((field, "twice"), (urlencode(OPEN311_FORM) + f"&{quote(field)}=x").encode()))
+    out += [(("raw", b), b) for b in (b"%", b"&&&", b"=" * 100, b"a=%ff%fe", b"api_key&api_key", b"\x00=\x00",
+                                      "&".join(f"k{i}=v" for i in range(500)).encode())]
+    return out
+
+
 def routes() -> list[tuple[str, str]]:
     from app import app
 
@@ -96,10 +120,19 @@ def body_with(valid: dict[str, Any], field: str, raw_value: str, inside: str | N
         "utf-8", "surrogatepass")
 
 
-def check(response: Any, what: Any) -> None:
-    """No 5xx, and an error is our JSON body in both languages."""
+def check(response: Any, what: Any, path: str = "") -> None:
+    """No 5xx, and an error is our JSON body in both languages (on /open311/, Open311's error list)."""
     assert response.status_code < 500, (what, response.status_code, response.body[:500])
-    if response.status_code >= 400:
+    if response.status_code >= 400 and path.startswith("/open311/"):
+        if response.body.startswith(b"<?xml"):
+            import xml.etree.ElementTree as ET
+
+            errors = [{c.tag: c.text for c in e} for e in ET.fromstring(response.body)]
+        else:
+            errors = json.loads(response.body)
+        assert errors and all(e["code"] == str(response.status_code) and e["description"] for e in errors), (
+            what, errors)
+    elif response.status_code >= 400:
         body = json.loads(response.body)
         assert {"code", "message", "message_en"} <= set(body), (what, body)
         assert body["message"] and body["message_en"], (what, body)
@@ -128,7 +161,15 @@ def bodies_for(path: str) -> list[tuple[Any, bytes | None]]:
 @pytest.fixture
 def target(client, staff):
     """A real report (so that bodies reach past the lookup) and the headers each kind of route needs."""
+    from datetime import UTC, datetime
+
+    from chalicelib import container
+    from chalicelib.services.open311 import seed_key
+    from chalicelib.storage.open311_keys import ApiKeyStore
+
     report_id, token = submit(client)
+    seed_key(ApiKeyStore(), container.open311_key_secret(container.services().settings), "sweep", OPEN311_KEY,
+             datetime.now(UTC))
     return {"report_id": report_id, "token": token, "admin": staff.headers("admin"),
             "staff": staff.headers("ioc"), "citizen": {**JSON, "X-Tracking-Token": token}}
 
@@ -148,16 +189,20 @@ def test_no_hostile_input_makes_a_500(client, target, path, method):
             response = client.http.request(method, odd_path, headers=headers,
                                            body=json.dumps(VALID.get(path, {})).encode())
             if response.status_code != 404 or response.body:  # chalice's router may not match at all
-                check(response, ("id", odd))
+                check(response, ("id", odd), path)
     # bodies
     if method == "POST":
         for what, raw in bodies_for(path):
             response = client.http.request(method, real, headers=headers, body=raw or b"")
-            check(response, what)
+            check(response, what, path)
+        if path.startswith("/open311/"):
+            form = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
+            for what, raw in open311_forms():
+                check(client.http.request(method, real, headers=form, body=raw), ("form", what), path)
         for content_type in ("text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin-1"):
             response = client.http.request(method, real, headers={**headers, "Content-Type": content_type},
                                            body=json.dumps(VALID.get(path, {})).encode())
-            check(response, ("content-type", content_type))
+            check(response, ("content-type", content_type), path)
     # query strings: every filter of a list (or page) route; a few on a route about one report (each costs
     # a token check, kept deliberately slow)
     full = method == "GET" and "{report_id}" not in path
@@ -166,14 +211,14 @@ def test_no_hostile_input_makes_a_500(client, target, path, method):
             qs = f"{quote(key)}={quote(value, safe='%', errors='surrogatepass')}"
             response = client.http.request(method, f"{real}?{qs}", headers=headers,
                                            body=json.dumps(VALID.get(path, {})).encode() if method == "POST" else b"")
-            check(response, ("query", key, value[:40]))
+            check(response, ("query", key, value[:40]), path)
     huge = "&".join(f"k{i}={'v' * 50}" for i in range(2000))
-    check(client.http.request(method, f"{real}?{huge}", headers=headers, body=b"{}"), "huge query")
+    check(client.http.request(method, f"{real}?{huge}", headers=headers, body=b"{}"), "huge query", path)
     # hostile headers
     for name, value in (("X-Tracking-Token", "\x00" * 10), ("X-Tracking-Token", "x" * 10_000),
                         ("Idempotency-Key", "💥" * 10), ("Authorization", "Bearer " + "x" * 10_000),
                         ("Authorization", "Bearer a.b.c"), ("X-Correlation-Id", "x" * 10_000)):
         response = client.http.request(method, real, headers={**headers, name: value},
                                        body=json.dumps(VALID.get(path, {})).encode() if method == "POST" else b"")
-        check(response, ("header", name, value[:40]))
+        check(response, ("header", name, value[:40]), path)
     assert body_of(client.http.get("/health"))  # the app is still up

@@ -20,7 +20,7 @@ from chalicelib.provinces import load_profile
 from chalicelib.rules.media import UploadPlan
 from chalicelib.rules.report import AuditEntry, Report, Reporter
 from chalicelib.rules.stats import TTR_BUCKETS, Figures, ranking
-from chalicelib.views import catalogue, citizen, common, directory, media, public, runs, staff, stats, wards
+from chalicelib.views import catalogue, citizen, common, directory, media, open311, public, runs, staff, stats, wards
 from chalicelib.views.shapes import VIEW_SHAPES, StaffHistoryRow
 
 PROFILE = load_profile("daklak")
@@ -43,6 +43,8 @@ PUBLISHED = replace(
 )
 VARIANTS = [
     RECEIVED,
+    replace(RECEIVED, extra={"channel_client": "FixMyStreet Đắk Lắk",
+                                      "client_media_urls": ["https://fms.example/1.jpg"]}),  # filed on an Open311 key
     replace(RECEIVED, urgent=True, ward_code=None, address=None, agency_id="unknown-agency", category="gone"),
     replace(RECEIVED, reporter=Reporter("Nguyễn Văn An", "+842343822123")),  # a landline: the receipt's sms_notice
     replace(RECEIVED, status="rejected", rejection={"reason_code": "duplicate", "public_reason": "Trùng phản ánh",
@@ -137,6 +139,23 @@ def outputs():
     yield "runs.sweep_run", runs.sweep_run(10, {1: 2, 3: 1}, 0, 40, 3)
     yield "runs.digest_run", runs.digest_run(True, 3, 1)
     yield "runs.close_run", runs.close_run(2)
+    yield "open311.discovery", open311.discovery(PROFILE, "https://api.example/open311/v2")
+    for c in PROFILE.categories:
+        yield "open311.service", open311.service(PROFILE, c)
+        yield "open311.service_definition", open311.service_definition(c)
+    for r in VARIANTS:
+        yield "open311.posted", open311.posted(PROFILE, citizen.receipt(PROFILE, r), "token", None)
+        yield "open311.posted", open311.posted(PROFILE, as_sent(citizen.receipt(PROFILE, r)), "token", "account-1")
+        yield "open311.service_request", open311.service_request(PROFILE, r)
+        yield "open311.service_request", open311.service_request(PROFILE, r, "https://s3/thumb.webp")
+    yield "open311.token_item", open311.token_item(RECEIVED.id, "token")
+    from chalicelib.rules.errors import InvalidInput, NotFound
+
+    yield "open311.error_item", open311.error_item(InvalidInput("missing_field", "phone"))
+    yield "open311.error_item", open311.error_item(NotFound("open311_token_not_found"))
+    yield "open311.key_issued", open311.key_issued("0123456789abcdef", "demo", "o311_x", NOW)
+    for revoked in (None, NOW):
+        yield "open311.key_entry", open311.key_entry("0123456789abcdef", "demo", NOW, "admin", revoked, ["DLK-1"])
     from chalicelib.rules.wards import locate, wards_list
 
     yield "wards.ward_found", wards.ward_found(locate(12.68, 108.04, PROFILE.province_code))
