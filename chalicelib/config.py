@@ -64,6 +64,8 @@ class Settings:
     tracking_token_secret: str = ""
     # Keys the hashes abuse limits count phones and source addresses under (rules/limits.keyed_hash).
     limits_hash_secret: str = ""
+    # "Me too" supporters of reports (storage/support.py).
+    supporters_table: str = "phananh-dev-supporters"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -96,6 +98,7 @@ class Settings:
             stage_secrets_arn=e.get("STAGE_SECRETS_ARN", ""),
             tracking_token_secret=e.get("TRACKING_TOKEN_SECRET", ""),
             limits_hash_secret=e.get("LIMITS_HASH_SECRET", ""),
+            supporters_table=e.get("SUPPORTERS_TABLE", f"{prefix}-supporters"),
         )
 
 

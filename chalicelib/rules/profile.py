@@ -86,6 +86,14 @@ class Limits(_Strict):
     sms_per_phone_per_day: int = Field(default=10, ge=1)
 
 
+class NearbySettings(_Strict):
+    """Nearby reports shown before a submission (rules/geo.py): how far, how many, how long after publication."""
+
+    radius_m: int = Field(default=250, ge=10, le=1000)
+    limit: int = Field(default=5, ge=1, le=20)
+    recent_days: int = Field(default=7, ge=0, le=30)  # a published report stays "nearby" this many days
+
+
 class EmergencyNumbers(_Strict):
     police: str = "113"
     fire: str = "114"
@@ -113,6 +121,7 @@ class ProvinceProfile(_Strict):
     # How many times a citizen may reopen a published result (round 1 + max_reopens rounds at most).
     max_reopens: int = Field(default=2, ge=0, le=20)
     limits: Limits = Limits()
+    nearby: NearbySettings = NearbySettings()
 
     @model_validator(mode="after")
     def _consistent(self) -> ProvinceProfile:

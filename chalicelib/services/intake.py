@@ -20,9 +20,11 @@ from chalicelib.rules.urgency import is_urgent
 from chalicelib.schemas.intake import IntakeRequest, MediaRequest
 from chalicelib.services.clock import Clock, utc_now
 from chalicelib.views import citizen as views
+from chalicelib.views.public import nearby_item
 
 if TYPE_CHECKING:
     from chalicelib.services.media import MediaService
+    from chalicelib.services.support import SupportService
 
 ID_ATTEMPTS = 5
 
@@ -40,6 +42,7 @@ class IntakeService:
         *,
         token_key: bytes,
         limits_key: bytes,
+        nearby: SupportService | None = None,
     ) -> None:
         self.profile = profile
         self._reports = reports
@@ -48,6 +51,7 @@ class IntakeService:
         self._clock = clock
         self._token_key = token_key
         self._limits_key = limits_key
+        self._nearby = nearby
 
     @trace_use_case
     def submit(
@@ -108,6 +112,7 @@ class IntakeService:
             urgent=is_urgent(profile, category, req.description),
             sla_next_at=next_check_at(due, 0, profile.working_calendar, profile.sla),
         )
+        nearby = self._candidates(draft)
         try:
             report = self._create_with_fresh_id(draft, self._quotas(req, source_ip, now))
         except QuotaExceeded as exc:
@@ -118,7 +123,18 @@ class IntakeService:
         emit("ReportsReceived", province=profile.slug, channel=report.channel, category=report.category)
         logger.info("report received", extra={"report_id": report.id, "channel": report.channel,
                                               "category": report.category, "urgent": report.urgent})
-        return views.receipt(self.profile, report)
+        return views.receipt(self.profile, report, [nearby_item(profile, r, d) for r, d in nearby])
+
+    def _candidates(self, draft: Report) -> list[tuple[Report, float]]:
+        """Open and recent reports of the category near the new one (one index query per covered cell, at most
+        4): offered to the citizen to support instead. The report is accepted whatever this finds, or if it fails."""
+        if self._nearby is None or draft.lat is None or draft.lng is None:
+            return []
+        try:
+            return self._nearby.candidates(draft.lat, draft.lng, draft.category)
+        except Exception as exc:
+            logger.warning("nearby candidates not read", extra={"error": type(exc).__name__})
+            return []
 
     def _create_with_fresh_id(self, draft: Report, quotas: list[Quota]) -> Report:
         for _ in range(ID_ATTEMPTS):

@@ -50,6 +50,8 @@ def staff_view(
         "closed_at": iso_local(report.closed_at),
         "assigned_at": iso_local(report.assigned_at),
         "previous_rounds": report.extra.get("rounds", []),
+        "support_count": report.support_count,
+        "merge": report.extra.get("merge"),
         "history": [history_entry(e, with_actor=True) for e in history],
     }
     if with_reporter:
@@ -97,4 +99,5 @@ def queue_row(r: Report, now: datetime, with_reporter: bool = True) -> dict[str,
         "due_at": iso_local(r.due_at), "overdue": r.is_open and now > r.due_at,
         "escalation_level": r.escalation_level, "extension_requested": bool(r.extension_request),
         "version": r.version, "description": description[:QUEUE_DESCRIPTION_CHARS],
+        "support_count": r.support_count,
     }
