@@ -11,7 +11,7 @@ STAGE ?= dev
 PYTEST_ARGS ?=
 RUN_ARGS ?=
 
-.PHONY: run test lint checkov bench bench-sweep package deploy new-province token mail staff-admin clean
+.PHONY: run test lint checkov bench bench-sweep bench-nearby package deploy new-province token mail staff-admin clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || "$$(scripts/find-python)" -m venv $(VENV)
@@ -67,9 +67,15 @@ bench: $(STAMP)
 	$(BIN)/python bench/cost.py
 	$(BIN)/python bench/ward_lookup.py
 	$(BIN)/python bench/directory_calls.py
+	$(BIN)/python bench/support_calls.py
+	$(BIN)/python bench/nearby.py --reports 10000 --queries 300
 
 bench-sweep: $(STAMP)
 	$(BIN)/python bench/sweep.py
+
+## The 100,000-report nearby bench (loading moto takes ~8 min on 2 cores).
+bench-nearby: $(STAMP)
+	$(BIN)/python bench/nearby.py
 
 ## Print a staff sign-in token from the running local stack (moto's Cognito):
 ##   make token USER=ward1.officer   (demo users are printed by `make run`; the moto URL comes from .devstack/endpoints.json)

@@ -7,7 +7,9 @@ provisioned from infra/province.json. Every AWS call is counted with a
 botocore `before-call` hook (bench/aws_calls.py), which also sees PynamoDB's
 private botocore session and Powertools' idempotency client. Printed: calls
 per intake with and without an Idempotency-Key, and for a retried key.
-Target: <= 3 per intake (the report write, plus the idempotency record). The
+Target: <= 3 per intake (the report write, plus the idempotency record), plus the
+nearby candidates' reads (one Query of the nearby-cell index per covered
+geohash cell: at most 4, about 2.5 on average at 250 m), counted apart. The
 abuse limits' counters (a phone a day, an address an hour) are taken inside
 the report's own transaction, so they cost no call of their own; each
 submission comes from its own phone and address, as real ones would, so that
@@ -23,7 +25,9 @@ import json
 import os
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -44,14 +48,14 @@ def _env() -> None:
     moto_environment(REGION)
 
 
-def measure(reports: int) -> dict[str, Counter]:
-    """Counted calls per kind of submission, averaged over `reports` submissions each."""
+@contextlib.contextmanager
+def counted_api() -> Iterator[tuple[Any, Any]]:
+    """(chalice.test.Client, CallLog): the app on province "dev" provisioned on moto, every AWS call counted."""
     from chalice.test import Client
     from moto import mock_aws
 
     from bench.aws_calls import count_calls
 
-    results: dict[str, Counter] = {}
     with mock_aws():
         from devstack.provision import provision
 
@@ -62,24 +66,31 @@ def measure(reports: int) -> dict[str, Counter]:
         container.reset()
         with count_calls() as log, Client(app, stage_name="dev") as client, \
                 contextlib.redirect_stdout(io.StringIO()):
+            yield client, log
 
-            def submit(key: str | None, n: int) -> None:
-                from chalice.local import LambdaEventConverter
 
-                headers = {"Content-Type": "application/json", **({"Idempotency-Key": key} if key else {})}
-                body = {**REPORT, "reporter": {**REPORT["reporter"], "phone": f"0905 {n // 1000:03d} {n % 1000:03d}"}}
-                LambdaEventConverter.LOCAL_SOURCE_IP = f"198.51.100.{n % 250}"  # one address per 250 reports
-                response = client.http.post("/reports", headers=headers, body=json.dumps(body))
-                assert response.status_code == 201, response.body
+def measure(reports: int) -> dict[str, Counter]:
+    """Counted calls per kind of submission, averaged over `reports` submissions each."""
+    results: dict[str, Counter] = {}
+    with counted_api() as (client, log):
 
-            submit(None, 999_999)  # warm-up: builds the clients (no AWS call), not counted
-            for kind, offset, key_of in (("without key", 0, lambda i: None),
-                                         ("with a new key", reports, lambda i: f"bench-key-{i:06d}"),
-                                         ("retry of a used key", reports, lambda i: f"bench-key-{i:06d}")):
-                log.clear()
-                for i in range(reports):
-                    submit(key_of(i), offset + i)
-                results[kind] = Counter({op: n / reports for op, n in log.by_operation().items()})
+        def submit(key: str | None, n: int) -> None:
+            from chalice.local import LambdaEventConverter
+
+            headers = {"Content-Type": "application/json", **({"Idempotency-Key": key} if key else {})}
+            body = {**REPORT, "reporter": {**REPORT["reporter"], "phone": f"0905 {n // 1000:03d} {n % 1000:03d}"}}
+            LambdaEventConverter.LOCAL_SOURCE_IP = f"198.51.100.{n % 250}"  # one address per 250 reports
+            response = client.http.post("/reports", headers=headers, body=json.dumps(body))
+            assert response.status_code == 201, response.body
+
+        submit(None, 999_999)  # warm-up: builds the clients (no AWS call), not counted
+        for kind, offset, key_of in (("without key", 0, lambda i: None),
+                                     ("with a new key", reports, lambda i: f"bench-key-{i:06d}"),
+                                     ("retry of a used key", reports, lambda i: f"bench-key-{i:06d}")):
+            log.clear()
+            for i in range(reports):
+                submit(key_of(i), offset + i)
+            results[kind] = Counter({op: n / reports for op, n in log.by_operation().items()})
     return results
 
 
@@ -92,10 +103,12 @@ def main(argv: list[str] | None = None) -> int:
     worst = 0.0
     for kind, calls in results.items():
         total = sum(calls.values())
-        worst = max(worst, total)
+        nearby = calls.get(("dynamodb", "Query"), 0)
+        worst = max(worst, total - nearby)
         detail = ", ".join(f"{svc}.{op} {n:g}" for (svc, op), n in sorted(calls.items()))
-        print(f"intake {kind:22s} {total:4.1f} AWS calls per report  ({detail})")
-    print(f"worst intake: {worst:.1f} calls (target <= {TARGET}) -> {'met' if worst <= TARGET else 'MISSED'}")
+        print(f"intake {kind:22s} {total:4.1f} AWS calls per report, {nearby:g} of them the nearby reads  ({detail})")
+    print(f"worst intake without the nearby reads: {worst:.1f} calls (target <= {TARGET}) -> "
+          f"{'met' if worst <= TARGET else 'MISSED'}")
     return 0
 
 

@@ -181,6 +181,18 @@ def measure(name: str, sweeper_store: Any, profile: Any, now: datetime) -> dict[
             "calls": log.by_operation(), "items_read": reads_scanned}
 
 
+def bench_province() -> tuple[Any, Any]:
+    """(stack, profile): province "bench" (Đắk Lắk's profile) provisioned on the running moto, services bound."""
+    from chalicelib import container
+    from devstack.provision import provision
+
+    stack = provision("bench")
+    os.environ.update({**stack.environment, "PROVINCE": "daklak"})
+    container.reset()
+    container._bound_storage()
+    return stack, container.profile()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reports", type=int, default=100_000)
@@ -194,18 +206,12 @@ def main() -> None:
     with mock_aws():
         import boto3
 
-        from chalicelib import container
         from chalicelib.rules.calendar import VN_TZ
         from chalicelib.storage.models import SLA_OPEN_SHARD, ReportModel
         from chalicelib.storage.reports import to_report
         from chalicelib.storage.sla import SlaStore
-        from devstack.provision import provision
 
-        stack = provision("bench")
-        os.environ.update({**stack.environment, "PROVINCE": "daklak"})
-        container.reset()
-        container._bound_storage()
-        profile = container.profile()
+        stack, profile = bench_province()
         now = datetime(2026, 11, 23, 10, 0, tzinfo=VN_TZ)
         ddb = boto3.client("dynamodb", region_name=REGION)
         reports_table, audit_table = stack.names["ReportsTable"], stack.names["AuditTable"]

@@ -64,6 +64,8 @@ class Settings:
     # Derives each report's tracking token (rules/ids.tracking_token): never stored, so set per stage from its
     # secret store; changing it invalidates every token handed out before.
     tracking_token_secret: str = ""
+    # "Me too" supporters of reports (storage/support.py).
+    supporters_table: str = "phananh-dev-supporters"
     # Keys the hashes abuse limits count phones and source addresses under (rules/limits.keyed_hash).
     limits_hash_secret: str = ""
     # The address citizens e-mail reports to (the SES receipt rule's recipient; services/inbox.py).
@@ -96,6 +98,7 @@ class Settings:
             media_bucket=e.get("MEDIA_BUCKET", f"{prefix}-media"),
             region=e.get("AWS_REGION") or e.get("AWS_DEFAULT_REGION") or "ap-southeast-1",
             endpoint_url=e.get("AWS_ENDPOINT_URL") or None,
+            supporters_table=e.get("SUPPORTERS_TABLE", f"{prefix}-supporters"),
             agency_alerts_topic_arn=e.get("AGENCY_ALERTS_TOPIC_ARN", ""),
             ioc_alerts_topic_arn=e.get("IOC_ALERTS_TOPIC_ARN", ""),
             ses_sender=e.get("SES_SENDER", "no-reply@phananh.example.gov.vn"),

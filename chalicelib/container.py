@@ -35,11 +35,13 @@ if TYPE_CHECKING:
     from chalicelib.services.sla import SlaSweeper
     from chalicelib.services.staff_admin import StaffAdminService
     from chalicelib.services.stats import StatisticsService
+    from chalicelib.services.support import SupportService
     from chalicelib.services.zalo import ZaloConversations, ZaloWebhook
     from chalicelib.storage.directory import DirectoryIndex
     from chalicelib.storage.media import MediaStore
     from chalicelib.storage.reports import ReportStore
     from chalicelib.storage.stream import StreamChange
+    from chalicelib.storage.support import SupportStore
 
 
 class Services:
@@ -116,7 +118,7 @@ class Services:
 
         return IntakeService(self.profile, self.reports, self.media, once=IdempotentRunner(self.settings),
                              clock=self.clock, token_key=tracking_key(self.settings),
-                             limits_key=limits_key(self.settings))
+                             limits_key=limits_key(self.settings), nearby=self.support)
 
     @cached_property
     def inbox(self) -> InboxService:
@@ -135,7 +137,24 @@ class Services:
         """The workflow's use cases: staff actions and views, citizen feedback/reopen, the public portal."""
         from chalicelib.services.cases import CaseService
 
-        return CaseService(self.profile, self.reports, self.media, clock=self.clock)
+        return CaseService(self.profile, self.reports, self.media, clock=self.clock, merger=self.support_store,
+                           supporters=self.support_store, limits_key=limits_key(self.settings))
+
+    @cached_property
+    def support_store(self) -> SupportStore:
+        """The nearby-cell index, the supporters and the merge transaction."""
+        from chalicelib.storage.support import SupportStore
+
+        self.bind_storage()
+        return SupportStore()
+
+    @cached_property
+    def support(self) -> SupportService:
+        """Nearby candidates and "me too" supports."""
+        from chalicelib.services.support import SupportService
+
+        return SupportService(self.profile, self.reports, self.support_store, self.support_store, clock=self.clock,
+                              token_key=tracking_key(self.settings), limits_key=limits_key(self.settings))
 
     @cached_property
     def portal(self) -> PortalService:
@@ -198,6 +217,7 @@ class Services:
             limits=LimitStore(),
             limits_key=limits_key(s),
             contacts=self.directory_index,
+            supporters=self.support_store,
         )
 
     @cached_property
@@ -370,6 +390,10 @@ def cases() -> CaseService:
 
 def inbox() -> InboxService:
     return services().inbox
+
+
+def support() -> SupportService:
+    return services().support
 
 
 def places() -> PlacesService:

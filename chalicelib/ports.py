@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict
 
 if TYPE_CHECKING:  # annotations only: importing a port costs no rule module at cold start
     from chalicelib.rules.directory import AgencyContacts, DirectoryAudit, StaffEntry
+    from chalicelib.rules.geo import CellRange
     from chalicelib.rules.limits import Quota
     from chalicelib.rules.listing import PublicFilters, StaffFilters, StaffScope
     from chalicelib.rules.report import AuditEntry, Report
@@ -100,6 +101,22 @@ class PresignedPost:
     expires_in: int
 
 
+@dataclass(frozen=True)
+class Supporter:
+    """One "me too" of a report: `key` is a keyed hash of the phone (rules/limits.keyed_hash), one per report.
+
+    The phone is for the published result's SMS only (services/notify.py).
+    """
+
+    report_id: str
+    key: str
+    phone: str
+    name: str | None
+    via: Literal["phone", "report", "merge"]
+    at: datetime
+    source_report: str | None = None
+
+
 # -- errors the ports raise -----------------------------------------------------------------
 
 
@@ -160,6 +177,40 @@ class ReportsPort(Protocol):
     def history(self, report_id: str) -> list[AuditEntry]: ...
     def apply(self, before: Report, after: Report, audit: AuditEntry,
               references: Sequence[Reference] = ()) -> Report: ...
+
+
+class NearbyPort(Protocol):
+    """The nearby-cell index (rules/geo.py): one query per covered cell, never a scan."""
+
+    def nearby(self, category: str, ranges: Sequence[CellRange]) -> list[Report]:
+        """The open and published reports of `category` whose point falls in one of the ranges."""
+        ...
+
+
+class SupportPort(Protocol):
+    """"Me too" supporters: one per (report, hashed phone), counted on the report by an atomic ADD."""
+
+    def add(self, supporter: Supporter) -> bool:
+        """Record the supporter and count it on the report, in one transaction; False (nothing written) if this
+        phone already supports it. Raises MissingReference if the report does not exist."""
+        ...
+
+    def contacts(self, report_id: str) -> list[Supporter]:
+        """Every supporter of a report (one paginated query): for the published result's SMS."""
+        ...
+
+    def has(self, report_id: str, key: str) -> bool:
+        """Whether the phone hashed as `key` supports the report already (one consistent read)."""
+        ...
+
+
+class MergePort(Protocol):
+    def merge(self, before: Report, after: Report, audit: AuditEntry, survivor: Report, survivor_audit: AuditEntry,
+              supporter: Supporter | None) -> Report:
+        """Close `before` as merged (at its version) and note it on the survivor (at its version, still
+        supportable), with both audit rows and, unless None, the merged reporter as a new supporter of the
+        survivor: all in one transaction. Raises StaleVersion if either report moved meanwhile."""
+        ...
 
 
 class ReferencesPort(Protocol):

@@ -1,4 +1,5 @@
-"""Citizen follow-up with the tracking token: rate the published result, or reopen it ("phản ánh lần 2")."""
+"""Citizen follow-up with the tracking token: rate the published result, or reopen it ("phản ánh lần 2");
+and "me too" on someone else's report."""
 
 from __future__ import annotations
 
@@ -31,3 +32,14 @@ def reopen(report_id: str) -> Response:
     body = parse_body(read_json(request.raw_body), ReopenBody)
     token = header(request, "x-tracking-token")
     return json_response(container.cases().citizen_act(report_id, token, "reopen", body.model_dump()))
+
+
+@route(bp, "/reports/{report_id}/support", ["POST"])
+def support_report(report_id: str) -> Response:
+    """ "Me too": a phone (and name), or the supporter's own report and its token; once per phone (200 after)."""
+    from chalicelib.schemas.common import parse_body
+    from chalicelib.schemas.intake import SupportRequest
+
+    body = parse_body(read_json(bp.current_request.raw_body), SupportRequest)
+    answer, counted = container.support().support(report_id, body)
+    return json_response(answer, 201 if counted else 200)

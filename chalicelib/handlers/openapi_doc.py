@@ -19,9 +19,15 @@ from pydantic.json_schema import models_json_schema
 
 from chalicelib.schemas.actions import STAFF_BODIES, FeedbackBody, RelocateBody, ReopenBody
 from chalicelib.schemas.directory import AuditQuery, DirectoryQuery, InviteBody, MoveBody
-from chalicelib.schemas.intake import DeskIntakeRequest, IntakeRequest, MediaRequest
+from chalicelib.schemas.intake import DeskIntakeRequest, IntakeRequest, MediaRequest, SupportRequest
 from chalicelib.schemas.open311 import KeyRequest
-from chalicelib.schemas.queries import PublicListQuery, StaffListQuery, WardListQuery, WardLookupQuery
+from chalicelib.schemas.queries import (
+    NearbyQuery,
+    PublicListQuery,
+    StaffListQuery,
+    WardListQuery,
+    WardLookupQuery,
+)
 from chalicelib.schemas.zalo import ZaloEvent
 from chalicelib.views import shapes
 
@@ -103,6 +109,7 @@ ACTION_EXAMPLES: dict[str, dict[str, Any]] = {
                       "enforcement": [{"type": "fine", "amount_vnd": 1000000}]},
     "send_back_result": {"action": "send_back_result", "reason": "Cần ảnh sau khắc phục"},
     "approve_result": {"action": "approve_result", "note": "Đạt"},
+    "merge": {"action": "merge", "into": "DLK-7KQ3-M9XD", "note": "Cùng ổ gà, cách 30 m"},
 }
 
 
@@ -164,6 +171,17 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         query=WardListQuery, alternatives={"application/geo+json": "WardsMap"}),
     ("GET", "/wards.geojson"): Operation("The province's wards as polygons for a map (ETag, 304)", "places", 200,
                                          "WardsMap"),
+    ("GET", "/reports/nearby"): Operation(
+        "Open and recently published reports of a category within the profile's radius, nearest first (at most "
+        "the profile's limit): one index query per covered geohash cell", "public", 200, "NearbyList",
+        query=NearbyQuery),
+    ("POST", "/reports/{report_id}/support"): Operation(
+        "\"Me too\": support an open or recently published report with a phone (and name), or with your own "
+        "report's id and tracking token; once per phone (201 counted, 200 already counted). Supporters get the "
+        "result's SMS; nobody sees who supports", "citizen", 201, "SupportTaken", body=SupportRequest,
+        errors=(409,), examples={
+            "phone": {"phone": "0905 123 456", "name": "Trần Thị Bình"},
+            "own_report": {"own_report_id": "DLK-7KQ3-M9XD", "tracking_token": "k3J9x2Qm7Lw0Vb5N"}}),
     ("GET", "/public/stats"): Operation(
         "A month's figures per agency, the province's, and the ranking", "public", 200, "MonthStats",
         query={"month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$",
@@ -350,8 +368,8 @@ def _operation(method: str, path: str, view_args: list[str], op: Operation, view
 def _schemas() -> dict[str, Any]:
     """Every request and response model's JSON Schema, references pointing into components."""
     models: list[type[BaseModel]] = [IntakeRequest, MediaRequest, FeedbackBody, ReopenBody, RelocateBody,
-                                     *STAFF_BODIES.values(), shapes.ErrorBody, InviteBody, MoveBody, ZaloEvent,
-                                     KeyRequest]
+                                     SupportRequest, *STAFF_BODIES.values(), shapes.ErrorBody, InviteBody, MoveBody,
+                                     ZaloEvent, KeyRequest]
     models.append(DeskIntakeRequest)
     models += [getattr(shapes, op.response) for op in OPERATIONS.values() if op.response != "OpenApiDocument"]
     models += [getattr(shapes, s) for op in OPERATIONS.values() for s in op.alternatives.values()]

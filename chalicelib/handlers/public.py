@@ -43,3 +43,13 @@ def public_stats() -> Response:
 def public_ranking() -> Response:
     month = query(bp.current_request).get("month")
     return json_response(container.statistics().ranking_view(month), headers={"Cache-Control": "public, max-age=300"})
+
+
+@route(bp, "/reports/nearby", ["GET"])
+def nearby_reports() -> Response:
+    """Open and recent reports of a category near a point, before a citizen submits (never the reporter)."""
+    from chalicelib.schemas.common import parse_body
+    from chalicelib.schemas.queries import NearbyQuery
+
+    q = parse_body(query(bp.current_request), NearbyQuery)
+    return json_response(container.support().nearby(q.lat, q.lng, q.category))

@@ -21,6 +21,8 @@ from chalicelib.rules.calendar import local_iso as iso
 from chalicelib.rules.errors import Conflict, InvalidInput
 from chalicelib.rules.ids import normalise_report_id
 from chalicelib.rules.media import MAX_EVIDENCE
+from chalicelib.rules.nearby import merge_public_reason
+from chalicelib.rules.notices import tracking_link
 from chalicelib.rules.places import ward_for_point
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import Report
@@ -282,10 +284,20 @@ def _relocate(r: Report, f: Mapping[str, Any], c: Context) -> Changes:
     return changes, _join(*moved, f.get("note"))
 
 
+def _merge(r: Report, f: Mapping[str, Any], c: Context) -> Changes:
+    """The IOC merges this report into another (`into`; the service checks it with rules.nearby.check_merge)."""
+    into = normalise_report_id(str(f["into"]))
+    if into == r.id:
+        raise InvalidInput("merge_into_self", "into")
+    vi, en = merge_public_reason(into, tracking_link(c.profile, into))
+    merge = {"into": into, "public_reason": vi, "public_reason_en": en, "at": iso(c.now), "by": c.actor.id}
+    return {"extra": {**r.extra, "merge": merge}}, _join(f"into={into}", f.get("note"))
+
+
 EFFECTS: dict[str, Callable[[Report, Mapping[str, Any], Context], Changes]] = {
     "assign": _assign, "reject": _reject, "accept": _accept, "return_to_ioc": _return_to_ioc,
     "forward": _forward, "request_extension": _request_extension, "approve_extension": _approve_extension,
     "deny_extension": _deny_extension, "submit_result": _submit_result, "send_back_result": _send_back_result,
     "approve_result": _approve_result, "feedback": _feedback, "reopen": _reopen, "close": _close,
-    "relocate": _relocate,
+    "relocate": _relocate, "merge": _merge,
 }

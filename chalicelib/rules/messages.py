@@ -414,6 +414,30 @@ ERRORS: dict[str, Text] = {
         "Tên khóa API phải dài 2 đến 64 ký tự chữ, số, khoảng trắng, '.', '-' hoặc '_'.",
         "An API key's name must be 2 to 64 letters, digits, spaces, '.', '-' or '_'.",
     ),
+    "support_not_allowed": (
+        "Chỉ ủng hộ được phản ánh đang xử lý hoặc mới công bố kết quả (trạng thái hiện tại: '{state}').",
+        "Only a report being handled or with a recently published result can be supported (now: '{state}').",
+    ),
+    "support_own_report": (
+        "Bạn không thể ủng hộ chính phản ánh của mình.",
+        "You cannot support your own report.",
+    ),
+    "supporter_missing": (
+        "Hãy gửi số điện thoại (phone) hoặc mã phản ánh của bạn kèm mã theo dõi (own_report_id, tracking_token).",
+        "Send a phone number, or your own report's id with its tracking token (own_report_id, tracking_token).",
+    ),
+    "merge_into_self": (
+        "Không thể gộp phản ánh vào chính nó.",
+        "A report cannot be merged into itself.",
+    ),
+    "merge_target_closed": (
+        "Phản ánh '{value}' đã kết thúc (trạng thái '{state}'); chỉ gộp vào phản ánh đang xử lý.",
+        "Report '{value}' is finished (state '{state}'); merge only into a report still being handled.",
+    ),
+    "merge_unrelated": (
+        "Chỉ gộp vào phản ánh cùng phường/xã hoặc cùng lĩnh vực; '{value}' khác cả hai.",
+        "Merge only into a report of the same ward or the same category; '{value}' differs in both.",
+    ),
     "internal_error": (
         "Hệ thống gặp lỗi; phản ánh của bạn không bị mất, hãy thử lại sau.",
         "Something went wrong on our side; nothing you sent was lost, please retry.",
@@ -531,6 +555,14 @@ WEEKDAYS: dict[str, Text] = {
     "sunday": ("Chủ Nhật", "Sunday"),
 }
 
+# -- the public reason of a merged report (rules/nearby.py): it names and links the surviving report --------
+MERGE_TEXTS: dict[str, Text] = {
+    "public_reason": (
+        "Phản ánh này trùng với phản ánh {into} và đã được gộp vào đó; theo dõi kết quả tại {link}",
+        "This report duplicates report {into} and was merged into it; follow its result at {link}",
+    ),
+}
+
 # -- values filled into the notice templates (rules/notices.py) when the report lacks them --------------
 NOTICE_FILLERS: dict[str, Text] = {
     "unknown_ward": ("địa bàn chưa xác định", "an unspecified ward"),
@@ -557,11 +589,11 @@ STATS_NOTES: dict[str, Text] = {
         "Xếp hạng các cơ quan có ít nhất ranking_min_sample phản ánh đã giải quyết, theo điểm = "
         "0,5 × đúng hạn + 0,3 × hài lòng + 0,2 × giải quyết; mỗi phần là cận dưới khoảng tin cậy Wilson 95% "
         "(đúng hạn: số đúng hạn / số đã giải quyết; hài lòng: điểm đánh giá trung bình quy từ 1–5 về 0–1; "
-        "giải quyết: số đã giải quyết / số tiếp nhận), nên mẫu nhỏ không thể đứng đầu.",
+        "giải quyết: số đã giải quyết / số tiếp nhận không tính phản ánh đã gộp), nên mẫu nhỏ không thể đứng đầu.",
         "Agencies with at least ranking_min_sample resolved reports, ranked by score = 0.5 × on time + "
         "0.3 × satisfaction + 0.2 × resolution; each part is the lower bound of a 95% Wilson interval "
         "(on time: resolved on time / resolved; satisfaction: the mean rating mapped from 1–5 to 0–1; "
-        "resolution: resolved / received), so a small sample cannot top the table.",
+        "resolution: resolved / received less merged), so a small sample cannot top the table.",
     ),
 }
 
@@ -708,4 +740,5 @@ CATALOGUE: dict[str, dict[str, Text]] = {
     "open311": OPEN311,
     "zalo": ZALO,
     "inbox_replies": INBOX_REPLIES,
+    "merge_texts": MERGE_TEXTS,
 }

@@ -43,6 +43,7 @@ AGENCY_EMAIL = "agency_email"
 AGENCY_LEADS_EMAIL = "agency_leads_email"
 LEADERSHIP_EMAIL = "leadership_email"  # the province's leadership (profile: sla.leadership_emails)
 REPORTER_SMS = "reporter_sms"  # the reporter's own phone: the only notice that may carry it
+SUPPORTER_SMS = "supporter_sms"  # one "me too" supporter's own phone, one notice each (never another's)
 
 CHANNEL_OF: dict[str, str] = {
     AGENCY_TOPIC: "sns",
@@ -51,6 +52,7 @@ CHANNEL_OF: dict[str, str] = {
     AGENCY_LEADS_EMAIL: "email",
     LEADERSHIP_EMAIL: "email",
     REPORTER_SMS: "sms",
+    SUPPORTER_SMS: "sms",
 }
 STAFF_AUDIENCES = frozenset({AGENCY_TOPIC, IOC_TOPIC, AGENCY_EMAIL, AGENCY_LEADS_EMAIL, LEADERSHIP_EMAIL})
 
@@ -72,7 +74,10 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "sla_escalation": (AGENCY_TOPIC, IOC_TOPIC, AGENCY_LEADS_EMAIL, AGENCY_EMAIL, LEADERSHIP_EMAIL),
     "reopened": (IOC_TOPIC, AGENCY_TOPIC, REPORTER_SMS),
     "feedback_received": (AGENCY_TOPIC, IOC_TOPIC),
+    "merged": (REPORTER_SMS,),
 }
+# Events a report's supporters hear of too, by the reporter's SMS text (SUPPORTER_SMS, services/notify.py).
+SUPPORTER_EVENTS = frozenset({"published"})
 EVENTS: tuple[str, ...] = tuple(ROUTES)
 # Reporter SMS sent only when the new version says so: an approved extension moves the due date the
 # reporter was given; a denied one changes nothing for them.
@@ -99,6 +104,7 @@ ACTION_EVENTS: dict[str, str | None] = {
     "reopen": "reopened",
     "feedback": "feedback_received",
     "close": None,  # the reopen window ended; nothing for anyone to do
+    "merge": "merged",
 }
 # The SLA sweep's actions: they speak through the level they raise (LEVEL_EVENTS).
 SLA_ACTIONS = frozenset({"sla_warning", "sla_overdue", "sla_escalation"})
@@ -110,6 +116,7 @@ STATUS_EVENTS: dict[str, str] = {
     "published": "published",
     "rejected": "rejected",
     "reopened": "reopened",
+    "merged": "merged",
 }
 LEVEL_EVENTS: dict[int, str] = {1: "sla_warning", 2: "sla_overdue", 3: "sla_escalation"}
 
@@ -118,7 +125,7 @@ SAFE_FIELDS = frozenset({
     "id", "category", "category_en", "ward", "ward_en", "agency", "agency_en",
     "suggested_agency", "suggested_agency_en", "due", "due_date", "link", "tracking_link",
     "round", "level", "rating", "extension_days", "decision", "decision_en",
-    "province", "province_en", "hotline", "police", "fire", "ambulance",
+    "province", "province_en", "hotline", "police", "fire", "ambulance", "merged_into_link",
 })
 SMS_MAX_CHARS = 160  # one GSM-7 segment
 SMS_REQUIRED_FIELDS = ("id", "tracking_link")  # every reporter SMS names the code and links its tracking page
@@ -138,11 +145,12 @@ class Notice:
     subject: str
     text: str
     to: tuple[str, ...] = ()  # e-mail addresses, or the reporter's phone (E.164) for REPORTER_SMS
+    slot: str = ""  # which supporter (a prefix of their keyed hash, never the phone) for SUPPORTER_SMS
 
     @property
     def key(self) -> str:
         """Unique among one record's notices, and the same on every replay of that record."""
-        return f"{self.audience}:{self.event}"
+        return f"{self.audience}:{self.event}" + (f":{self.slot}" if self.slot else "")
 
     @property
     def channel(self) -> str:
@@ -233,6 +241,23 @@ def email_recipients(audience: str, report: Report, profile: ProvinceProfile,
     return ()
 
 
+def wants_supporters(old: Report | None, new: Report) -> bool:
+    """Whether this change is news for the report's supporters (so the notifier reads them: only then)."""
+    return new.support_count > 0 and event_of(old, new) in SUPPORTER_EVENTS
+
+
+def supporter_notices(old: Report | None, new: Report, profile: ProvinceProfile, templates: Templates,
+                      supporters: list[tuple[str, str]]) -> list[Notice]:
+    """One SMS per supporter (key, phone) with the reporter's text: each to one phone, naming nobody."""
+    event = event_of(old, new)
+    if event not in SUPPORTER_EVENTS:
+        return []
+    text = templates.sms[event].format_map(safe_values(old, new, event, profile))
+    return [Notice(audience=SUPPORTER_SMS, event=event, report_id=new.id, agency_id=new.agency_id,
+                   category=new.category, urgent=new.urgent, subject="", text=text, to=(phone,), slot=key[:16])
+            for key, phone in sorted(supporters) if sms_reachable(phone) and phone != new.reporter.phone]
+
+
 def _notice(audience: str, event: str, report: Report, profile: ProvinceProfile, templates: Templates,
             values: Mapping[str, str], directory: Callable[[], AgencyContacts] = lambda: NO_CONTACTS,
             mailed: Sequence[str] = ()) -> Notice | None:
@@ -270,6 +295,8 @@ def safe_values(old: Report | None, new: Report, event: str, profile: ProvincePr
     suggested = profile.agency(suggested_id) if isinstance(suggested_id, str) else None
     due = new.due_at.astimezone(VN_TZ)
     approved = new.last_action == "approve_extension"
+    # A merged report's SMS links the surviving report's page too: that is where the case goes on.
+    merged_into = str((new.extra.get("merge") or {}).get("into") or new.id) if event == "merged" else new.id
     decision_vi, decision_en = NOTICE_FILLERS["extension_approved" if approved else "extension_denied"]
     return {
         "id": new.id,
@@ -285,6 +312,7 @@ def safe_values(old: Report | None, new: Report, event: str, profile: ProvincePr
         "due_date": due.strftime("%d/%m/%Y"),
         "link": f"{profile.console_base_url.rstrip('/')}/reports/{new.id}",
         "tracking_link": tracking_link(profile, new.id),
+        "merged_into_link": tracking_link(profile, merged_into),
         "round": str(int(new.round)),
         "level": str(int(new.escalation_level)),
         "rating": _small_int((new.feedback or {}).get("rating")),

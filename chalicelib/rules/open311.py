@@ -46,7 +46,7 @@ def status_of(report: Report) -> str:
 
 STATUS_FILTERS: dict[str, frozenset[str]] = {
     "open": OPEN_STATES,
-    "closed": frozenset({"published", "closed", "rejected"}),
+    "closed": frozenset({"published", "closed", "rejected", "merged"}),
 }
 
 

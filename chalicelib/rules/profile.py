@@ -95,6 +95,14 @@ class Open311Settings(_Strict):
     contact_email: str | None = None  # discovery's `contact` (default: the hotline and the public site)
 
 
+class NearbySettings(_Strict):
+    """Nearby reports shown before a submission (rules/geo.py): how far, how many, how long after publication."""
+
+    radius_m: int = Field(default=250, ge=10, le=1000)
+    limit: int = Field(default=5, ge=1, le=20)
+    recent_days: int = Field(default=7, ge=0, le=30)  # a published report stays "nearby" this many days
+
+
 class EmergencyNumbers(_Strict):
     police: str = "113"
     fire: str = "114"
@@ -122,6 +130,7 @@ class ProvinceProfile(_Strict):
     # How many times a citizen may reopen a published result (round 1 + max_reopens rounds at most).
     max_reopens: int = Field(default=2, ge=0, le=20)
     limits: Limits = Limits()
+    nearby: NearbySettings = NearbySettings()
     open311: Open311Settings = Open311Settings()
     # Channels whose reporter may leave no phone number (the e-mail inbox: the sender's address is the contact).
     phone_optional_channels: tuple[Channel, ...] = ("email",)

@@ -8,7 +8,9 @@ from typing import Any
 
 OPEN_STATES = frozenset({"received", "assigned", "in_progress", "returned", "result_submitted", "reopened"})
 # What the public portal shows: results (published, then closed) and rejections with their public reason.
-PUBLIC_STATES = frozenset({"published", "closed", "rejected"})
+PUBLIC_STATES = frozenset({"published", "closed", "rejected", "merged"})
+# Where "me too" supports and nearby candidates come from: open reports, and published ones (rules/nearby.py).
+SUPPORTABLE_STATES = OPEN_STATES | {"published"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class Report:
     assigned_at: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     version: int | None = None
+    # "Me too" supports (one per phone), kept by atomic ADDs beside the workflow: no transition writes it.
+    support_count: int = 0
 
     @property
     def is_open(self) -> bool:

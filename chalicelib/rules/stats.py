@@ -2,7 +2,8 @@
 
 Each report image *contributes* to one (month, agency) cell: received 1;
 resolved on time or late (with a time-to-result bucket) once published;
-open-and-overdue while open at escalation level 2 or more; each round's rating
+open-and-overdue while open at escalation level 2 or more; merged once merged
+into another report (never resolved or late; out of the resolution rate); each round's rating
 once rated (a reopen moves the round's feedback into `extra["rounds"]`, where
 it still counts, so a reopen never takes an earlier round's rating away).
 A stream event adds `contribution(new) - contribution(old)`, so the cells
@@ -48,7 +49,7 @@ TTR_BUCKETS = len(TTR_BOUNDS_DAYS) + 1
 TTR_HOUR_BOUNDS: tuple[float, ...] = tuple(0.5 * i for i in range(1, 25))
 TTR_HOUR_BUCKETS = len(TTR_HOUR_BOUNDS)
 COUNTERS: tuple[str, ...] = ("received", "resolved_on_time", "resolved_late", "open_overdue",
-                             "rating_sum", "rating_count")
+                             "rating_sum", "rating_count", "merged")
 RESOLVED_STATES = frozenset({"published", "closed"})
 OVERDUE_LEVEL = 2
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -169,6 +170,8 @@ def contribution(report: Report | None, calendar: WorkingCalendar) -> tuple[Cell
             counts[ttr_field(ttr_bucket(days))] = 1
     if report.is_open and report.escalation_level >= OVERDUE_LEVEL:
         counts["open_overdue"] = 1
+    if report.status == "merged":  # once, as merged: never resolved, late or overdue (it has no result)
+        counts["merged"] = 1
     ratings = round_ratings(report)
     if ratings:
         counts["rating_sum"] = sum(ratings.values())
@@ -257,6 +260,7 @@ class Figures:
     open_overdue: int = 0
     rating_sum: int = 0
     rating_count: int = 0
+    merged: int = 0  # received, then merged into another report: out of the resolution rate
     histogram: tuple[int, ...] = field(default=(0,) * TTR_BUCKETS)
     hours_histogram: tuple[int, ...] = field(default=(0,) * TTR_HOUR_BUCKETS)
 
@@ -290,8 +294,13 @@ class Figures:
         return median_hours(self.histogram, self.hours_histogram)
 
     @property
+    def handled(self) -> int:
+        """Reports received and not merged into another: what the resolution rate is out of."""
+        return max(0, self.received - self.merged)
+
+    @property
     def resolution_rate(self) -> float | None:
-        return round(self.resolved / self.received, 4) if self.received else None
+        return round(self.resolved / self.handled, 4) if self.handled else None
 
     def __add__(self, other: Figures) -> Figures:
         return Figures(
@@ -346,7 +355,7 @@ def score_parts(f: Figures) -> dict[str, float]:
     return {
         "on_time": round(wilson_lower(f.resolved_on_time, f.resolved), 4),
         "satisfaction": round(wilson_lower(satisfaction, f.rating_count), 4),
-        "resolution": round(wilson_lower(f.resolved, f.received), 4),
+        "resolution": round(wilson_lower(f.resolved, f.handled), 4),
     }
 
 
@@ -359,7 +368,8 @@ def ranking(figures: Iterable[Figures], min_sample: int) -> list[Ranked]:
     - each part is the lower bound of the 95 % Wilson interval of a proportion, so a rate measured on
       few reports counts for less than the same rate on many:
       on time = resolved on time / resolved; satisfaction = the mean rating mapped from 1..5 to 0..1
-      (rating sum - count) / 4 over the ratings given (0 with no rating); resolution = resolved / received;
+      (rating sum - count) / 4 over the ratings given (0 with no rating); resolution = resolved / (received
+      less merged);
     - score = 0.5 x on time + 0.3 x satisfaction + 0.2 x resolution (`RANKING_WEIGHTS`), in [0, 1],
       rounded to 4 places;
     - ties: higher score, then more resolved, then the faster median time to result, then agency id.

@@ -10,6 +10,7 @@ Read `WORKFLOW` against the case lifecycle:
        │                       ▼                 └─(request/approve/deny_extension)  published ──close (30 d)──> closed
        │                   returned ──forward──> assigned                           │   ▲ feedback (once a round)
        └─reject─> rejected <──reject── returned, reopened                      reopen (≤ 30 d)
+       (merge: any open state before a result ──> merged, into another open report; rules.nearby)
                                                   reopened <─────────────────────────┘ (round 2, "lần 2")
                                                   └──assign──> assigned ...
 
@@ -46,7 +47,7 @@ from chalicelib.rules.report import AuditEntry, Report
 
 STATES: tuple[str, ...] = (
     "received", "assigned", "in_progress", "returned", "result_submitted",
-    "published", "rejected", "reopened", "closed",
+    "published", "rejected", "reopened", "closed", "merged",
 )
 
 
@@ -96,6 +97,9 @@ WORKFLOW: tuple[Step, ...] = (
          "at most the profile's max_reopens times."),
     Step("close", _s("published"), "closed", _s(SYSTEM), (),
          "When the 30-day reopen window has passed, the case is closed."),
+    Step("merge", _s("received", "assigned", "in_progress", "returned", "reopened"), "merged", IOC, ("into",),
+         "The IOC merges a duplicate into another open report of the same ward or category: it ends with a "
+         "public reason linking the survivor, and its reporter becomes the survivor's supporter."),
 )
 # Corrections change the facts of a case, not its state: they are audited and versioned like an action,
 # but are not steps of the workflow, so they do not appear among a case's allowed actions.

@@ -99,6 +99,14 @@ class ApproveResultBody(_Action):
     note: Note | None = None
 
 
+class MergeBody(_Action):
+    """The IOC merges this report into another open one (same ward or category): `into` names the survivor."""
+
+    action: Literal["merge"]
+    into: Annotated[StrictStr, Field(min_length=3, max_length=32)]
+    note: Note | None = None
+
+
 class RelocateBody(_Action):
     """Where it happened, corrected by the IOC: a point (it decides the ward), or a ward code, or both."""
 
@@ -128,6 +136,7 @@ STAFF_BODIES: dict[str, type[_Action]] = {
     "return_to_ioc": ReturnBody, "request_extension": RequestExtensionBody,
     "approve_extension": ApproveExtensionBody, "deny_extension": DenyExtensionBody,
     "submit_result": SubmitResultBody, "send_back_result": SendBackBody, "approve_result": ApproveResultBody,
+    "merge": MergeBody,
 }
 assert set(STAFF_BODIES) == set(STAFF_ACTIONS), "every staff action of the workflow has a body"
 

@@ -147,3 +147,23 @@ class IntakeRequest(_Report):
 class MediaRequest(Body):
     content_type: Annotated[StrictStr, Field(min_length=3, max_length=100)]
     size: Annotated[int, Field(strict=True, ge=1)] | None = None
+
+
+class SupportRequest(Body):
+    """A "me too": the supporter's phone (and name), or their own report's id and tracking token."""
+
+    phone: Annotated[StrictStr, Field(max_length=32)] | None = None
+    name: Annotated[CleanText, Field(min_length=2, max_length=100)] | None = None
+    own_report_id: Annotated[StrictStr, Field(min_length=3, max_length=32)] | None = None
+    tracking_token: Annotated[StrictStr, Field(min_length=8, max_length=128)] | None = None
+
+    _phone = field_validator("phone")(_vietnamese_phone)
+
+    @model_validator(mode="after")
+    def _who(self) -> SupportRequest:
+        by_token = self.own_report_id is not None and self.tracking_token is not None
+        if (self.phone is None) == (not by_token) or (self.phone is not None and (
+                self.own_report_id is not None or self.tracking_token is not None)):
+            raise PydanticCustomError("supporter_missing", "a phone, or an own report id with its tracking token")
+        return self
+

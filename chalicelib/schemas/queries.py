@@ -12,6 +12,7 @@ from pydantic import BeforeValidator, Field, StrictStr, field_validator
 
 from chalicelib.rules.calendar import VN_TZ
 from chalicelib.schemas.common import Body, Code, WardFilter, aware
+from chalicelib.schemas.intake import LAT_RANGE, LNG_RANGE
 
 
 def _day_bound(end: bool) -> Any:
@@ -48,7 +49,7 @@ class StaffListQuery(_Query):
 
 
 class PublicListQuery(_Query):
-    status: Literal["published", "closed", "rejected"] | None = None
+    status: Literal["published", "closed", "rejected", "merged"] | None = None
     category: Code | None = None
     ward: WardFilter = None
     from_: Annotated[datetime | None, BeforeValidator(_day_bound(end=False)), Field(alias="from")] = None
@@ -70,3 +71,11 @@ class WardLookupQuery(Body):
 
 class WardListQuery(Body):
     format: Literal["json", "geojson"] | None = None
+
+
+class NearbyQuery(Body):
+    """`?lat=..&lng=..&category=..`: the open and recent reports of that category near the point (in Vietnam)."""
+
+    lat: Annotated[float, Field(ge=LAT_RANGE[0], le=LAT_RANGE[1], allow_inf_nan=False)]
+    lng: Annotated[float, Field(ge=LNG_RANGE[0], le=LNG_RANGE[1], allow_inf_nan=False)]
+    category: Code

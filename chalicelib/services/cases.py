@@ -19,17 +19,21 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.observability import emit, logger
 from chalicelib.ports import (
+    MergePort,
     MissingReference,
     Reference,
     ReferencesPort,
     ReportListPort,
     ReportsPort,
     StaleVersion,
+    Supporter,
+    SupportPort,
 )
 from chalicelib.rules import ids
 from chalicelib.rules.actors import CITIZEN_ACTOR, SYSTEM_ACTOR, Actor, can_see, can_see_reporter
 from chalicelib.rules.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.rules.listing import StaffFilters, check_limit, staff_scope
+from chalicelib.rules.nearby import check_merge, supporter_key
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report
 from chalicelib.rules.rounds import REOPEN_WINDOW_DAYS, reopen_deadline, result_working_hours
@@ -57,12 +61,19 @@ class CaseService:
         media: MediaService | None = None,
         clock: Clock = utc_now,
         metric: Callable[..., None] = emit,
+        *,
+        merger: MergePort | None = None,
+        supporters: SupportPort | None = None,
+        limits_key: bytes = b"",
     ) -> None:
         self.profile = profile
         self._reports = reports
         self._media = media
         self._clock = clock
         self._metric = metric
+        self._merger = merger
+        self._supporters = supporters
+        self._limits_key = limits_key
 
     # -- staff ----------------------------------------------------------------------------
 
@@ -70,7 +81,10 @@ class CaseService:
             expected_version: int | None = None) -> dict[str, Any]:
         """Take one staff action on a report the actor can see; the report as it now stands."""
         report = self._visible(actor, report_id)
-        saved, audit = self._take(report, action, fields, actor, expected_version)
+        if action == "merge":
+            saved, audit = self._merge(report, fields, actor, expected_version)
+        else:
+            saved, audit = self._take(report, action, fields, actor, expected_version)
         return staff_views.action_taken(self.profile, saved, audit, with_reporter=can_see_reporter(actor, saved),
                                         allowed_actions=allowed_actions(saved, actor))
 
@@ -162,6 +176,40 @@ class CaseService:
             self._conflict(report)
         except MissingReference as exc:  # the race guard: a reference went away after it was read
             raise InvalidInput("unknown_reference", exc.field, value=exc.value) from exc
+        self._record(report, saved, audit)
+        return saved, audit
+
+    def _merge(self, report: Report, fields: Mapping[str, Any], actor: Actor,
+               expected_version: int | None) -> tuple[Report, AuditEntry]:
+        """Merge into another open report: both reports, both audit rows and the reporter's support, one write.
+
+        The merged reporter becomes a supporter of the survivor (unless they
+        report or support it already), so the survivor's published result
+        reaches them; their SMS now links the survivor (rules/notices.py).
+        """
+        if self._merger is None or self._supporters is None:
+            raise RuntimeError("this CaseService was built without the merge store")
+        if expected_version is not None and expected_version != report.version:
+            self._conflict(report)
+        now = self._clock()
+        after, audit = transition(report, "merge", fields, actor, now, self.profile)
+        into = after.extra["merge"]["into"]
+        found = self._reports.get(into)
+        if found is None:
+            raise InvalidInput("unknown_reference", "into", value=into)
+        survivor = found[0]
+        check_merge(report, survivor)
+        survivor_audit = AuditEntry(survivor.id, now, actor.id, audit.role, "merge_in", survivor.status,
+                                    survivor.status, round=survivor.round, note=f"from={report.id}")
+        phone = report.reporter.phone
+        key = supporter_key(self._limits_key, phone)
+        supporter: Supporter | None = None
+        if phone != survivor.reporter.phone and not self._supporters.has(survivor.id, key):
+            supporter = Supporter(survivor.id, key, phone, report.reporter.name, "merge", now, report.id)
+        try:
+            saved = self._merger.merge(report, after, audit, survivor, survivor_audit, supporter)
+        except StaleVersion:
+            self._conflict(report)
         self._record(report, saved, audit)
         return saved, audit
 

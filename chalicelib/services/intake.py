@@ -28,9 +28,11 @@ from chalicelib.rules.urgency import is_urgent
 from chalicelib.schemas.intake import IntakeRequest, MediaRequest, Submission
 from chalicelib.services.clock import Clock, utc_now
 from chalicelib.views import citizen as views
+from chalicelib.views.public import nearby_item
 
 if TYPE_CHECKING:
     from chalicelib.services.media import MediaService
+    from chalicelib.services.support import SupportService
 
 ID_ATTEMPTS = 5
 
@@ -58,6 +60,7 @@ class IntakeService:
         *,
         token_key: bytes,
         limits_key: bytes,
+        nearby: SupportService | None = None,
     ) -> None:
         self.profile = profile
         self._reports = reports
@@ -66,6 +69,7 @@ class IntakeService:
         self._clock = clock
         self._token_key = token_key
         self._limits_key = limits_key
+        self._nearby = nearby
 
     @trace_use_case
     def submit(
@@ -169,6 +173,7 @@ class IntakeService:
             extra=({"channel_client": client.name, **({"client_media_urls": list(client.media_urls)}
                                                       if client.media_urls else {})} if client is not None else {}),
         )
+        nearby = self._candidates(draft)
         try:
             report = self._create_with_fresh_id(draft, actor, self._quotas(req, source_ip, now, client))
         except QuotaExceeded as exc:
@@ -181,7 +186,18 @@ class IntakeService:
         logger.info("report received", extra={"report_id": report.id, "channel": report.channel,
                                               "category": report.category, "urgent": report.urgent,
                                               "actor_role": actor.role, "placed": report.ward_code is not None})
-        return views.receipt(self.profile, report)
+        return views.receipt(self.profile, report, [nearby_item(profile, r, d) for r, d in nearby])
+
+    def _candidates(self, draft: Report) -> list[tuple[Report, float]]:
+        """Open and recent reports of the category near the new one (one index query per covered cell, at most
+        4): offered to the citizen to support instead. The report is accepted whatever this finds, or if it fails."""
+        if self._nearby is None or draft.lat is None or draft.lng is None:
+            return []
+        try:
+            return self._nearby.candidates(draft.lat, draft.lng, draft.category)
+        except Exception as exc:
+            logger.warning("nearby candidates not read", extra={"error": type(exc).__name__})
+            return []
 
     def _create_with_fresh_id(self, draft: Report, actor: Actor, quotas: list[Quota]) -> Report:
         for _ in range(ID_ATTEMPTS):

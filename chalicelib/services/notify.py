@@ -4,7 +4,9 @@ One invocation handles a batch of stream records in four steps:
 
 1. plan (per record): decode the old and new images, apply rules.notices. A
    record that cannot be read fails alone, before anything is claimed; a
-   write that is no transition plans nothing and costs nothing more.
+   write that is no transition plans nothing and costs nothing more. A published
+   result of a report with "me too" supporters reads them (one query) and adds
+   one SMS per supporter, each to that phone alone, with the reporter's text.
 2. claim (per record, the ledger: Powertools idempotency keyed on the
    record's eventID): a record already handled sends nothing (a redelivery);
    one an earlier attempt left with undelivered notices sends only those; one
@@ -39,16 +41,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.observability import emit, logger
-from chalicelib.ports import Email, LedgerPort, LimitsPort, MailPort, StaffContactsPort, TopicEntry, TopicsPort
+from chalicelib.ports import (
+    Email,
+    LedgerPort,
+    LimitsPort,
+    MailPort,
+    StaffContactsPort,
+    SupportPort,
+    TopicEntry,
+    TopicsPort,
+)
 from chalicelib.rules.directory import AgencyContacts
 from chalicelib.rules.limits import SMS_DAY, quota
 from chalicelib.rules.notices import (
     AGENCY_TOPIC,
     IOC_TOPIC,
     REPORTER_SMS,
+    SUPPORTER_SMS,
     Contacts,
     Notice,
     notices_for,
+    supporter_notices,
+    wants_supporters,
 )
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import Report
@@ -92,6 +106,7 @@ class NotifyService:
         backoff_seconds: float = 0.2,
         sleep: Callable[[float], None] = time.sleep,
         limits: LimitsPort | None = None,
+        supporters: SupportPort | None = None,
         limits_key: bytes = b"",
         clock: Clock = utc_now,
         contacts: StaffContactsPort | None = None,
@@ -105,6 +120,7 @@ class NotifyService:
         self.attempts = max(1, attempts)
         self.backoff_seconds = backoff_seconds
         self.sleep = sleep
+        self.supporters = supporters
         self.limits = limits
         self.limits_key = limits_key
         self.clock = clock
@@ -136,7 +152,11 @@ class NotifyService:
             return []
         if contacts is None and self.contacts is not None:
             contacts = self.contacts.contacts
-        return notices_for(old, new, self.profile, self.templates, contacts)
+        notices = notices_for(old, new, self.profile, self.templates, contacts)
+        if self.supporters is not None and wants_supporters(old, new):  # one query, only for news they hear of
+            supporters = [(s.key, s.phone) for s in self.supporters.contacts(new.id)]
+            notices += supporter_notices(old, new, self.profile, self.templates, supporters)
+        return notices
 
     def batch(self, lambda_context: Any = None) -> FanOut:
         """A fan-out for one invocation: stage each record, then flush them all."""
@@ -226,7 +246,7 @@ class _Delivery:
         for i, n in items:
             if n.channel == "email":
                 self._attempt(i, functools.partial(self.s.mail.send, Email(to=n.to, subject=n.subject, text=n.text)))
-            elif n.audience == REPORTER_SMS:
+            elif n.audience in (REPORTER_SMS, SUPPORTER_SMS):
                 if self.s.sms_allowed(n.to[0]):
                     self._attempt(i, functools.partial(self.s.topics.send_sms, n.to[0], n.text))
                 else:

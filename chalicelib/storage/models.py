@@ -103,6 +103,26 @@ class PublicIndex(GlobalSecondaryIndex):
     received_at = UTCDateTimeAttribute(range_key=True)
 
 
+def near_cell(category: str, cell: str) -> str:
+    """The nearby-cell partition key: a category's reports in one geohash cell."""
+    return f"{category}#{cell}"
+
+
+class NearbyIndex(GlobalSecondaryIndex):
+    """Sparse: open and published reports with a point, by category and geohash cell (rules/geo.py).
+
+    `near_cell` is "<category>#<6-character geohash>", `near_hash` the point's
+    9-character geohash: a nearby query reads each covered cell's range of it.
+    """
+
+    class Meta:
+        index_name = "nearby-cell"
+        projection = AllProjection()
+
+    near_cell = UnicodeAttribute(hash_key=True)
+    near_hash = UnicodeAttribute(range_key=True)
+
+
 class ReportModel(Model):
     """One citizen report; `version` makes every write an optimistic compare-and-set."""
 
@@ -149,6 +169,9 @@ class ReportModel(Model):
     assigned_at = UTCDateTimeAttribute(null=True)
     open_shard = UnicodeAttribute(null=True)
     public_shard = UnicodeAttribute(null=True)
+    near_cell = UnicodeAttribute(null=True)
+    near_hash = UnicodeAttribute(null=True)
+    support_count = NumberAttribute(null=True)  # "me too" supports, changed only by atomic ADDs
 
     agency_index = AgencyIndex()
     status_index = StatusIndex()
@@ -156,6 +179,7 @@ class ReportModel(Model):
     province_index = ProvinceIndex()
     open_due_index = OpenDueIndex()
     public_index = PublicIndex()
+    nearby_index = NearbyIndex()
 
 
 class AuditModel(Model):
@@ -248,6 +272,7 @@ class AgencyMonthStatsModel(Model):
     open_now = NumberAttribute(null=True)  # the NOW_CELL gauge only (rules/stats.py)
     rating_sum = NumberAttribute(null=True)
     rating_count = NumberAttribute(null=True)
+    merged = NumberAttribute(null=True)
     ttr_00 = NumberAttribute(null=True)
     ttr_01 = NumberAttribute(null=True)
     ttr_02 = NumberAttribute(null=True)
@@ -424,8 +449,28 @@ class Open311KeyModel(Model):
     report_ids = UnicodeSetAttribute(null=True)
 
 
+class SupporterModel(Model):
+    """One "me too" of a report (pk the report id, sk a keyed hash of the supporter's phone): one per phone.
+
+    Written by a conditional put (the hash must be new), so a repeated support
+    counts once. The phone is kept for the published result's SMS only; it is
+    never in a response, a log line or another person's notice.
+    """
+
+    class Meta(_Meta):
+        pass
+
+    report_id = UnicodeAttribute(hash_key=True)
+    supporter_key = UnicodeAttribute(range_key=True)
+    phone = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    via = UnicodeAttribute()  # phone | report (the supporter's own report's token) | merge
+    source_report = UnicodeAttribute(null=True)  # the supporter's own report (via report or merge)
+    at = UTCDateTimeAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (ReportModel, AuditModel, MediaModel, AgencyMonthStatsModel, MarkerModel,
-                                       LimitCounterModel)
+                                       LimitCounterModel, SupporterModel)
 
 
 def bind(settings: Settings) -> None:
@@ -438,6 +483,7 @@ def bind(settings: Settings) -> None:
         AgencyMonthStatsModel: settings.stats_table,
         MarkerModel: settings.stats_table,
         Open311KeyModel: settings.stats_table,
+        SupporterModel: settings.supporters_table,
         LimitCounterModel: settings.limits_table,
         ZaloDraftModel: settings.limits_table,
         ZaloMessageModel: settings.limits_table,

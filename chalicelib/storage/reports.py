@@ -15,12 +15,21 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.ports import DuplicateId, MissingReference, QuotaExceeded, Reference, StaleVersion
+from chalicelib.rules.geo import cell_of, geohash
 from chalicelib.rules.limits import Quota
 from chalicelib.rules.listing import PublicFilters, StaffFilters, StaffScope
-from chalicelib.rules.report import OPEN_STATES, AuditEntry, Report, Reporter, is_public
+from chalicelib.rules.report import OPEN_STATES, SUPPORTABLE_STATES, AuditEntry, Report, Reporter, is_public
 from chalicelib.storage.dynamo import ConnectionOf, cancellation_codes, cancelled_by_condition, to_plain
 from chalicelib.storage.limits import counter
-from chalicelib.storage.models import OPEN_SHARD, PUBLIC_SHARD, SLA_OPEN_SHARD, AuditModel, MediaModel, ReportModel
+from chalicelib.storage.models import (
+    OPEN_SHARD,
+    PUBLIC_SHARD,
+    SLA_OPEN_SHARD,
+    AuditModel,
+    MediaModel,
+    ReportModel,
+    near_cell,
+)
 from chalicelib.storage.queries import (
     INDEXES,
     IndexQuery,
@@ -72,6 +81,7 @@ def to_report(m: ReportModel) -> Report:
         assigned_at=m.assigned_at,
         extra=_plain_or_none(m.extra) or {},
         version=int(m.version) if m.version is not None else None,
+        support_count=int(m.support_count or 0),
     )
 
 
@@ -130,7 +140,15 @@ def sparse_keys(r: Report) -> dict[str, Any]:
         **sla_key(r.sla_next_at if r.is_open else None),
         "open_shard": OPEN_SHARD if r.status in OPEN_STATES else None,
         "public_shard": PUBLIC_SHARD if is_public(r) else None,
+        **nearby_keys(r),
     }
+
+
+def nearby_keys(r: Report) -> dict[str, Any]:
+    """nearby-cell: open and published reports with a point (a close, a merge or a rejection removes them)."""
+    if r.status not in SUPPORTABLE_STATES or r.lat is None or r.lng is None:
+        return {"near_cell": None, "near_hash": None}
+    return {"near_cell": near_cell(r.category, cell_of(r.lat, r.lng)), "near_hash": geohash(r.lat, r.lng)}
 
 
 def sla_key(next_check: datetime | None) -> dict[str, Any]:

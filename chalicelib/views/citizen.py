@@ -34,8 +34,12 @@ def _in_key_order(value: Any) -> Any:
     return value
 
 
-def receipt(profile: ProvinceProfile, report: Report) -> dict[str, Any]:
-    """The answer to a submission without its tracking token: what may be saved for a replay (never the token)."""
+def receipt(profile: ProvinceProfile, report: Report, nearby: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The answer to a submission without its tracking token: what may be saved for a replay (never the token).
+
+    `nearby` are the open and recent reports of the same category near it (views/public.nearby_item), so an
+    app can offer to support one of them instead; the report is accepted either way.
+    """
     handler = profile.agency(report.agency_id)
     ward = profile.ward(report.ward_code) if report.ward_code else None
     answer: dict[str, Any] = {
@@ -50,6 +54,7 @@ def receipt(profile: ProvinceProfile, report: Report) -> dict[str, Any]:
         "sla_working_days": profile.sla_days(report.channel),
         "urgent": report.urgent,
         "sms": sms_reachable(report.reporter.phone),
+        "nearby": nearby or [],
     }
     if report.urgent:
         answer["advice"] = urgent_advice(profile)

@@ -71,6 +71,15 @@ def public_rejection(report: Report) -> dict[str, Any] | None:
     }
 
 
+def public_merge(report: Report) -> dict[str, Any] | None:
+    """Why a merged report ended: the surviving report's id and the public reason that links it."""
+    merge = report.extra.get("merge") if report.status == "merged" else None
+    if not isinstance(merge, dict):
+        return None
+    return {"into": merge.get("into"), "public_reason": merge.get("public_reason", ""),
+            "public_reason_en": merge.get("public_reason_en", "")}
+
+
 def page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
     """One page of a list and the cursor to the next (None at the end)."""
     return {"items": items, "next_cursor": next_cursor}

@@ -9,7 +9,15 @@ from chalicelib.rules.privacy import public_text
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report
 from chalicelib.rules.rounds import public_round, round_label
-from chalicelib.views.common import agency, category, history_entry, place, public_rejection, public_result
+from chalicelib.views.common import (
+    agency,
+    category,
+    history_entry,
+    place,
+    public_merge,
+    public_rejection,
+    public_result,
+)
 
 
 def public_view(profile: ProvinceProfile, report: Report) -> dict[str, Any]:
@@ -40,6 +48,8 @@ def public_view(profile: ProvinceProfile, report: Report) -> dict[str, Any]:
         "result": result,
         "rejection": public_rejection(report),
         "rating": shown.feedback.get("rating") if shown.feedback else None,
+        "support_count": report.support_count,
+        "merge": public_merge(report),
     }
 
 
@@ -68,3 +78,19 @@ def as_geojson(page: dict[str, Any]) -> dict[str, Any]:
                          "geometry": {"type": "Point", "coordinates": point} if point else None,
                          "properties": props})
     return {"type": "FeatureCollection", "features": features, "next_cursor": page["next_cursor"]}
+
+
+def nearby_item(profile: ProvinceProfile, report: Report, distance_m: float) -> dict[str, Any]:
+    """One nearby candidate: its public view (never the reporter) and how far it is, in whole metres."""
+    return {**public_view(profile, report), "distance_m": round(distance_m)}
+
+
+def nearby_list(profile: ProvinceProfile, chosen: list[tuple[Report, float]]) -> dict[str, Any]:
+    """The body of GET /reports/nearby: the candidates nearest first, and the radius and limit they obey."""
+    return {"radius_m": profile.nearby.radius_m, "limit": profile.nearby.limit,
+            "items": [nearby_item(profile, r, d) for r, d in chosen]}
+
+
+def support_taken(report: Report, count: int, counted: bool) -> dict[str, Any]:
+    """The answer to a "me too": the report, its support count, and whether this one was new (never a contact)."""
+    return {"id": report.id, "status": report.status, "support_count": count, "counted": counted}

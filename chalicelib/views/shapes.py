@@ -126,6 +126,14 @@ class PublicRejection(Shape):
     duplicate_of: str | None
 
 
+class PublicMerge(Shape):
+    """A merged report's end: the surviving report and the public reason that links it."""
+
+    into: str | None
+    public_reason: str
+    public_reason_en: str
+
+
 class Page(Shape):
     items: list[dict[str, Any]]
     next_cursor: str | None
@@ -211,6 +219,7 @@ class SavedReceipt(Shape):
     sla_working_days: int
     urgent: bool
     sms: bool  # false: the reporter's phone cannot receive SMS (a landline); sms_notice says so
+    nearby: list[NearbyItem]  # open and recent reports of the category nearby: "support this one instead"
     advice: Advice | None = None
     sms_notice: Advice | None = None
 
@@ -289,6 +298,8 @@ class _StaffReport(_ReportCore):
     published_at: Moment | None
     closed_at: Moment | None
     assigned_at: Moment | None
+    support_count: int  # "me too" supports (one per phone)
+    merge: dict[str, Any] | None  # into, public_reason(_en), at, by: set by the IOC's merge
     previous_rounds: list[dict[str, Any]]
     channel_client: str | None = None  # who filed it on the channel: an Open311 API key's name
     client_media_urls: list[str] = []  # the media_url links an Open311 client sent (never fetched)
@@ -336,6 +347,7 @@ class QueueRow(Shape):
     extension_requested: bool
     version: int | None
     description: str
+    support_count: int  # more supporters, more attention
 
 
 class QueuePage(Shape):
@@ -365,6 +377,25 @@ class PublicView(Shape):
     result: PublicResult | None
     rejection: PublicRejection | None
     rating: int | None
+    support_count: int  # "me too" supports (one per phone); never who
+    merge: PublicMerge | None  # a merged report: the survivor and the public reason linking it
+
+
+class NearbyItem(PublicView):
+    distance_m: int  # from the asked point, whole metres
+
+
+class NearbyList(Shape):
+    radius_m: int
+    limit: int
+    items: list[NearbyItem]  # nearest first, at most `limit`
+
+
+class SupportTaken(Shape):
+    id: str
+    status: str
+    support_count: int
+    counted: bool  # false: this phone already supported the report (nothing changed)
 
 
 class PublicItem(PublicView):
@@ -452,6 +483,7 @@ class Figures(Shape):
     resolution_rate: float | None
     mean_rating: float | None
     ratings: int
+    merged: int  # merged into another report: counted once, never resolved or late
 
 
 class ProvinceFigures(Figures):
@@ -754,6 +786,10 @@ VIEW_SHAPES: dict[str, type[BaseModel]] = {
     "public.public_item": PublicItem,
     "public.public_report": PublicReport,
     "public.as_geojson": FeatureCollection,
+    "public.nearby_item": NearbyItem,
+    "public.nearby_list": NearbyList,
+    "public.support_taken": SupportTaken,
+    "common.public_merge": PublicMerge,
     "stats.figures": Figures,
     "stats.month": MonthStats,
     "stats.month_ranking": MonthRanking,

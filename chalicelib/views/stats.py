@@ -22,6 +22,7 @@ def figures(f: Figures) -> dict[str, Any]:
         "resolution_rate": f.resolution_rate,
         "mean_rating": f.mean_rating,
         "ratings": f.rating_count,
+        "merged": f.merged,
     }
 
 

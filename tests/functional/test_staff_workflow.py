@@ -111,8 +111,8 @@ def test_an_action_the_state_does_not_allow_is_a_409_naming_the_state_and_the_al
     status, body = act(client, staff, "ioc", report_id, "approve_result")
     assert status == 409
     assert body["code"] == "action_not_allowed" and body["state"] == "received"
-    assert body["allowed_actions"] == ["assign", "reject"]
-    assert "received" in body["message"] and "assign, reject" in body["message_en"]
+    assert body["allowed_actions"] == ["assign", "reject", "merge"]
+    assert "received" in body["message"] and "assign, reject, merge" in body["message_en"]
 
 
 def test_a_stale_version_is_a_409_and_the_fresh_one_succeeds(client, staff):

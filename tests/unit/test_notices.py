@@ -105,6 +105,8 @@ TRANSITIONS = [
      {(AGENCY_TOPIC, "feedback_received"), (IOC_TOPIC, "feedback_received")}),
     ("reopen", PUBLISHED, step(PUBLISHED, "reopen", status="reopened", round=2),
      {(IOC_TOPIC, "reopened"), (AGENCY_TOPIC, "reopened"), (REPORTER_SMS, "reopened")}),
+    ("merge", ASSIGNED, step(ASSIGNED, "merge", status="merged", extra={"merge": {"into": "DLK-AAAA-BBBB"}}),
+     {(REPORTER_SMS, "merged")}),
     ("close", PUBLISHED, step(PUBLISHED, "close", status="closed"), set()),
     ("SLA warning", IN_PROGRESS, step(IN_PROGRESS, "sla_warning", escalation_level=1),
      {(AGENCY_TOPIC, "sla_warning")}),
@@ -330,3 +332,28 @@ def test_no_notice_but_the_reporters_own_sms_carries_the_reporters_name_or_phone
             for secret in (name, phone, national, phone[3:]):
                 assert secret not in shown, (notice.audience, notice.event)
             assert re.search(r"\d{9}", shown) is None  # no phone-length run of digits at all
+
+
+def test_a_merged_reporters_sms_links_the_surviving_report():
+    merged = step(ASSIGNED, "merge", status="merged", extra={"merge": {"into": "DLK-AAAA-BBBB"}})
+    [sms] = notices_for(ASSIGNED, merged, PROFILE, TEMPLATES)
+    assert sms.to == ("+84912345678",) and "DLK-7KQ3-M9XD" in sms.text
+    assert tracking_link(PROFILE, "DLK-AAAA-BBBB") in sms.text and len(sms.text) <= SMS_MAX_CHARS
+    assert tracking_link(PROFILE, "DLK-7KQ3-M9XD") in sms.text
+
+
+def test_supporters_hear_of_a_published_result_each_alone_and_only_then():
+    from chalicelib.rules.notices import SUPPORTER_SMS, supporter_notices, wants_supporters
+
+    result = replace(step(IN_PROGRESS, "submit_result", status="result_submitted"), support_count=2)
+    published = step(result, "approve_result", status="published", published_at=NOW)
+    fans = [("k" * 64, "+84905111222"), ("j" * 64, "+84905333444"), ("h" * 64, "+842343822123")]
+    assert wants_supporters(result, published) and not wants_supporters(IN_PROGRESS, result)
+    assert not wants_supporters(result, replace(published, support_count=0))
+    notices = supporter_notices(result, published, PROFILE, TEMPLATES, fans)
+    reporter_sms = next(n for n in notices_for(result, published, PROFILE, TEMPLATES) if n.audience == REPORTER_SMS)
+    assert sorted(n.to for n in notices) == [("+84905111222",), ("+84905333444",)]  # the landline gets none
+    assert all(n.audience == SUPPORTER_SMS and n.text == reporter_sms.text for n in notices)
+    assert len({n.key for n in notices} | {reporter_sms.key}) == 3  # one ledger key each
+    assert all("+8490" not in n.key and "+8490" not in n.text for n in notices)
+    assert supporter_notices(IN_PROGRESS, result, PROFILE, TEMPLATES, fans) == []

@@ -178,4 +178,4 @@ def test_requests_read_at_most_1000_from_the_window(monkeypatch):
     answer = service.requests(RequestsQuery(service_codes=("ha-tang-do-thi",), statuses=("closed",)))
     assert len(answer) == 3 and "reporter" not in answer[0]
     assert asked == {"start": NOW - timedelta(days=90), "end": NOW, "categories": ("ha-tang-do-thi",),
-                     "statuses": {"published", "closed", "rejected"}, "limit": 1000}
+                     "statuses": {"published", "closed", "rejected", "merged"}, "limit": 1000}

@@ -70,7 +70,7 @@ def test_staff_actions_are_a_union_discriminated_by_action(document):
 def test_query_parameters_come_from_the_query_schemas(document):
     public = {p["name"]: p for p in document["paths"]["/public/reports"]["get"]["parameters"]}
     assert set(public) == {"limit", "cursor", "status", "category", "ward", "from", "to", "format"}
-    assert public["status"]["schema"]["enum"] == ["published", "closed", "rejected"]
+    assert public["status"]["schema"]["enum"] == ["published", "closed", "rejected", "merged"]
     assert all(not p["required"] for p in public.values())
     staff = {p["name"] for p in document["paths"]["/staff/reports"]["get"]["parameters"]}
     assert staff == {"limit", "cursor", "status", "agency", "category", "ward", "due_before"}

@@ -60,6 +60,10 @@ VARIANTS = [
                                "due_at": "2026-03-11T17:00:00+07:00", "original_due_at": "2026-03-11T17:00:00+07:00",
                                "result": PUBLISHED.result, "published_at": "2026-03-05T09:00:00+07:00",
                                "feedback": PUBLISHED.feedback, "extensions": []}]}),
+    # merged into another report by the IOC, after two "me too" supports
+    replace(RECEIVED, status="merged", support_count=2,
+            extra={"merge": {"into": "DLK-AAAA-BBBB", "public_reason": "Trùng, đã gộp", "public_reason_en": "Merged",
+                             "at": "2026-03-03T09:00:00+07:00", "by": "ioc"}}),
 ]
 HISTORY = [
     AuditEntry(RECEIVED.id, NOW, "citizen", "citizen", "submit", None, "received"),
@@ -105,7 +109,11 @@ def outputs():
             yield "common.public_result", result
         if (rejection := common.public_rejection(r)) is not None:
             yield "common.public_rejection", rejection
-        saved = citizen.receipt(PROFILE, r)
+        if (merge := common.public_merge(r)) is not None:
+            yield "common.public_merge", merge
+        yield "public.nearby_item", public.nearby_item(PROFILE, r, 31.6)
+        yield "public.support_taken", public.support_taken(r, 3, True)
+        saved = citizen.receipt(PROFILE, r, [public.nearby_item(PROFILE, r, 12.0)])
         yield "citizen.receipt", saved
         yield "citizen.with_token", citizen.with_token(saved, "token-token-token")
         yield "citizen.reporter_view", citizen.reporter_view(PROFILE, r, HISTORY)
@@ -130,6 +138,8 @@ def outputs():
     yield "common.page", common.page([], None)
     yield "public.as_geojson", public.as_geojson(common.page(items, "next"))
     yield "public.as_geojson", public.as_geojson(common.page([], None))
+    yield "public.nearby_list", public.nearby_list(PROFILE, [(r, 10.0 * n) for n, r in enumerate(VARIANTS)])
+    yield "public.nearby_list", public.nearby_list(PROFILE, [])
     for f in FIGURES:
         yield "stats.figures", stats.figures(f)
     yield "stats.month", stats.month(PROFILE, "2026-03", FIGURES, ranking(FIGURES, 1), 5)

@@ -47,13 +47,18 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("closed", "feedback"): "closed",
     ("published", "reopen"): "reopened",          # 7. or reopens it ("lần 2")
     ("published", "close"): "closed",             #    the reopen window has passed
+    ("received", "merge"): "merged",              #    a duplicate merged into another open report
+    ("assigned", "merge"): "merged",
+    ("in_progress", "merge"): "merged",
+    ("returned", "merge"): "merged",
+    ("reopened", "merge"): "merged",
 }
 WHO: dict[str, set[str]] = {
     "assign": IOC, "reject": IOC, "forward": IOC, "approve_extension": IOC, "deny_extension": IOC,
     "send_back_result": IOC, "approve_result": IOC,
     "accept": AGENCY_ROLES, "return_to_ioc": AGENCY_ROLES, "request_extension": AGENCY_ROLES,
     "submit_result": AGENCY_ROLES,
-    "feedback": {"citizen"}, "reopen": {"citizen"}, "close": {"system"},
+    "feedback": {"citizen"}, "reopen": {"citizen"}, "close": {"system"}, "merge": IOC,
 }
 
 FIELDS: dict[str, dict] = {
@@ -72,6 +77,7 @@ FIELDS: dict[str, dict] = {
     "feedback": {"rating": 4, "comment": "Cảm ơn"},
     "reopen": {"reason": "Ổ gà lại xuất hiện sau một tuần"},
     "close": {},
+    "merge": {"into": "DLK-AAAA-BBBB"},
 }
 
 
@@ -121,7 +127,7 @@ def setting_for(state: str, action: str) -> tuple[Report, datetime]:
 
 def test_every_state_and_action_of_the_lifecycle_is_in_the_table():
     assert set(STATES) == {"received", "assigned", "in_progress", "returned", "result_submitted", "published",
-                           "rejected", "reopened", "closed"}
+                           "rejected", "reopened", "closed", "merged"}
     assert set(ACTIONS) == set(WHO)
     assert {(s, step.action) for step in WORKFLOW for s in step.sources} == set(EXPECTED)
 
@@ -160,8 +166,8 @@ def test_the_conflict_names_the_state_and_what_is_allowed_in_both_languages():
         transition(a_report("received"), "approve_result", {}, actor_for("ioc_operator"), NOW, PROFILE)
     body = err.value.to_dict()
     assert body["code"] == "action_not_allowed" and body["field"] == "action"
-    assert "received" in body["message"] and "assign, reject" in body["message"]
-    assert "received" in body["message_en"] and body["allowed_actions"] == ["assign", "reject"]
+    assert "received" in body["message"] and "assign, reject, merge" in body["message"]
+    assert "received" in body["message_en"] and body["allowed_actions"] == ["assign", "reject", "merge"]
 
 
 def test_an_unknown_action_is_a_400():
@@ -298,13 +304,13 @@ def test_allowed_actions_offer_an_extension_decision_only_while_a_request_waits(
     plain = a_report("in_progress")
     waiting = a_report("in_progress", extension_request={"working_days": 3, "reason": "Chờ", "requested_by": "o",
                                                          "requested_at": iso(NOW)})
-    assert allowed_actions(plain, IOC_ACTOR) == []
-    assert allowed_actions(waiting, IOC_ACTOR) == ["approve_extension", "deny_extension"]
+    assert allowed_actions(plain, IOC_ACTOR) == ["merge"]
+    assert allowed_actions(waiting, IOC_ACTOR) == ["approve_extension", "deny_extension", "merge"]
     assert allowed_actions(plain, OFFICER) == ["return_to_ioc", "request_extension", "submit_result"]
     assert allowed_actions(waiting, OFFICER) == ["return_to_ioc", "submit_result"]
     with pytest.raises(Conflict) as err:
         transition(plain, "assign", {"agency_id": AGENCY}, IOC_ACTOR, NOW, PROFILE)
-    assert err.value.code == "action_not_allowed" and err.value.details["allowed_actions"] == []
+    assert err.value.code == "action_not_allowed" and err.value.details["allowed_actions"] == ["merge"]
 
 
 @pytest.mark.parametrize("days", [0, 16, -1, "3", True])

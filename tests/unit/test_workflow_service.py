@@ -111,7 +111,7 @@ def test_a_transition_is_one_write_with_its_audit_row_and_a_metric(world):
     assert view["status"] == "assigned" and view["version"] == 2 and reports.writes == 1
     assert [a.action for a in reports.audit["DLK-TEST-0001"]] == ["assign"]
     assert metrics == [("ReportTransitions", 1, {"province": "daklak", "agency": AGENCY, "action": "assign"})]
-    assert view["allowed_actions"] == ["assign"] and view["reporter"]["name"] == "Nguyễn Văn An"
+    assert view["allowed_actions"] == ["assign", "merge"] and view["reporter"]["name"] == "Nguyễn Văn An"
 
 
 def test_an_expected_version_that_is_not_current_is_a_409_and_writes_nothing(world):
