@@ -98,6 +98,8 @@ def body(functions: list[str], work_queues: list[str], failure_queues: list[str]
             _query(insights("DigestsSent"), "digests", "digests sent", HOUR),
             _query(insights("IntakeLimited"), "limited", "reports refused by a limit (429)", HOUR),
             _query(insights("SmsSkipped"), "smsskipped", "SMS over a phone's daily ceiling", HOUR),
+            _query(insights("InboundMail"), "inboundmail", "inbound e-mails not filed (dropped or refused)", HOUR),
+            _query(insights("DirectoryIndexBehind"), "dirbehind", "staff directory index behind the pool", HOUR),
         ], 12, 18, period=HOUR),
         # -- the machinery ----------------------------------------------------------------------------
         _widget("Lambda errors", [["AWS/Lambda", "Errors", "FunctionName", n, {"label": n.rsplit("-", 1)[-1]}]
