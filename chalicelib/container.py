@@ -275,7 +275,7 @@ class Services:
 
         s = self.settings
         secret = (lambda: self.zalo_secret.get("oa_secret_key")) if s.zalo_secret_arn else None
-        return ZaloWebhook(secret, ZaloQueue(s), zalo_key(s), clock=self.clock)
+        return ZaloWebhook(secret, ZaloQueue(s), zalo_key(s), clock=self.clock, province=self.profile.slug)
 
     @cached_property
     def zalo_conversations(self) -> ZaloConversations:

@@ -100,6 +100,13 @@ def body(functions: list[str], work_queues: list[str], failure_queues: list[str]
             _query(insights("SmsSkipped"), "smsskipped", "SMS over a phone's daily ceiling", HOUR),
             _query(insights("InboundMail"), "inboundmail", "inbound e-mails not filed (dropped or refused)", HOUR),
             _query(insights("DirectoryIndexBehind"), "dirbehind", "staff directory index behind the pool", HOUR),
+            _query(insights("ZaloEventsQueued"), "zaloqueued", "Zalo events queued", HOUR),
+            _query(insights("ZaloMessagesApplied"), "zaloapplied", "Zalo messages applied", HOUR),
+            _query(insights("ZaloReportsMade"), "zaloreports", "Zalo conversations made reports", HOUR),
+            _query(insights("ZaloPhotosRefused"), "zalophotos", "Zalo photos refused", HOUR),
+            _query(insights("ZaloRepliesFailed"), "zaloreplies", "Zalo OA replies failed", HOUR),
+            _query(insights("Open311Posts"), "open311", "reports posted through Open311", HOUR),
+            _query(insights("ReportSupported"), "supported", "me-too supports", HOUR),
         ], 12, 18, period=HOUR),
         # -- the machinery ----------------------------------------------------------------------------
         _widget("Lambda errors", [["AWS/Lambda", "Errors", "FunctionName", n, {"label": n.rsplit("-", 1)[-1]}]

@@ -63,8 +63,9 @@ class ZaloWebhook:
     """`POST /channels/zalo/webhook`: verify, queue, answer."""
 
     def __init__(self, secret_key: Callable[[], str] | None, queue: QueuePort, key: bytes,
-                 clock: Clock = utc_now, max_age_ms: int = zalo.SIGNATURE_MAX_AGE_MS) -> None:
+                 clock: Clock = utc_now, max_age_ms: int = zalo.SIGNATURE_MAX_AGE_MS, province: str = "-") -> None:
         """`secret_key` gives the OA secret key (None: the channel is not set up on this stage)."""
+        self._province = province
         self._secret_key = secret_key
         self._queue = queue
         self._key = key
@@ -83,7 +84,7 @@ class ZaloWebhook:
             return views.ack(queued=False)
         self._queue.send(json.dumps(body, ensure_ascii=False), group=zalo.keyed(self._key, message.user_id),
                          dedup_id=zalo.keyed(self._key, message.msg_id))
-        emit("ZaloEventsQueued", event=message.event)
+        emit("ZaloEventsQueued", province=self._province, event=message.event)
         return views.ack(queued=True)
 
 
@@ -136,7 +137,7 @@ class ZaloConversations:
             logger.info("zalo message applied meanwhile; nothing changes", extra={"event": message.event})
             return zalo.Outcome("replayed")
         after = replace(after, version=(draft.version or 0) + 1)
-        emit("ZaloMessagesApplied", event=message.event)
+        emit("ZaloMessagesApplied", province=self.profile.slug, event=message.event)
         if after.missing() is None:
             self._say(message.user_id, refusals)
             return self._report(user_key, message.user_id, after)
@@ -155,7 +156,7 @@ class ZaloConversations:
                 got = self._attachments.fetch(url, MAX_PHOTO_BYTES, tuple(PHOTO_TYPES))
             except AttachmentRefused as refused:
                 logger.info("zalo photo refused", extra={"reason": refused.reason})
-                emit("ZaloPhotosRefused", reason=refused.reason)
+                emit("ZaloPhotosRefused", province=self.profile.slug, reason=refused.reason)
                 refusals.append(ZALO["photo_refused"][0].format(max_mb=MAX_PHOTO_BYTES // MB))
                 continue
             key = f"{STAGING_PREFIX}{user_key}/{media_id}"
@@ -194,7 +195,7 @@ class ZaloConversations:
                                           link=tracking_link(self.profile, report_id))
         self._oa.send_text(user_id, text)  # raises to retry: the report and photos are once-only, so is this
         self._drafts.finish(user_key, draft, report_id, self._clock() + self._ttl)
-        emit("ZaloReportsMade")
+        emit("ZaloReportsMade", province=self.profile.slug)
         logger.info("zalo conversation became a report", extra={"report_id": report_id,
                                                                 "photos": len(draft.photos)})
         return zalo.Outcome("reported", report_id=report_id, replies=[text])
@@ -212,5 +213,5 @@ class ZaloConversations:
                 self._oa.send_text(user_id, text)
             except Exception as exc:
                 logger.warning("zalo reply not sent", extra={"error": type(exc).__name__})
-                emit("ZaloRepliesFailed")
+                emit("ZaloRepliesFailed", province=self.profile.slug)
                 return
