@@ -361,13 +361,13 @@ class LocalStack:
         run.staff = list(seed_demo_staff(run.stack, self.endpoint_url))
         # filtered inboxes too, for the agencies the demo officers belong to
         # (not the admin's "-" nor the IOC: no agency alert is ever addressed to them)
-        run.open311_key = seed_open311_key(run.env)
         agencies = sorted({s["agency"] for s in run.staff if s.get("agency") not in (None, "-", IOC_AGENCY)})
         run.inboxes = dict(subscribe_inboxes(run.stack, self.endpoint_url, agencies=agencies))
         stage_vars = self.config["stages"][run.stage].get("environment_variables", {})
         run.env = stage_environment(run.stack, self.endpoint_url, stage_vars)
         if self.zalo_oa is not None:  # the OA's message API and its attachments come from the stand-in
             run.env.update(ZALO_API_BASE_URL=self.zalo_oa.url, ZALO_MEDIA_ALLOWED_HOSTS=self.zalo_oa.host_port)
+        run.open311_key = seed_open311_key(run.env)  # digested under the stage's own settings
         (run.log_dir / "stack.json").write_text(json.dumps(asdict(run.stack), indent=2), encoding="utf-8")
 
     def _popen(self, cmd: list[str], env: dict[str, str], log_path: Path, stderr_to_log: bool) -> subprocess.Popen:
