@@ -258,3 +258,15 @@ def test_a_conversation_intake_refuses_ends_with_the_reason_told_and_no_report(c
     again["message"]["msg_id"] = "96d3cdf3af150461000"
     channel.play([again])
     assert channel.oa.texts_to(USER)[-1].startswith("Sự việc ở đâu")
+
+
+def test_the_queue_handler_reads_the_oa_token_from_the_secret_in_its_own_process(channel):
+    """On Lambda the webhook and the queue handler are two processes: each reads the secret itself."""
+    from chalicelib import container
+
+    assert channel.post(channel.events[0]).status_code == 200
+    container.reset()  # a fresh queue-handler container: nothing of the webhook's secret read is left
+    container.media()
+    assert channel.deliver()[0] == {"batchItemFailures": []}
+    sent = [r for r in channel.oa.requests if r["method"] == "POST"]
+    assert sent and all(r["headers"].get("access_token") == "unset" for r in sent)  # the secret's token

@@ -52,8 +52,6 @@ NOT_OBSERVED = {
        for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")},
     **{("handle_zalo_messages", "ConsumeZaloQueue", action): _SQS_MAPPING
        for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")},
-    ("handle_zalo_messages", "ZaloAccessToken", "secretsmanager:GetSecretValue"):
-        "the OA access token, read on Lambda; no recorded run of the queue handler reads it yet (a test to add)",
     ("make_thumbnails", "TellMissingFromForbidden", "s3:ListBucket"):
         "without it S3 answers HeadObject on a missing key 403, not the 404 adapters/s3.stat treats as gone",
     ("notify_report_changes", "EncryptIocAlerts", "kms:GenerateDataKey*"):
