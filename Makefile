@@ -11,7 +11,7 @@ STAGE ?= dev
 PYTEST_ARGS ?=
 RUN_ARGS ?=
 
-.PHONY: run test lint checkov bench bench-sweep bench-nearby package deploy new-province token mail staff-admin clean
+.PHONY: web browser-deps run test lint checkov bench bench-sweep bench-nearby package deploy new-province token mail staff-admin clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || "$$(scripts/find-python)" -m venv $(VENV)
@@ -24,14 +24,28 @@ $(CHECKOV_STAMP): requirements-checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	@touch $(CHECKOV_STAMP)
 
-## Run the whole service locally: moto server, chalice local, event runner.
+## The citizen portal (and any other front end listed in web/pages.js): web/dist, built by Vite from the
+## committed package-lock.json (npm ci: the same modules on every machine; nothing fetched at run time).
+WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -path web/dist -prune -o -type f -print 2>/dev/null)
+web: web/dist/index.html
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run --silent build
+
+## What the browser tests need: Debian's Chromium (Playwright's own browser download is not used).
+browser-deps:
+	@test -x /usr/bin/chromium || { echo "installing chromium for the browser tests"; \
+		sudo -n true 2>/dev/null && SUDO=sudo; $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+## Run the whole service locally: moto server, chalice local, event runner, the built portal.
 ## Several provinces side by side: make run STAGE="dev hue"; more options: RUN_ARGS="--port 9000 --tick 5".
-run: $(STAMP)
+run: $(STAMP) web
 	$(BIN)/python -m devstack $(foreach s,$(STAGE),--stage $(s)) $(RUN_ARGS)
 
 ## Run lint, the layering contract, the type check, the whole test suite (unit, functional, integration, e2e),
 ## then each function's IAM role against the AWS calls that run recorded (build/iam-observed/, cleared first).
-test: $(STAMP)
+test: $(STAMP) web browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy

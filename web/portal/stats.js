@@ -1,0 +1,3 @@
+import { startPage } from "../shared/layout.js";
+
+startPage();
