@@ -80,7 +80,7 @@ async function setPoint(latlng, map) {
 }
 
 async function startMap() {
-  const { map } = await createMap($("#map"), { onWardClick: (e) => setPoint(e.latlng, map) });
+  const { map } = await createMap($("#map"));
   map.on("click", (e) => setPoint(e.latlng, map));
   $("#locate").addEventListener("click", () => {
     navigator.geolocation?.getCurrentPosition(
