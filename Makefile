@@ -11,7 +11,7 @@ STAGE ?= dev
 PYTEST_ARGS ?=
 RUN_ARGS ?=
 
-.PHONY: web browser-deps run test lint checkov bench bench-sweep bench-nearby package deploy new-province token mail staff-admin clean
+.PHONY: web browser-deps deploy-portal run test lint checkov bench bench-sweep bench-nearby package deploy new-province token mail staff-admin clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || "$$(scripts/find-python)" -m venv $(VENV)
@@ -71,7 +71,7 @@ lint: $(STAMP)
 
 ## Print the performance figures (ratios measured side by side, AWS calls per operation).
 ## The full 100,000-report sweep bench takes ~6 min on 2 cores: make bench-sweep.
-bench: $(STAMP)
+bench: $(STAMP) web
 	$(BIN)/python bench/cold_import.py
 	$(BIN)/python bench/intake_calls.py
 	$(BIN)/python bench/transition_calls.py
@@ -83,6 +83,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/directory_calls.py
 	$(BIN)/python bench/support_calls.py
 	$(BIN)/python bench/nearby.py --reports 10000 --queries 300
+	$(BIN)/python bench/portal_weight.py
 
 bench-sweep: $(STAMP)
 	$(BIN)/python bench/sweep.py
@@ -118,6 +119,17 @@ deploy: package
 		--capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --no-fail-on-empty-changeset \
 		$(if $(SES_SENDER)$(STAFF_MFA),--parameter-overrides,) $(if $(SES_SENDER),SesSender=$(SES_SENDER),) \
 		$(if $(STAFF_MFA),StaffMfa=$(STAFF_MFA),)
+	$(MAKE) --no-print-directory deploy-portal STAGE=$(STAGE)
+
+## Upload the built portal to the stage's portal bucket (hashed assets cached a year, pages revalidated) and
+## refresh CloudFront's copy of the pages: make deploy-portal STAGE=daklak (part of make deploy).
+STACK_OUTPUT = aws cloudformation describe-stacks --stack-name phananh-$(STAGE) --output text \
+	--query "Stacks[0].Outputs[?OutputKey=='$(1)'].OutputValue"
+deploy-portal: web
+	bucket=$$($(call STACK_OUTPUT,PortalBucketName)) && dist=$$($(call STACK_OUTPUT,PortalDistributionId)) && \
+	aws s3 sync web/dist/assets "s3://$$bucket/assets" --cache-control "public, max-age=31536000, immutable" && \
+	aws s3 sync web/dist "s3://$$bucket" --exclude "assets/*" --cache-control "no-cache" --delete && \
+	aws cloudfront create-invalidation --distribution-id "$$dist" --paths "/*" > /dev/null
 
 ## Disable, enable, regroup or sign out a staff user, refused by the API at once (scripts/staff_admin.py):
 ##   make staff-admin STAGE=daklak ARGS="disable ward1.officer"      (ARGS="--local revoke ward1.officer" on `make run`)
