@@ -81,7 +81,7 @@ async function showDetail() {
       h("p", {}, h("span", { class: "badge" }, t("common.supports", { n: r.support_count ?? 0 }))),
     );
     box.hidden = false;
-    if (r.location.lat != null && state.map) state.map.setView([r.location.lat, r.location.lng], 15);
+    if (r.location.lat != null && state.map) state.map.setView([r.location.lat, r.location.lng], 12);
   } catch {
     box.hidden = true;
   }
