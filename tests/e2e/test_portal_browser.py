@@ -133,3 +133,28 @@ def test_report_with_a_photo_track_publish_rate_and_find_it_on_the_map(portal: P
 def test_the_report_page_ships_at_most_150_kb_compressed():
     weight = page_weight("index.html")
     assert sum(weight.values()) <= 150 * 1024, weight
+
+
+def test_my_location_shows_a_nearby_report_and_i_support_it_instead(portal: Portal):
+    first = HTTP.post(f"{portal.api_url}/reports", json={
+        "category": "moi-truong", "description": "Rác thải đổ trộm ven đường nhiều ngày",
+        "location": {"lat": 12.6797, "lng": 108.0447}, "reporter": {"name": "Trần Thị Bình", "phone": "0912345678"}},
+        timeout=30)
+    assert first.status_code == 201, first.text
+    report_id = first.json()["id"]
+    portal.context.grant_permissions(["geolocation"], origin=portal.url)
+    portal.context.set_geolocation({"latitude": 12.67985, "longitude": 108.0447})  # ~17 m north
+    page = portal.page(PHONE)
+    page.goto(portal.url + "/")
+    page.wait_for_selector("path.leaflet-interactive", state="attached")
+    page.get_by_role("button", name="Vị trí của tôi").click()
+    page.get_by_label("Lĩnh vực", exact=True).select_option("moi-truong")
+    card = page.locator(f"#nearby [data-report='{report_id}']")
+    card.wait_for()
+    assert "Trần Thị Bình" not in page.content() and "0912345678" not in page.content()
+    page.get_by_label("Số điện thoại", exact=True).fill("0905 222 333")
+    card.get_by_role("button", name="Tôi cũng gặp vấn đề này").click()
+    card.get_by_text(f"Bạn đã ủng hộ phản ánh {report_id}").wait_for()
+    assert "1 người cùng phản ánh" in card.text_content()  # the count the API answered, one supporter
+    screenshot(page, "report-nearby")
+    assert page.errors == []
