@@ -27,7 +27,9 @@ def test_report_page_draws_the_wards_with_no_tile_server_and_speaks_both_languag
         assert page.get_by_label(label, exact=True).count() == 1, label
     assert page.get_by_role("button", name="Gửi phản ánh").count() == 1
     page.wait_for_selector("#category option:nth-child(2)", state="attached")
-    screenshot(page, "report")
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        screenshot(page, "report")
     page.get_by_role("button", name="English").click()
     assert page.get_by_label("Category", exact=True).count() == 1
     page.reload()
@@ -41,6 +43,7 @@ def test_cors_allows_the_portal_origin_only(portal: Portal):
     answer = HTTP.options(portal.api_url + "/reports", headers={
         "Origin": portal.url, "Access-Control-Request-Method": "POST"}, timeout=30)
     assert answer.headers.get("Access-Control-Allow-Origin") == portal.url
+    assert f"portal         {portal.url}/" in portal.stack.output.read_text()  # the banner's URL
 
 
 def staff_token(portal: Portal, user: str) -> str:
@@ -65,8 +68,8 @@ def test_report_with_a_photo_track_publish_rate_and_find_it_on_the_map(portal: P
     page.wait_for_selector("path.leaflet-interactive", state="attached")
     page.locator("path.leaflet-interactive").nth(40).click(force=True)  # a tap on a ward of the map
     ward = page.locator("#ward")
-    page.wait_for_function("t => !['', 'Chưa chọn vị trí', 'Đang tìm phường/xã…'].includes("
-                           "document.querySelector('#ward').textContent)", arg=None)
+    page.wait_for_function("() => !['', 'Chưa chọn vị trí', 'Đang tìm phường/xã…'].includes("
+                           "document.querySelector('#ward').textContent)")
     assert ward.text_content().strip()
     page.get_by_label("Lĩnh vực", exact=True).select_option("ha-tang-do-thi")
     assert "ngày làm việc" in page.locator("#category-sla").text_content()
@@ -158,3 +161,14 @@ def test_my_location_shows_a_nearby_report_and_i_support_it_instead(portal: Port
     assert "1 người cùng phản ánh" in card.text_content()  # the count the API answered, one supporter
     screenshot(page, "report-nearby")
     assert page.errors == []
+
+
+def test_the_place_can_be_picked_with_the_keyboard(portal: Portal):
+    page = portal.page(DESKTOP)
+    page.goto(portal.url + "/")
+    page.wait_for_selector("path.leaflet-interactive", state="attached")
+    page.locator("#map").focus()
+    page.keyboard.press("Enter")  # the province's centre lies in one of its wards
+    page.wait_for_function("() => !['Chưa chọn vị trí', 'Đang tìm phường/xã…'].includes("
+                           "document.querySelector('#ward').textContent)")
+    assert page.locator(".pin").count() == 1
