@@ -179,3 +179,8 @@ def test_the_place_can_be_picked_with_the_keyboard(portal: Portal):
     page.wait_for_function("() => !['Chưa chọn vị trí', 'Đang tìm phường/xã…'].includes("
                            "document.querySelector('#ward').textContent)")
     assert page.locator(".pin").count() == 1
+    page.get_by_label("Lĩnh vực", exact=True).select_option("ha-tang-do-thi")
+    page.get_by_role("button", name="Gửi phản ánh").click()  # no description: the API's 400 names the field
+    error = page.locator("[data-error-for='description']")
+    error.wait_for()
+    assert error.text_content().strip() and page.locator("#done").is_hidden()
