@@ -78,6 +78,8 @@ def test_report_with_a_photo_track_publish_rate_and_find_it_on_the_map(portal: P
         except PlaywrightTimeout:
             continue
     assert ward.text_content() not in ("Chưa chọn vị trí", ""), page.locator("[data-error-for=location]").text_content()
+    # a tap outside every ward is the API's 400, shown next to the map; only the taps' lookups are let through
+    page.errors[:] = [e for e in page.errors if not e.startswith(f"400 {portal.api_url}/wards/lookup?")]
     page.get_by_label("Lĩnh vực", exact=True).select_option("ha-tang-do-thi")
     assert "ngày làm việc" in page.locator("#category-sla").text_content()
     page.get_by_label("Nội dung phản ánh", exact=True).fill("Ổ gà lớn giữa đường, xe máy dễ ngã")
