@@ -11,7 +11,7 @@ STAGE ?= dev
 PYTEST_ARGS ?=
 RUN_ARGS ?=
 
-.PHONY: run test lint checkov bench bench-sweep bench-nearby package deploy new-province token mail staff-admin clean
+.PHONY: web browser-deps deploy-portal run test lint checkov bench bench-sweep bench-nearby package deploy new-province token mail staff-admin clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || "$$(scripts/find-python)" -m venv $(VENV)
@@ -24,14 +24,28 @@ $(CHECKOV_STAMP): requirements-checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	@touch $(CHECKOV_STAMP)
 
-## Run the whole service locally: moto server, chalice local, event runner.
+## The citizen portal (and any other front end listed in web/pages.js): web/dist, built by Vite from the
+## committed package-lock.json (npm ci: the same modules on every machine; nothing fetched at run time).
+WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -path web/dist -prune -o -type f -print 2>/dev/null)
+web: web/dist/index.html
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run --silent build
+
+## What the browser tests need: Debian's Chromium (Playwright's own browser download is not used).
+browser-deps:
+	@test -x /usr/bin/chromium || { echo "installing chromium for the browser tests"; \
+		sudo -n true 2>/dev/null && SUDO=sudo; $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+## Run the whole service locally: moto server, chalice local, event runner, the built portal.
 ## Several provinces side by side: make run STAGE="dev hue"; more options: RUN_ARGS="--port 9000 --tick 5".
-run: $(STAMP)
+run: $(STAMP) web
 	$(BIN)/python -m devstack $(foreach s,$(STAGE),--stage $(s)) $(RUN_ARGS)
 
 ## Run lint, the layering contract, the type check, the whole test suite (unit, functional, integration, e2e),
 ## then each function's IAM role against the AWS calls that run recorded (build/iam-observed/, cleared first).
-test: $(STAMP)
+test: $(STAMP) web browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
@@ -57,7 +71,7 @@ lint: $(STAMP)
 
 ## Print the performance figures (ratios measured side by side, AWS calls per operation).
 ## The full 100,000-report sweep bench takes ~6 min on 2 cores: make bench-sweep.
-bench: $(STAMP)
+bench: $(STAMP) web
 	$(BIN)/python bench/cold_import.py
 	$(BIN)/python bench/intake_calls.py
 	$(BIN)/python bench/transition_calls.py
@@ -69,6 +83,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/directory_calls.py
 	$(BIN)/python bench/support_calls.py
 	$(BIN)/python bench/nearby.py --reports 10000 --queries 300
+	$(BIN)/python bench/portal_weight.py
 
 bench-sweep: $(STAMP)
 	$(BIN)/python bench/sweep.py
@@ -104,6 +119,17 @@ deploy: package
 		--capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --no-fail-on-empty-changeset \
 		$(if $(SES_SENDER)$(STAFF_MFA),--parameter-overrides,) $(if $(SES_SENDER),SesSender=$(SES_SENDER),) \
 		$(if $(STAFF_MFA),StaffMfa=$(STAFF_MFA),)
+	$(MAKE) --no-print-directory deploy-portal STAGE=$(STAGE)
+
+## Upload the built portal to the stage's portal bucket (hashed assets cached a year, pages revalidated) and
+## refresh CloudFront's copy of the pages: make deploy-portal STAGE=daklak (part of make deploy).
+STACK_OUTPUT = aws cloudformation describe-stacks --stack-name phananh-$(STAGE) --output text \
+	--query "Stacks[0].Outputs[?OutputKey=='$(1)'].OutputValue"
+deploy-portal: web
+	bucket=$$($(call STACK_OUTPUT,PortalBucketName)) && dist=$$($(call STACK_OUTPUT,PortalDistributionId)) && \
+	aws s3 sync web/dist/assets "s3://$$bucket/assets" --cache-control "public, max-age=31536000, immutable" && \
+	aws s3 sync web/dist "s3://$$bucket" --exclude "assets/*" --cache-control "no-cache" --delete && \
+	aws cloudfront create-invalidation --distribution-id "$$dist" --paths "/*" > /dev/null
 
 ## Disable, enable, regroup or sign out a staff user, refused by the API at once (scripts/staff_admin.py):
 ##   make staff-admin STAGE=daklak ARGS="disable ward1.officer"      (ARGS="--local revoke ward1.officer" on `make run`)

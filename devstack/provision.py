@@ -60,12 +60,12 @@ class Provisioner:
              "AWS::Cognito::UserPoolClient", "AWS::SecretsManager::Secret")
 
     def __init__(self, stage: str, region: str = "ap-southeast-1", endpoint_url: str | None = None,
-                 template: dict[str, Any] | None = None) -> None:
+                 template: dict[str, Any] | None = None, parameters: dict[str, str] | None = None) -> None:
         self.template = template or load_template()
         self.out = Provisioned(stage=stage, region=region)
         defaults = {k: v["Default"] for k, v in self.template.get("Parameters", {}).items() if "Default" in v}
         self.params = {**defaults, "Stage": stage, "AWS::AccountId": ACCOUNT_ID, "AWS::Region": region,
-                       "AWS::Partition": "aws", "AWS::StackName": f"phananh-{stage}"}
+                       "AWS::Partition": "aws", "AWS::StackName": f"phananh-{stage}", **(parameters or {})}
         self.ddb = _client("dynamodb", region, endpoint_url)
         self.sqs = _client("sqs", region, endpoint_url)
         self.sns = _client("sns", region, endpoint_url)
@@ -271,6 +271,8 @@ def _queue_notification(q: dict[str, Any]) -> dict[str, Any]:
     return api
 
 
-def provision(stage: str, region: str = "ap-southeast-1", endpoint_url: str | None = None) -> Provisioned:
-    """Create the stage's resources and return their names and environment."""
-    return Provisioner(stage, region, endpoint_url).run()
+def provision(stage: str, region: str = "ap-southeast-1", endpoint_url: str | None = None,
+              parameters: dict[str, str] | None = None) -> Provisioned:
+    """Create the stage's resources and return their names and environment (`parameters` override defaults,
+    e.g. the local portal's origin as PortalOrigin)."""
+    return Provisioner(stage, region, endpoint_url, parameters=parameters).run()

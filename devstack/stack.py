@@ -37,6 +37,7 @@ from werkzeug.serving import make_server
 
 from devstack.inboxes import SentMessages, subscribe_inboxes
 from devstack.open311_key import seed_open311_key
+from devstack.portal import PortalServer
 from devstack.provision import Provisioned, provision
 from devstack.staff import IOC_AGENCY, seed_demo_staff
 from devstack.zalo_oa import ZaloOaStandIn, demo_photo
@@ -46,6 +47,7 @@ HOST = "127.0.0.1"
 REGION = "ap-southeast-1"
 DEFAULT_MOTO_PORT = 5000
 DEFAULT_API_PORT = 8000
+DEFAULT_PORTAL_PORT = 8080
 ENDPOINTS_FILE = "endpoints.json"
 STOP_GRACE_SECONDS = 10.0
 KEEP_STREAM_ITERATORS = 5000  # ~20 minutes of polling by a few runners; far beyond a handler's timeout
@@ -179,6 +181,8 @@ class StageRun:
     province: str
     port: int
     log_dir: Path
+    portal_port: int = 0
+    portal: PortalServer | None = None
     stack: Provisioned | None = None
     env: dict[str, str] = field(default_factory=dict)
     chalice: subprocess.Popen | None = None
@@ -191,6 +195,10 @@ class StageRun:
     @property
     def api_url(self) -> str:
         return f"http://{HOST}:{self.port}"
+
+    @property
+    def portal_url(self) -> str:
+        return f"http://{HOST}:{self.portal_port}"
 
     @property
     def chalice_log(self) -> Path:
@@ -282,8 +290,9 @@ class LocalStack:
     """Starts and stops the whole local stack for one or more stages."""
 
     def __init__(self, stages: list[str], *, api_port: int | None = None, moto_port: int | None = None,
-                 tick: float = 30.0, poll: float = 1.0, log_dir: Path = ROOT / ".devstack",
-                 startup_timeout: float = 120.0, interrupts: _Interrupts | None = None) -> None:
+                 portal_port: int | None = None, tick: float = 30.0, poll: float = 1.0,
+                 log_dir: Path = ROOT / ".devstack", startup_timeout: float = 120.0,
+                 interrupts: _Interrupts | None = None) -> None:
         self.config = load_chalice_config()
         known = self.config.get("stages", {})
         unknown = [s for s in stages if s not in known]
@@ -306,8 +315,11 @@ class LocalStack:
             port = choose_port(None if api_port is None else api_port + i,
                                DEFAULT_API_PORT + i, f"chalice local ({stage})", taken)
             taken.add(port)
+            web = choose_port(None if portal_port is None else portal_port + i,
+                              DEFAULT_PORTAL_PORT + i, f"portal ({stage})", taken)
+            taken.add(web)
             province = known[stage].get("environment_variables", {}).get("PROVINCE", stage)
-            self.stages.append(StageRun(stage, province, port, self.log_dir / stage))
+            self.stages.append(StageRun(stage, province, port, self.log_dir / stage, portal_port=web))
 
     @property
     def endpoint_url(self) -> str:
@@ -330,6 +342,8 @@ class LocalStack:
         deadline = time.monotonic() + self.startup_timeout
         for run in self.stages:
             self._wait_ready(run, deadline)
+        for run in self.stages:  # the built portal (make web), calling this stage's API
+            run.portal = PortalServer(HOST, run.portal_port, run.api_url, self.endpoint_url).start()
         self.write_endpoints()
 
     def write_endpoints(self) -> Path:
@@ -338,7 +352,8 @@ class LocalStack:
         path.write_text(json.dumps({
             "moto_url": self.endpoint_url, "moto_port": self.moto_port,
             "zalo_oa_url": self.zalo_oa.url if self.zalo_oa else None,
-            "stages": {r.stage: {"api_url": r.api_url, "port": r.port, "province": r.province} for r in self.stages},
+            "stages": {r.stage: {"api_url": r.api_url, "port": r.port, "province": r.province,
+                                 "portal_url": r.portal_url} for r in self.stages},
         }, indent=2), encoding="utf-8")
         return path
 
@@ -357,7 +372,9 @@ class LocalStack:
 
     def _provision(self, run: StageRun) -> None:
         run.log_dir.mkdir(parents=True, exist_ok=True)
-        run.stack = provision(run.stage, REGION, endpoint_url=self.endpoint_url)
+        # the local portal's origin is the one the API's CORS and the media bucket's CORS allow
+        run.stack = provision(run.stage, REGION, endpoint_url=self.endpoint_url,
+                              parameters={"PortalOrigin": run.portal_url})
         run.staff = list(seed_demo_staff(run.stack, self.endpoint_url))
         # filtered inboxes too, for the agencies the demo officers belong to
         # (not the admin's "-" nor the IOC: no agency alert is ever addressed to them)
@@ -447,6 +464,9 @@ class LocalStack:
                 proc.wait(timeout=5)
         for run in self.stages:
             run.chalice = run.runner = None
+            if run.portal is not None:
+                run.portal.stop()
+                run.portal = None
         for f in self._files:
             f.close()
         self._files.clear()
@@ -472,6 +492,8 @@ class LocalStack:
                 "",
                 f"  stage {run.stage} (province {run.province})",
                 f"    API            {run.api_url}",
+                f"    portal         {run.portal_url}/" + ("" if run.portal and run.portal.built
+                                                          else "   (not built: make web)"),
                 f"    logs           {_relative(run.chalice_log)}  {_relative(run.runner_log)}",
                 "    event runner   " + ("\n                   ".join(run.mappings) or "(no event handlers yet)"),
             ]
@@ -571,6 +593,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="a stage of .chalice/config.json; repeat for provinces side by side (default: dev)")
     parser.add_argument("--port", type=int, help=f"first stage's API port (default {DEFAULT_API_PORT}; next stages +1)")
     parser.add_argument("--moto-port", type=int, help=f"moto server port (default {DEFAULT_MOTO_PORT})")
+    parser.add_argument("--portal-port", type=int,
+                        help=f"first stage's portal port (default {DEFAULT_PORTAL_PORT}; next stages +1)")
     parser.add_argument("--tick", type=float, default=30.0,
                         help="seconds between schedule ticks (0: each rule's own rate, e.g. SLA_SWEEP_MINUTES)")
     parser.add_argument("--poll", type=float, default=1.0, help="seconds between event polls when idle")
@@ -586,7 +610,8 @@ def main(argv: list[str] | None = None) -> int:
     interrupts.install()
     stack: LocalStack | None = None
     try:
-        stack = LocalStack(args.stages or ["dev"], api_port=args.port, moto_port=args.moto_port, tick=args.tick,
+        stack = LocalStack(args.stages or ["dev"], api_port=args.port, moto_port=args.moto_port,
+                           portal_port=args.portal_port, tick=args.tick,
                            poll=args.poll, log_dir=args.log_dir, startup_timeout=args.startup_timeout,
                            interrupts=interrupts)
         print(f"starting moto on {stack.endpoint_url}, stages: {', '.join(r.stage for r in stack.stages)} ...",

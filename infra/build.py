@@ -362,6 +362,12 @@ def merge_template(base: dict[str, Any], chalice_template: dict[str, Any], info:
             [f.name for f in functions], work_queues, failure_queues, alarms, sweep_period,
             stream_functions=[f.name for f in functions
                               if any(e.get("Type") == "DynamoDB" for e in f.events.values())])}}}
+    if "RestAPI" in resources and "AccessLogBucket" in base["Resources"]:  # the portal: bucket, OAC, CloudFront
+        from infra import portal_hosting
+
+        hosting, hosting_outputs = portal_hosting.resources()
+        resources.update(hosting)
+        outputs.update(hosting_outputs)
     outputs["IocDashboardUrl"] = {"Value": {"Fn::Sub": (
         "https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}"
         f"#dashboards/dashboard/{APP_NAME}-${{Stage}}-ioc")}}

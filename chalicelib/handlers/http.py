@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from collections.abc import Callable
 from typing import Any
@@ -15,8 +16,10 @@ from chalicelib.observability import logger
 from chalicelib.rules.errors import DomainError, InvalidInput, TooLarge
 from chalicelib.rules.messages import ERRORS
 
+# The portal's origin (PORTAL_ORIGIN: the stack's PortalOrigin, the profile's public_base_url; on `make run` the
+# local portal's URL) is the only one allowed; "*" is left for a process with no stage environment (unit tests).
 CORS = CORSConfig(
-    allow_origin="*",
+    allow_origin=os.environ.get("PORTAL_ORIGIN") or "*",
     allow_headers=["Content-Type", "Authorization", "Idempotency-Key", "X-Tracking-Token", "X-Correlation-Id"],
     max_age=600,
 )

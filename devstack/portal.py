@@ -1,0 +1,95 @@
+"""The built portal (web/dist) served on `make run`, as CloudFront serves it: clean URLs, security headers.
+
+`/config.json` tells the pages where the stage's API is (chalice local's port; "/api" behind CloudFront).
+Hashed assets are cached for a year, pages are revalidated. Only files under web/dist are ever served.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from infra.portal import DIST, content_security_policy, load_routes, route_file, security_headers
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+class PortalServer:
+    """A threaded static server for one stage's portal."""
+
+    def __init__(self, host: str, port: int, api_url: str, media_origin: str, dist: Path = DIST) -> None:
+        self.host, self.port, self.dist = host, port, dist.resolve()
+        self.config = json.dumps({"api_base": api_url, "tile_url": None, "tile_attribution": None}).encode()
+        csp = content_security_policy(connect=[api_url, media_origin], images=[media_origin])
+        self.headers = security_headers(csp, https=False)
+        self.routes = load_routes(dist.parent)
+        self._server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def built(self) -> bool:
+        return (self.dist / "index.html").is_file()
+
+    def start(self) -> PortalServer:
+        portal = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                portal.answer(self, head=False)
+
+            def do_HEAD(self) -> None:
+                portal.answer(self, head=True)
+
+            def log_message(self, format: str, *args: Any) -> None:  # quiet: the console is the banner's
+                pass
+
+        self._server = ThreadingHTTPServer((self.host, self.port), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, name="portal", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def resolve(self, path: str) -> Path | None:
+        """The file under dist for a request path, or None (never outside dist)."""
+        mapped = route_file(path, self.routes)
+        candidate = (self.dist / (mapped or path.lstrip("/"))).resolve()
+        if not candidate.is_relative_to(self.dist) or not candidate.is_file():
+            return None
+        return candidate
+
+    def answer(self, request: BaseHTTPRequestHandler, head: bool) -> None:
+        path = urlsplit(request.path).path
+        if path == "/config.json":
+            body, kind, cache = self.config, "application/json", "no-cache"
+            status = HTTPStatus.OK
+        elif (file := self.resolve(path)) is not None:
+            body = file.read_bytes()
+            kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            cache = IMMUTABLE if path.startswith("/assets/") else "no-cache"
+            status = HTTPStatus.OK
+        else:
+            body, kind, cache = b"Not found / Khong tim thay", "text/plain", "no-cache"
+            status = HTTPStatus.NOT_FOUND
+        request.send_response(status)
+        request.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") else ""))
+        request.send_header("Content-Length", str(len(body)))
+        request.send_header("Cache-Control", cache)
+        for name, value in self.headers.items():
+            request.send_header(name, value)
+        request.end_headers()
+        if not head:
+            request.wfile.write(body)

@@ -1,0 +1,135 @@
+"""The citizen portal in Debian's Chromium against `make run`'s stack."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from browser import DESKTOP, PHONE, Portal, screenshot
+from test_local_stack import HTTP, ROOT
+
+from devstack.zalo_oa import demo_photo
+from infra.portal import page_weight
+
+pytestmark = pytest.mark.e2e
+
+
+def test_report_page_draws_the_wards_with_no_tile_server_and_speaks_both_languages(portal: Portal):
+    page = portal.page(PHONE)
+    response = page.goto(portal.url + "/")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    page.wait_for_selector("path.leaflet-interactive", state="attached")
+    assert page.locator("path.leaflet-interactive").count() > 50  # the province's ward polygons
+    assert page.locator("img.leaflet-tile").count() == 0
+    for label in ("Lĩnh vực", "Nội dung phản ánh", "Họ và tên", "Số điện thoại", "Ảnh/Video"):
+        assert page.get_by_label(label, exact=True).count() == 1, label
+    assert page.get_by_role("button", name="Gửi phản ánh").count() == 1
+    page.wait_for_selector("#category option:nth-child(2)", state="attached")
+    screenshot(page, "report")
+    page.get_by_role("button", name="English").click()
+    assert page.get_by_label("Category", exact=True).count() == 1
+    page.reload()
+    assert page.get_by_label("Category", exact=True).count() == 1  # the choice is remembered
+    page.get_by_role("button", name="Tiếng Việt").click()
+    assert page.errors == []
+    page.close()
+
+
+def test_cors_allows_the_portal_origin_only(portal: Portal):
+    answer = HTTP.options(portal.api_url + "/reports", headers={
+        "Origin": portal.url, "Access-Control-Request-Method": "POST"}, timeout=30)
+    assert answer.headers.get("Access-Control-Allow-Origin") == portal.url
+
+
+def staff_token(portal: Portal, user: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "devstack.token", user, "--endpoint-url",
+                           f"http://127.0.0.1:{portal.stack.moto_port}"], cwd=ROOT, capture_output=True, text=True,
+                          check=True, timeout=60)
+    return done.stdout.strip()
+
+
+def staff_act(portal: Portal, token: str, report_id: str, action: str, **fields) -> dict:
+    answer = HTTP.post(f"{portal.api_url}/staff/reports/{report_id}/actions", json={"action": action, **fields},
+                       headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert answer.status_code == 200, (action, answer.text)
+    return answer.json()
+
+
+def test_report_with_a_photo_track_publish_rate_and_find_it_on_the_map(portal: Portal, tmp_path):
+    photo = tmp_path / "o-ga.jpg"
+    photo.write_bytes(demo_photo())
+    page = portal.page(PHONE)
+    page.goto(portal.url + "/gui-phan-anh")
+    page.wait_for_selector("path.leaflet-interactive", state="attached")
+    page.locator("path.leaflet-interactive").nth(40).click(force=True)  # a tap on a ward of the map
+    ward = page.locator("#ward")
+    page.wait_for_function("t => !['', 'Chưa chọn vị trí', 'Đang tìm phường/xã…'].includes("
+                           "document.querySelector('#ward').textContent)", arg=None)
+    assert ward.text_content().strip()
+    page.get_by_label("Lĩnh vực", exact=True).select_option("ha-tang-do-thi")
+    assert "ngày làm việc" in page.locator("#category-sla").text_content()
+    page.get_by_label("Nội dung phản ánh", exact=True).fill("Ổ gà lớn giữa đường, xe máy dễ ngã")
+    page.get_by_label("Họ và tên", exact=True).fill("Nguyễn Văn An")
+    page.get_by_label("Số điện thoại", exact=True).fill("0905 123 456")
+    page.get_by_label("Ảnh/Video", exact=True).set_input_files(str(photo))
+    screenshot(page, "report-filled")
+    page.get_by_role("button", name="Gửi phản ánh").dblclick()  # a double tap makes one report
+    report_id = page.locator("#done-id").text_content()
+    token = page.locator("#done-token").text_content()
+    assert report_id and token and page.locator("#done-due").text_content()
+    page.wait_for_selector("#file-list li[data-status='ready']", timeout=90_000)
+    screenshot(page, "report-done")
+    link = page.locator("#done-link").get_attribute("href")
+    assert "?" not in link and link.startswith("/tra-cuu#") and token in link  # the token rides in the fragment
+
+    ioc, officer = staff_token(portal, "ioc.operator"), staff_token(portal, "ward1.officer")
+    queue = HTTP.get(f"{portal.api_url}/staff/reports?status=received&limit=100",
+                     headers={"Authorization": f"Bearer {ioc}"}, timeout=30).json()
+    assert [i["id"] for i in queue["items"]].count(report_id) == 1  # the double tap made one report
+
+    page.goto(portal.url + link)
+    assert page.locator("#status").text_content() == "Đã tiếp nhận"
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        screenshot(page, "track")
+    staff_act(portal, ioc, report_id, "assign", agency_id="ubnd-22015")
+    staff_act(portal, officer, report_id, "accept")
+    staff_act(portal, officer, report_id, "submit_result", text="Đã vá ổ gà")
+    staff_act(portal, ioc, report_id, "approve_result")
+
+    page.reload()
+    assert page.locator("#status").text_content() == "Đã có kết quả"
+    assert page.locator("#result").text_content().count("Đã vá ổ gà") == 1
+    page.get_by_label("Mức độ hài lòng (1-5)").select_option("4")
+    page.get_by_role("button", name="Gửi đánh giá").click()
+    page.wait_for_selector("#rated:has-text('4/5')")
+    screenshot(page, "track-published")
+
+    results = portal.page(DESKTOP)
+    results.goto(portal.url + "/ket-qua")
+    results.wait_for_selector(f"#list li[data-report='{report_id}']")
+    assert results.locator("path.leaflet-interactive").count() > 50
+    results.locator(f"#list li[data-report='{report_id}'] a").click()
+    results.wait_for_selector("#detail:not([hidden])")
+    assert "Đã vá ổ gà" in results.locator("#detail").text_content()
+    assert "Nguyễn Văn An" not in results.content() and "0905 123 456" not in results.content()
+    for size in (DESKTOP, PHONE):
+        results.set_viewport_size(size)
+        screenshot(results, "results")
+    stats = portal.page(DESKTOP)
+    stats.goto(portal.url + "/thong-ke")
+    stats.wait_for_selector("#ranking")
+    assert "Xếp hạng cơ quan" in stats.content()
+    for size in (DESKTOP, PHONE):
+        stats.set_viewport_size(size)
+        screenshot(stats, "stats")
+    # the tracking page asks for the public page too: a 404 until the report is published is expected
+    expected = f"404 {portal.api_url}/public/reports/{report_id}"
+    assert [e for e in page.errors if e != expected] == [] and results.errors == [] and stats.errors == []
+
+
+def test_the_report_page_ships_at_most_150_kb_compressed():
+    weight = page_weight("index.html")
+    assert sum(weight.values()) <= 150 * 1024, weight

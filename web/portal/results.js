@@ -1,0 +1,108 @@
+// Results map and list: published, closed and rejected reports from /public/reports (GeoJSON), filtered and
+// paged by cursor, drawn over the ward polygons; #<id> opens one report's public page.
+import { api, query } from "../shared/api.js";
+import { currentLang, formatDate, onLanguage, t } from "../shared/i18n.js";
+import { $, h, startPage } from "../shared/layout.js";
+import { createMap, L } from "../shared/map.js";
+
+const STATUSES = ["published", "closed", "rejected"];
+const PAGE = 20;
+startPage();
+const state = { features: [], cursor: null, layer: null, map: null, categories: [], wards: [] };
+
+const label = (x) => (currentLang() === "en" ? x.name_en || x.name : x.name);
+
+function options(select, items, toOption) {
+  const chosen = select.value;
+  select.replaceChildren(h("option", { value: "" }, t("results.filter.all")), ...items.map(toOption));
+  select.value = chosen;
+}
+
+function renderFilters() {
+  options($("#f-category"), state.categories, (c) => h("option", { value: c.code }, label(c)));
+  options($("#f-ward"), state.wards, (w) => h("option", { value: w.code }, w.name));
+  options($("#f-status"), STATUSES, (s) => h("option", { value: s }, t("status." + s)));
+}
+
+function filters() {
+  const f = new FormData($("#filters"));
+  return Object.fromEntries([...f.entries()].filter(([, v]) => v));
+}
+
+async function load(more = false) {
+  const params = { ...filters(), format: "geojson", limit: PAGE, cursor: more ? state.cursor : undefined };
+  const page = await api.get("/public/reports" + query(params));
+  state.features = more ? [...state.features, ...page.features] : page.features;
+  state.cursor = page.next_cursor;
+  render();
+}
+
+function render() {
+  const list = $("#list");
+  list.replaceChildren(...state.features.map((f) => {
+    const p = f.properties;
+    return h("li", { dataset: { report: f.id } },
+      h("a", { href: "#" + encodeURIComponent(f.id) }, h("strong", {}, f.id)), " · ",
+      h("span", { class: "badge" }, t("status." + p.status)), " · ", label(p.category), " · ", p.ward_name || "",
+      h("br"), h("span", { class: "help" }, formatDate(p.published_at || p.closed_at || p.received_at)), " ",
+      h("span", { class: "badge" }, t("common.supports", { n: p.support_count ?? 0 })));
+  }));
+  $("#empty").hidden = state.features.length > 0;
+  $("#more").hidden = !state.cursor;
+  if (state.map) {
+    state.layer?.remove();
+    state.layer = L.layerGroup(state.features.filter((f) => f.geometry).map((f) => {
+      const [lng, lat] = f.geometry.coordinates;
+      return L.circleMarker([lat, lng], { radius: 8, color: "#fff", weight: 2, fillColor: "#c0392b", fillOpacity: 1 })
+        .on("click", () => (location.hash = encodeURIComponent(f.id)));
+    })).addTo(state.map);
+  }
+}
+
+async function showDetail() {
+  const id = decodeURIComponent(location.hash.replace(/^#/, ""));
+  const box = $("#detail");
+  if (!id) {
+    box.hidden = true;
+    return;
+  }
+  try {
+    const r = await api.get(`/public/reports/${encodeURIComponent(id)}`);
+    const photos = (r.evidence || []).map((p) => {
+      const x = p.renditions.find((y) => y.name !== "thumb") || p.renditions[0];
+      return x ? h("img", { src: x.url, alt: t("track.result"), width: x.width, height: x.height, class: "evidence" }) : null;
+    });
+    box.replaceChildren(
+      h("h2", {}, r.id, " · ", t("status." + r.status)),
+      h("p", {}, label(r.category), " · ", r.location.ward_name || "", " · ", label(r.agency)),
+      h("p", {}, r.description),
+      r.result ? h("p", {}, h("strong", {}, t("track.result")), ": ", r.result.text) : null,
+      ...photos,
+      h("p", {}, h("span", { class: "badge" }, t("common.supports", { n: r.support_count ?? 0 }))),
+    );
+    box.hidden = false;
+    if (r.location.lat != null && state.map) state.map.setView([r.location.lat, r.location.lng], 12);
+  } catch {
+    box.hidden = true;
+  }
+}
+
+$("#filters").addEventListener("submit", (e) => {
+  e.preventDefault();
+  load();
+});
+$("#more").addEventListener("click", () => load(true));
+window.addEventListener("hashchange", showDetail);
+
+(async () => {
+  const [{ categories }, wards] = await Promise.all([api.get("/categories"), api.get("/wards")]);
+  state.categories = categories;
+  state.wards = wards.wards || wards.items || [];
+  onLanguage(() => {
+    renderFilters();
+    render();
+  });
+  state.map = (await createMap($("#map"))).map;
+  await load();
+  showDetail();
+})();

@@ -1,0 +1,45 @@
+// Statistics: the month's province figures and the agency ranking from /public/stats, as a table and a bar
+// chart (plain elements sized by CSS: no chart library), with the minimum-sample rule in one line.
+import { api, query } from "../shared/api.js";
+import { currentLang, onLanguage, t } from "../shared/i18n.js";
+import { $, h, startPage } from "../shared/layout.js";
+
+startPage();
+let data = null;
+
+const label = (x) => (currentLang() === "en" ? x.name_en || x.name : x.name);
+const pct = (x) => (x === null || x === undefined ? "—" : Math.round(x * 100) + "%");
+
+function row(cells, header = false) {
+  return h("tr", {}, cells.map((c) => h(header ? "th" : "td", header ? { scope: "col" } : {}, c)));
+}
+
+function render() {
+  if (!data) return;
+  const p = data.province;
+  const top = Math.max(1, ...data.ranking.map((r) => r.score || 0));
+  $("#figures").replaceChildren(
+    h("h2", {}, t("stats.province"), " · ", data.month),
+    h("table", { id: "province" },
+      row([t("stats.received"), t("stats.resolved"), t("stats.on_time"), t("stats.late")], true),
+      row([p.received, p.resolved, pct(p.on_time_rate), p.resolved_late])),
+    h("h2", {}, t("stats.ranking")),
+    h("p", { class: "help", id: "rule" }, t("stats.rule", { n: data.ranking_min_sample })),
+    h("table", { id: "ranking" },
+      row(["#", t("stats.agency"), t("stats.received"), t("stats.on_time"), t("stats.score")], true),
+      ...data.ranking.map((r) => row([r.rank, label(r), r.received, pct(r.on_time_rate),
+        h("span", {}, h("span", { class: "bar", "aria-hidden": "true", dataset: { w: r.score } }),
+          " ", (r.score ?? 0).toFixed(2))]))),
+  );
+  for (const bar of document.querySelectorAll(".bar")) bar.style.width = (Number(bar.dataset.w) / top) * 6 + "rem";
+}
+
+async function load() {
+  data = await api.get("/public/stats" + query({ month: $("#month").value }));
+  $("#month").value = data.month;
+  render();
+}
+
+$("#month").addEventListener("change", load);
+onLanguage(render);
+load();

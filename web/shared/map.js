@@ -1,0 +1,38 @@
+// The map every page shares: Leaflet with the province's ward polygons as the base layer on a plain
+// background. No tile server unless config.json names one (tile_url, off by default), so it works offline.
+import L from "leaflet";
+import "leaflet/dist/leaflet.css";
+import { api, config } from "./api.js";
+
+const WARD_STYLE = { color: "#5b6b7a", weight: 1, fillColor: "#e8efe6", fillOpacity: 1 };
+
+/** A map in `element`, with the wards drawn; resolves to { map, wards } once the polygons are in. */
+export async function createMap(element, { onWardClick } = {}) {
+  const map = L.map(element, { zoomSnap: 0.5, attributionControl: false, preferCanvas: false });
+  map.setView([12.7, 108.05], 9);
+  const settings = await config();
+  if (settings.tile_url) {
+    L.tileLayer(settings.tile_url, { attribution: settings.tile_attribution || "" }).addTo(map);
+    L.control.attribution({ prefix: false }).addTo(map);
+  }
+  const geojson = await api.get("/wards.geojson");
+  const wards = L.geoJSON(geojson, {
+    style: () => (settings.tile_url ? { ...WARD_STYLE, fillOpacity: 0.15 } : WARD_STYLE),
+    onEachFeature: (feature, layer) => {
+      if (onWardClick) layer.on("click", (e) => onWardClick(e, feature));
+    },
+  }).addTo(map);
+  const bounds = wards.getBounds();
+  if (bounds.isValid()) map.fitBounds(bounds);
+  return { map, wards };
+}
+
+/** A round marker (no image files: nothing for the CSP to allow but 'self'). */
+export function pin(latlng, { draggable = false, color = "#c0392b" } = {}) {
+  const icon = L.divIcon({ className: "pin", html: "", iconSize: [22, 22], iconAnchor: [11, 11] });
+  const marker = L.marker(latlng, { icon, draggable, keyboard: true });
+  marker.on("add", () => marker.getElement()?.style.setProperty("--pin", color));
+  return marker;
+}
+
+export { L };
