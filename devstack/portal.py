@@ -30,6 +30,7 @@ class PortalServer:
         self.headers = security_headers(csp, https=False)
         self.routes = load_routes(dist.parent)
         self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
@@ -39,7 +40,9 @@ class PortalServer:
     def built(self) -> bool:
         return (self.dist / "index.html").is_file()
 
-    def start(self) -> PortalServer:
+    def bind(self, fallback: bool) -> PortalServer:
+        """Take the port now (before the stage is provisioned with this origin); a busy default port falls back
+        to a free one when `fallback` (another stack took it meanwhile)."""
         portal = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -52,14 +55,30 @@ class PortalServer:
             def log_message(self, format: str, *args: Any) -> None:  # quiet: the console is the banner's
                 pass
 
-        self._server = ThreadingHTTPServer((self.host, self.port), Handler)
+        try:
+            self._server = ThreadingHTTPServer((self.host, self.port), Handler)
+        except OSError:
+            if not fallback:
+                raise
+            self._server = ThreadingHTTPServer((self.host, 0), Handler)
+            self.port = int(self._server.server_address[1])
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, name="portal", daemon=True).start()
+        return self
+
+    def start(self) -> PortalServer:
+        """Serve on the bound port (binding it first if needed)."""
+        if self._server is None:
+            self.bind(fallback=False)
+        assert self._server is not None
+        self._thread = threading.Thread(target=self._server.serve_forever, name="portal", daemon=True)
+        self._thread.start()
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
+            if self._thread is not None:  # shutdown() waits for serve_forever: only when it runs
+                self._server.shutdown()
+                self._thread = None
             self._server.server_close()
             self._server = None
 

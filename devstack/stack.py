@@ -317,9 +317,13 @@ class LocalStack:
             taken.add(port)
             web = choose_port(None if portal_port is None else portal_port + i,
                               DEFAULT_PORTAL_PORT + i, f"portal ({stage})", taken)
-            taken.add(web)
+            # bound now: its origin goes into the stage's CORS settings before anything is served
+            portal = PortalServer(HOST, web, f"http://{HOST}:{port}", self.endpoint_url).bind(
+                fallback=portal_port is None)
+            taken.add(portal.port)
             province = known[stage].get("environment_variables", {}).get("PROVINCE", stage)
-            self.stages.append(StageRun(stage, province, port, self.log_dir / stage, portal_port=web))
+            self.stages.append(StageRun(stage, province, port, self.log_dir / stage, portal_port=portal.port,
+                                        portal=portal))
 
     @property
     def endpoint_url(self) -> str:
@@ -343,7 +347,8 @@ class LocalStack:
         for run in self.stages:
             self._wait_ready(run, deadline)
         for run in self.stages:  # the built portal (make web), calling this stage's API
-            run.portal = PortalServer(HOST, run.portal_port, run.api_url, self.endpoint_url).start()
+            if run.portal is not None:
+                run.portal.start()
         self.write_endpoints()
 
     def write_endpoints(self) -> Path:

@@ -251,6 +251,8 @@ class _ReportCore(Shape):
 class ReporterView(_ReportCore):
     result: PublicResult | None
     history: list[HistoryRow]
+    support_count: int  # "me too" supports of this report; never who
+    merge: PublicMerge | None  # merged: the surviving report the tracking page links
 
 
 class Tracked(ReporterView):

@@ -122,7 +122,7 @@ def test_a_merged_reporter_supports_the_survivor_and_everyone_hears_of_the_resul
     second, token = submit(client, **at(THIRTY_M_NORTH, "second"))
     support(client, survivor, phone=PHONES["fan"])
     support(client, survivor, own_report_id=second, tracking_token=token)
-    third, _ = submit(client, **at(THIRTY_M_NORTH, "third"))
+    third, third_token = submit(client, **at(THIRTY_M_NORTH, "third"))
     to_state(client, staff, survivor, "assigned")
     merged = must(client, staff, "ioc", third, "merge", into=survivor)
     assert merged["status"] == "merged" and merged["merge"]["into"] == survivor
@@ -132,6 +132,9 @@ def test_a_merged_reporter_supports_the_survivor_and_everyone_hears_of_the_resul
     assert refused.status_code == 400 and body_of(refused)["code"] == "merge_into_self"
     public = body_of(client.http.get(f"/public/reports/{third}"))
     assert public["status"] == "merged" and survivor in public["merge"]["public_reason"]
+    tracked = body_of(client.http.get(f"/reports/{third}", headers={"X-Tracking-Token": third_token}))
+    assert tracked["merge"]["into"] == survivor  # the merged reporter's tracking page links the survivor
+    assert body_of(client.http.get(f"/reports/{second}", headers={"X-Tracking-Token": token}))["merge"] is None
     assert f"/theo-doi/{survivor}" in public["merge"]["public_reason"] and no_contact_in(json.dumps(public))
     case = body_of(client.http.get(f"/staff/reports/{survivor}", headers=staff.headers("ioc")))
     assert case["support_count"] == 3

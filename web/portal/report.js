@@ -82,6 +82,12 @@ async function setPoint(latlng, map) {
 async function startMap() {
   const { map } = await createMap($("#map"));
   map.on("click", (e) => setPoint(e.latlng, map));
+  // keyboard: arrows pan (Leaflet), Enter or Space puts the pin at the map's centre
+  map.getContainer().addEventListener("keydown", (e) => {
+    if (e.target !== map.getContainer() || (e.key !== "Enter" && e.key !== " ")) return;
+    e.preventDefault();
+    setPoint(map.getCenter(), map);
+  });
   $("#locate").addEventListener("click", () => {
     navigator.geolocation?.getCurrentPosition(
       (p) => {

@@ -33,7 +33,7 @@ function render() {
   if (!shown) return;
   const { mine, open } = shown;
   const box = $("#report");
-  const merge = open?.merge;
+  const merge = mine.merge || open?.merge;
   const evidence = (open?.evidence || []).map((p) => {
     const r = p.renditions.find((x) => x.name !== "thumb") || p.renditions[0];
     return r ? h("img", { src: r.url, alt: t("track.result"), width: r.width, height: r.height, class: "evidence" }) : null;
@@ -45,7 +45,8 @@ function render() {
       h("dl", { class: "codes" },
         h("dt", {}, t("track.agency")), h("dd", {}, name(mine.agency)),
         h("dt", {}, t("track.due")), h("dd", { id: "due" }, formatDate(mine.due_at))),
-      open ? h("p", {}, h("span", { class: "badge" }, t("common.supports", { n: open.support_count ?? 0 }))) : null,
+      h("p", {}, h("span", { class: "badge", id: "supports" },
+        t("common.supports", { n: mine.support_count ?? open?.support_count ?? 0 }))),
       merge ? h("p", { id: "merged" }, t("track.merged", { id: merge.into }), " ",
         h("a", { href: `/ket-qua#${encodeURIComponent(merge.into)}` }, merge.into)) : null),
     mine.result ? h("div", { class: "card", id: "result" },
