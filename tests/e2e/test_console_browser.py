@@ -1,5 +1,7 @@
 """The staff console (/dieu-hanh) in Debian's Chromium against `make run`'s stack: the IOC signs in with
-the demo password, finds a new report in "Chờ phân loại" with its SLA badge, switches language, signs out."""
+the demo password, finds a new report in "Chờ phân loại" with its SLA badge, switches language, signs out;
+a report goes from the IOC's queue through the ward officer's case file (accept, a result with a JPEG) to the
+public page; a second operator acting first makes the case reload and say what changed (the 409)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from test_local_stack import HTTP, REPORT, post_report
 from test_portal_browser import staff_act, staff_token
 
 from devstack.staff import DEMO_PASSWORD
+from devstack.zalo_oa import demo_photo
 
 pytestmark = pytest.mark.e2e
 
@@ -33,6 +36,14 @@ def console_config(portal: Portal) -> dict[str, str]:
                        aws_access_key_id="testing", aws_secret_access_key="testing")
     _, client_id = find_pool_and_client(idp, "dev")
     return {"cognito_endpoint": endpoint + "/", "cognito_client_id": client_id}
+
+
+def staff_case(portal: Portal, user: str, report_id: str) -> list[str]:
+    """The actions the API allows `user` on the report: the case file draws one form for each."""
+    answer = HTTP.get(f"{portal.api_url}/staff/reports/{report_id}",
+                      headers={"Authorization": f"Bearer {staff_token(portal, user)}"}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["allowed_actions"]
 
 
 def console_page(portal: Portal) -> tuple[object, dict[str, str]]:
@@ -81,27 +92,90 @@ def test_the_ioc_signs_in_sees_a_new_report_with_its_badge_and_signs_out(portal:
     page.close()
 
 
-def test_the_ward_officer_finds_what_the_ioc_assigned_and_follows_it_to_in_progress(portal: Portal):
+def sign_in(page, portal: Portal, username: str) -> None:
+    page.goto(portal.url + "/dieu-hanh")
+    page.get_by_label("Tên đăng nhập", exact=True).fill(username)
+    page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def act(page, action: str, button: str, **fields: str) -> None:
+    """Fill one of the case's action forms by its labels and send it; wait for the case to say it is done."""
+    form = page.locator(f'form[data-action="{action}"]')
+    for label, value in fields.items():
+        form.get_by_label(label, exact=True).fill(value)
+    form.get_by_role("button", name=button).click()
+    expect(page.locator("#case-notice")).to_contain_text(f"Đã thực hiện: {button}")
+
+
+def test_a_report_goes_from_the_iocs_queue_to_the_public_page_with_an_evidence_photo(portal: Portal, tmp_path):
+    created = post_report(portal.stack, {**REPORT, "reporter": {"name": "Trần Thị Bình", "phone": "0912 345 678"}})
+    assert created.status_code == 201, created.text
+    report_id = created.json()["id"]
+    photo = tmp_path / "da-va.jpg"
+    photo.write_bytes(demo_photo())
+
+    ioc, _ = console_page(portal)
+    sign_in(ioc, portal, "ioc.operator")
+    ioc.locator(f'#queue tr[data-id="{report_id}"]').click()
+    expect(ioc.locator("#case-status")).to_have_text("Chờ phân loại")
+    expect(ioc.locator("#case-contact")).to_contain_text("Trần Thị Bình · +84912345678")  # the IOC may see the reporter
+    ioc.locator("#case-map path.leaflet-interactive").first.wait_for(state="attached")
+    expect(ioc.locator("form.action")).to_have_count(len(staff_case(portal, "ioc.operator", report_id)))
+    screenshot(ioc, "console-case")
+    act(ioc, "assign", "Giao xử lý", **{"Đơn vị xử lý (mã)": "ubnd-22015"})
+    expect(ioc.locator("#case-status")).to_have_text("Đã giao")
+
+    officer, _ = console_page(portal)  # another tab: its own session
+    sign_in(officer, portal, "ward1.officer")
+    expect(officer.get_by_role("button", name="Được giao")).to_have_attribute("aria-pressed", "true")
+    assert officer.get_by_role("button", name="Chờ phân loại").count() == 0  # the IOC's queues are not an agency's
+    officer.locator(f'#queue tr[data-id="{report_id}"]').click()
+    act(officer, "accept", "Tiếp nhận")
+    expect(officer.locator("#case-status")).to_have_text("Đang xử lý")
+    form = officer.locator('form[data-action="submit_result"]')
+    form.get_by_label("Kết quả xử lý", exact=True).fill("Đã vá ổ gà và cắm biển cảnh báo")
+    form.get_by_label("Ảnh kết quả", exact=True).set_input_files(str(photo))
+    form.get_by_label("Biện pháp xử lý", exact=True).select_option("reminder")
+    screenshot(officer, "console-result-form")
+    form.get_by_role("button", name="Gửi kết quả").click()
+    expect(officer.locator("#case-status")).to_have_text("Chờ duyệt kết quả")
+
+    ioc.get_by_role("button", name="Chờ duyệt kết quả").click()
+    ioc.locator(f'#queue tr[data-id="{report_id}"]').click()
+    expect(ioc.locator("#case-result")).to_contain_text("Đã vá ổ gà")
+    act(ioc, "approve_result", "Duyệt kết quả")
+    expect(ioc.locator("#case-status")).to_have_text("Đã có kết quả")
+
+    public = portal.page(DESKTOP)
+    public.goto(portal.url + "/ket-qua")
+    public.locator(f"#list li[data-report='{report_id}'] a").click()
+    expect(public.locator("#detail")).to_contain_text("Đã vá ổ gà")
+    public.locator("#detail img.evidence").first.wait_for(timeout=90_000)  # the thumbnailer's clean rendition
+    assert "Trần Thị Bình" not in public.content() and "912345678" not in public.content()
+    assert ioc.errors == [] and officer.errors == []
+    for page in (ioc, officer, public):
+        page.close()
+
+
+def test_a_second_operator_acting_first_makes_the_case_reload_and_say_what_changed(portal: Portal):
     created = post_report(portal.stack, REPORT)
     assert created.status_code == 201, created.text
     report_id = created.json()["id"]
-    ioc, officer = staff_token(portal, "ioc.operator"), staff_token(portal, "ward1.officer")
-    staff_act(portal, ioc, report_id, "assign", agency_id="ubnd-22015")
-
     page, _ = console_page(portal)
-    page.goto(portal.url + "/dieu-hanh")
-    page.get_by_label("Tên đăng nhập", exact=True).fill("ward1.officer")
-    page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("button", name="Được giao")).to_have_attribute("aria-pressed", "true")
-    assert page.get_by_role("button", name="Chờ phân loại").count() == 0  # the IOC's queues are not an agency's
-    row = page.locator(f'#queue tr[data-id="{report_id}"]')
-    expect(row.locator(".badge")).to_have_text("Trong hạn")
+    sign_in(page, portal, "ioc.operator")
+    page.locator(f'#queue tr[data-id="{report_id}"]').click()
+    expect(page.locator("#case-status")).to_have_text("Chờ phân loại")
+    form = page.locator('form[data-action="assign"]')
+    form.get_by_label("Đơn vị xử lý (mã)", exact=True).fill("ubnd-22015")
 
-    staff_act(portal, officer, report_id, "accept")
-    page.get_by_role("button", name="Đang xử lý").click()
-    expect(row).to_have_count(1)
-    page.get_by_role("button", name="Được giao").click()
-    expect(row).to_have_count(0)
-    assert page.errors == []
+    staff_act(portal, staff_token(portal, "ioc.operator"), report_id, "assign", agency_id="ubnd-22015")  # the other one
+    form.get_by_role("button", name="Giao xử lý").click()
+
+    expect(page.locator("#case-notice")).to_contain_text("trạng thái hiện nay: Đã giao")
+    expect(page.locator("#case-status")).to_have_text("Đã giao")
+    # the forms are drawn again from the fresh case (its new version), the stale input gone
+    expect(page.locator('form[data-action="assign"]').get_by_label("Đơn vị xử lý (mã)", exact=True)).to_have_value("")
+    screenshot(page, "console-case-conflict")
+    assert [e for e in page.errors if not e.startswith("409 ")] == []
     page.close()

@@ -86,3 +86,33 @@ def test_the_due_day_is_vietnams_not_utcs() -> None:
     # 23:30 UTC on 2 December is 06:30 on 3 December in Vietnam: a report due that evening is due today.
     out = run({"sla": {"now": "2026-12-02T23:30:00Z", "rows": [{"due_at": "2026-12-03T17:00:00+07:00"}]}})["sla"]
     assert out == [{"state": "due_today", "days": 0}]
+
+
+def test_the_case_files_forms_cover_every_staff_action_and_send_bodies_the_api_parses() -> None:
+    from chalicelib.schemas.actions import STAFF_BODIES, parse_action, parse_relocation
+
+    filled = [
+        {"action": "assign", "values": {"agency_id": "ubnd-22015", "note": " "}, "version": 1},
+        {"action": "reject", "values": {"reason_code": "spam", "public_reason": "Nội dung quảng cáo",
+                                        "duplicate_of": ""}, "version": 2},
+        {"action": "return_to_ioc", "values": {"reason": "Không thuộc địa bàn", "suggested_agency_id": "ubnd-24133"},
+         "version": 3},
+        {"action": "request_extension", "values": {"working_days": "5", "reason": "Chờ vật tư"}, "version": 4},
+        {"action": "submit_result", "values": {"text": "Đã vá ổ gà và cắm biển", "enforcement_type": "fine",
+                                               "amount_vnd": "1500000"}, "version": 5, "media_ids": ["m1"]},
+        {"action": "submit_result", "values": {"text": "Đã vá ổ gà và cắm biển", "enforcement_type": ""},
+         "version": 5},
+        {"action": "relocate", "values": {"lat": "12.68", "lng": "108.04", "ward_code": ""}, "version": 6},
+    ]
+    out = run({"actions": filled})
+
+    assert set(out["fields"]) == set(STAFF_BODIES) | {"relocate"}  # a form for every action the API may allow
+    parsed = [b["body"] for b in out["bodies"]]
+    assert parsed[0] == {"action": "assign", "version": 1, "agency_id": "ubnd-22015"}  # the blank note left out
+    assert parse_action(parsed[3])[1]["working_days"] == 5
+    assert parse_action(parsed[4])[1]["enforcement"] == [{"type": "fine", "amount_vnd": 1500000}]
+    assert parsed[4]["media_ids"] == ["m1"] and parsed[5]["enforcement"] == []
+    for body in parsed[:-1]:
+        assert parse_action(body)[2] == body["version"]
+    assert parse_relocation(parsed[-1]) == ({"lat": 12.68, "lng": 108.04}, 6)
+    assert [b["path"] for b in out["bodies"]][-2:] == ["/staff/reports/DLK-1/actions", "/staff/reports/DLK-1/location"]

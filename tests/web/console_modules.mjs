@@ -1,6 +1,7 @@
 // Drives the console's pure modules from Node for tests/functional/test_console_modules.py:
 // argv[2] is a JSON command; the answer is one JSON line on stdout.
 import { CognitoClient, CognitoError } from "../../web/console/cognito.js";
+import { ACTION_FIELDS, actionBody, actionPath } from "../../web/console/actions.js";
 import { slaState } from "../../web/console/sla.js";
 
 class Memory {
@@ -14,6 +15,11 @@ const command = JSON.parse(process.argv[2]);
 const out = {};
 if (command.sla) {
   out.sla = command.sla.rows.map((row) => slaState(row, Date.parse(command.sla.now)));
+}
+if (command.actions) {
+  out.fields = Object.fromEntries(Object.entries(ACTION_FIELDS).map(([a, fs]) => [a, fs.map((f) => f.name)]));
+  out.bodies = command.actions.map(({ action, values, version, media_ids: ids }) =>
+    ({ path: actionPath("DLK-1", action), body: actionBody(action, values, version, ids) }));
 }
 if (command.cognito) {
   const { endpoint, clientId, username, temporary, password } = command.cognito;

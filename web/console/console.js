@@ -1,9 +1,11 @@
 // The staff console's page (/dieu-hanh): sign-in (and an invited user's new password), sign-out, and the
-// role's queues with SLA badges, cursor paging and counts refreshed every minute without a reload.
+// role's queues with SLA badges, cursor paging and counts refreshed every minute without a reload; a row
+// opens its case file (case.js).
 // Cognito's endpoint and app client come from /config.json (`cognito_endpoint`, `cognito_client_id`).
 import { api, ApiError, config, query } from "../shared/api.js";
 import { apiMessage, onLanguage, t } from "../shared/i18n.js";
 import { $, clearErrors, h, startPage } from "../shared/layout.js";
+import { openCase } from "./case.js";
 import { CognitoClient } from "./cognito.js";
 import { ageDays, queuesFor } from "./queues.js";
 import { slaBadge } from "./sla.js";
@@ -29,13 +31,21 @@ function message(error) {
   return text === key ? t("console.error.network") : text;
 }
 
+async function auth() {
+  return { headers: { Authorization: "Bearer " + (await cognito.idToken()) } };
+}
+
 async function staff(path) {
-  return api.get(path, { headers: { Authorization: "Bearer " + (await cognito.idToken()) } });
+  return api.get(path, await auth());
+}
+
+function showCase(id) {
+  openCase(id, { auth, changed: () => load() }).catch((e) => say($("#queue-error"), message(e)));
 }
 
 function row(r) {
   const badge = slaBadge(r);
-  return h("tr", { dataset: { id: r.id } },
+  return h("tr", { dataset: { id: r.id }, onclick: () => showCase(r.id) },
     h("td", {}, h("span", { class: "badge sla-" + badge.state }, t(badge.key, badge.vars))),
     h("td", {}, r.category), h("td", {}, r.ward_code),
     h("td", {}, t("console.age", { days: ageDays(r.received_at) })),
