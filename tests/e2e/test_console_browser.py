@@ -99,11 +99,20 @@ def sign_in(page, portal: Portal, username: str) -> None:
     page.get_by_role("button", name="Đăng nhập").click()
 
 
+def fill(form, fields: dict[str, str]) -> None:
+    """Fill a form's boxes by their labels; a select is chosen by its option's value."""
+    for label, value in fields.items():
+        box = form.get_by_label(label, exact=True)
+        if box.evaluate("el => el.tagName") == "SELECT":
+            box.select_option(value)
+        else:
+            box.fill(value)
+
+
 def act(page, action: str, button: str, **fields: str) -> None:
     """Fill one of the case's action forms by its labels and send it; wait for the case to say it is done."""
     form = page.locator(f'form[data-action="{action}"]')
-    for label, value in fields.items():
-        form.get_by_label(label, exact=True).fill(value)
+    fill(form, fields)
     form.get_by_role("button", name=button).click()
     expect(page.locator("#case-notice")).to_contain_text(f"Đã thực hiện: {button}")
 
@@ -158,12 +167,19 @@ def test_a_report_goes_from_the_iocs_queue_to_the_public_page_with_an_evidence_p
         page.close()
 
 
-def test_a_second_operator_acting_first_makes_the_case_reload_and_say_what_changed(portal: Portal):
+def ioc_with_a_new_report(portal: Portal) -> tuple[object, str]:
+    """A new report, and a console tab where the IOC has signed in and sees it in the queue."""
     created = post_report(portal.stack, REPORT)
     assert created.status_code == 201, created.text
     report_id = created.json()["id"]
     page, _ = console_page(portal)
     sign_in(page, portal, "ioc.operator")
+    page.locator(f'#queue tr[data-id="{report_id}"]').wait_for()
+    return page, report_id
+
+
+def test_a_second_operator_acting_first_makes_the_case_reload_and_say_what_changed(portal: Portal):
+    page, report_id = ioc_with_a_new_report(portal)
     page.locator(f'#queue tr[data-id="{report_id}"]').click()
     expect(page.locator("#case-status")).to_have_text("Chờ phân loại")
     form = page.locator('form[data-action="assign"]')
@@ -178,4 +194,43 @@ def test_a_second_operator_acting_first_makes_the_case_reload_and_say_what_chang
     expect(page.locator('form[data-action="assign"]').get_by_label("Đơn vị xử lý (mã)", exact=True)).to_have_value("")
     screenshot(page, "console-case-conflict")
     assert [e for e in page.errors if not e.startswith("409 ")] == []
+    page.close()
+
+
+def test_the_map_of_open_reports_colours_them_by_sla_and_a_pin_opens_the_case(portal: Portal):
+    page, _ = ioc_with_a_new_report(portal)
+    assert page.get_by_role("button", name="Danh bạ cán bộ").is_hidden()  # the directory is the admin's
+    page.get_by_role("button", name="Bản đồ").click()
+    expect(page.locator('#open-map-legend li[data-state="on_track"]')).not_to_have_text("Trong hạn (0)")
+    pins = page.locator("#open-map .pin")
+    expect(pins.first).to_be_visible()
+    assert pins.count() >= 1
+    screenshot(page, "console-map")
+    pins.last.click()  # the topmost: the test reports share a point
+    expect(page.locator("#case-status")).not_to_be_empty()
+    assert page.errors == []
+    page.close()
+
+
+def test_the_province_admin_invites_moves_and_disables_an_officer_from_the_directory(portal: Portal):
+    page, _ = console_page(portal)
+    sign_in(page, portal, "province.admin")
+    page.get_by_role("button", name="Danh bạ cán bộ").click()
+    page.locator('#directory tr[data-user="ward1.officer"]').wait_for()
+    invite = page.locator("#invite")
+    fill(invite, {"Tên đăng nhập": "ward1.moi", "Họ và tên": "Lê Văn Mới", "Thư điện tử": "ward1.moi@example.vn",
+                  "Vai trò": "agency_officer", "Đơn vị xử lý (mã)": "ubnd-22015"})
+    invite.get_by_role("button", name="Mời cán bộ").click()
+    expect(page.locator("#directory-notice")).to_have_text("Đã mời ward1.moi: thư mời đã được gửi.")
+    row = page.locator('#directory tr[data-user="ward1.moi"]')
+    expect(row).to_contain_text("ubnd-22015")
+
+    move = page.locator("#move")
+    fill(move, {"Tên đăng nhập": "ward1.moi", "Vai trò": "agency_lead"})
+    move.get_by_role("button", name="Chuyển vai trò/đơn vị").click()
+    expect(row).to_contain_text("Lãnh đạo đơn vị")
+    row.get_by_role("button", name="Khóa").click()
+    expect(row.locator(".state")).to_have_text("Đã khóa")
+    screenshot(page, "console-directory")
+    assert page.errors == []
     page.close()

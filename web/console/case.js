@@ -7,6 +7,7 @@ import { apiMessage, formatDate, t } from "../shared/i18n.js";
 import { $, h } from "../shared/layout.js";
 import { createMap, L, pin } from "../shared/map.js";
 import { ACTION_FIELDS, actionBody, actionPath } from "./actions.js";
+import { fillAgencies } from "./agencies.js";
 
 let caseMap = null;
 
@@ -62,12 +63,7 @@ async function drawMap(c) {
     }
   });
   if (lat != null && lng != null) pin(L.latLng(lat, lng)).addTo(map);
-  const list = $("#agencies");
-  if (list && !list.children.length) {
-    // The ward committees (the default agency of every report) for the agency boxes; any code may be typed.
-    list.replaceChildren(...wards.getLayers().map((l) => l.feature.properties)
-      .map((p) => h("option", { value: `ubnd-${p.code}` }, `UBND ${p.name}`)));
-  }
+  await fillAgencies(wards.getLayers().map((l) => l.feature));
 }
 
 /**

@@ -1,11 +1,14 @@
 // The staff console's page (/dieu-hanh): sign-in (and an invited user's new password), sign-out, and the
 // role's queues with SLA badges, cursor paging and counts refreshed every minute without a reload; a row
-// opens its case file (case.js).
+// opens its case file (case.js); the map of open reports (open-map.js); the province admin's staff
+// directory (directory.js).
 // Cognito's endpoint and app client come from /config.json (`cognito_endpoint`, `cognito_client_id`).
 import { api, ApiError, config, query } from "../shared/api.js";
 import { apiMessage, onLanguage, t } from "../shared/i18n.js";
 import { $, clearErrors, h, startPage } from "../shared/layout.js";
 import { openCase } from "./case.js";
+import { showDirectory } from "./directory.js";
+import { showOpenMap } from "./open-map.js";
 import { CognitoClient } from "./cognito.js";
 import { ageDays, queuesFor } from "./queues.js";
 import { slaBadge } from "./sla.js";
@@ -41,6 +44,23 @@ async function staff(path) {
 
 function showCase(id) {
   openCase(id, { auth, changed: () => load() }).catch((e) => say($("#queue-error"), message(e)));
+}
+
+/** Queues, the map of open reports, or (the province admin) the staff directory. */
+async function showView(view) {
+  for (const tab of document.querySelectorAll("#views button")) {
+    tab.setAttribute("aria-pressed", String(tab.dataset.view === view));
+    $("#" + tab.dataset.view).hidden = tab.dataset.view !== view;
+  }
+  $("#case").hidden = true;
+  say($("#queue-error"), "");
+  try {
+    if (view === "map-view") await showOpenMap({ staff, query, open: showCase });
+    if (view === "directory") await showDirectory(auth);
+    if (view === "queue-view") load();
+  } catch (error) {
+    say($("#queue-error"), message(error));
+  }
 }
 
 function row(r) {
@@ -88,6 +108,7 @@ function showDesk() {
   $("#sign-in").hidden = true;
   $("#new-password").hidden = true;
   $("#desk").hidden = false;
+  $('#views [data-view="directory"]').hidden = me.role !== "province_admin";
   drawDesk();
   load();
 }
@@ -129,7 +150,10 @@ function wire() {
     location.reload();
   });
   $("#more").addEventListener("click", () => load(true));
-  setInterval(() => !$("#desk").hidden && !cursor && load(), REFRESH_MS);
+  for (const tab of document.querySelectorAll("#views button")) {
+    tab.addEventListener("click", () => showView(tab.dataset.view));
+  }
+  setInterval(() => !$("#queue-view").hidden && !$("#desk").hidden && !cursor && load(), REFRESH_MS);
 }
 
 async function main() {
