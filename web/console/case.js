@@ -50,19 +50,26 @@ function photo(m) {
       m.original_url ? h("a", { href: m.original_url, target: "_blank", rel: "noopener" }, t("console.case.original")) : null));
 }
 
+/** The case map: made once and moved into each drawn case (removing a Leaflet map mid-animation throws). */
+function caseMapElement() {
+  caseMap ??= { el: h("div", { id: "case-map", class: "case-map" }), ready: null, marker: null };
+  return caseMap.el;
+}
+
 async function drawMap(c) {
-  caseMap?.remove();
-  caseMap = null;
+  caseMap.ready ??= createMap(caseMap.el);
+  const { map, wards } = await caseMap.ready;
   const { lat, lng, ward_code: ward } = c.location || {};
-  const { map, wards } = await createMap($("#case-map"));
-  caseMap = map;
+  map.invalidateSize();
+  wards.resetStyle();
   wards.eachLayer((layer) => {
     if (String(layer.feature?.properties?.code) === String(ward)) {
       layer.setStyle({ color: "#1d4ed8", weight: 3 });
-      map.fitBounds(layer.getBounds());
+      map.fitBounds(layer.getBounds(), { animate: false });
     }
   });
-  if (lat != null && lng != null) pin(L.latLng(lat, lng)).addTo(map);
+  caseMap.marker?.remove();
+  caseMap.marker = lat != null && lng != null ? pin(L.latLng(lat, lng)).addTo(map) : null;
   await fillAgencies(wards.getLayers().map((l) => l.feature));
 }
 
@@ -89,7 +96,7 @@ export async function openCase(id, { auth, notice = () => "", changed = () => nu
     h("p", { class: "description" }, c.description || ""),
     c.result ? h("p", { id: "case-result" }, t("console.case.result"), " ", c.result.text || "") : null,
     h("div", { class: "photos" }, (c.media || []).map(photo)),
-    h("div", { id: "case-map", class: "case-map" }),
+    caseMapElement(),
     h("h3", {}, t("console.case.history")),
     h("ol", { class: "history" }, (c.history || []).map((e) =>
       h("li", {}, `${formatDate(e.at, true)} · ${word("console.action.", e.action)} · ${e.from ? word("console.status.", e.from) + " → " : ""}`
