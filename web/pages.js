@@ -5,4 +5,5 @@ export const pages = {
   "tra-cuu": "tra-cuu/index.html",
   "ket-qua": "ket-qua/index.html",
   "thong-ke": "thong-ke/index.html",
+  console: "dieu-hanh/index.html",
 };

@@ -341,6 +341,8 @@ class QueueRow(Shape):
     category: str
     ward_code: str | None
     agency_id: str
+    lat: float | None  # None: an operator's address-only report, not placed yet
+    lng: float | None
     assigned: bool
     received_at: Moment
     due_at: Moment

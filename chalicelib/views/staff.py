@@ -103,6 +103,7 @@ def queue_row(r: Report, now: datetime, with_reporter: bool = True) -> dict[str,
     return {
         "id": r.id, "status": r.status, "round": r.round, "urgent": r.urgent, "channel": r.channel,
         "category": r.category, "ward_code": r.ward_code, "agency_id": r.agency_id,
+        "lat": r.lat, "lng": r.lng,  # the console's map of open reports; where, never who
         "assigned": r.assigned_at is not None, "received_at": iso_local(r.received_at),
         "due_at": iso_local(r.due_at), "overdue": r.is_open and now > r.due_at,
         "escalation_level": r.escalation_level, "extension_requested": bool(r.extension_request),

@@ -1,0 +1,253 @@
+"""The staff console (/dieu-hanh) in Debian's Chromium against `make run`'s stack: the IOC signs in with
+the demo password, finds a new report in "Chờ phân loại" with its SLA badge, switches language, signs out;
+a report goes from the IOC's queue through the ward officer's case file (accept, a result with a JPEG) to the
+public page; a second operator acting first makes the case reload and say what changed (the 409)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from browser import DESKTOP, Portal, screenshot
+from test_local_stack import HTTP, REPORT, post_report
+from test_portal_browser import staff_act, staff_token
+
+from devstack.staff import DEMO_PASSWORD
+from devstack.zalo_oa import demo_photo
+
+pytestmark = pytest.mark.e2e
+
+
+def expect(locator):
+    """Playwright's retrying assertions (imported here: the module is collected before the browser check)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def console_config(portal: Portal) -> dict[str, str]:
+    """What /config.json must add for the console: the stage's Cognito endpoint (moto's) and app client."""
+    import boto3
+
+    from devstack.token import find_pool_and_client
+
+    endpoint = f"http://127.0.0.1:{portal.stack.moto_port}"
+    idp = boto3.client("cognito-idp", region_name="ap-southeast-1", endpoint_url=endpoint,
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    _, client_id = find_pool_and_client(idp, "dev")
+    return {"cognito_endpoint": endpoint + "/", "cognito_client_id": client_id}
+
+
+def staff_case(portal: Portal, user: str, report_id: str) -> list[str]:
+    """The actions the API allows `user` on the report: the case file draws one form for each."""
+    answer = HTTP.get(f"{portal.api_url}/staff/reports/{report_id}",
+                      headers={"Authorization": f"Bearer {staff_token(portal, user)}"}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["allowed_actions"]
+
+
+def console_page(portal: Portal) -> tuple[object, dict[str, str]]:
+    """A page whose /config.json carries the console's Cognito settings too."""
+    served = HTTP.get(portal.url + "/config.json", timeout=30).json()
+    extra = console_config(portal)
+    page = portal.page(DESKTOP)
+    page.route("**/config.json", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=json.dumps({**served, **extra})))
+    return page, extra
+
+
+def test_the_ioc_signs_in_sees_a_new_report_with_its_badge_and_signs_out(portal: Portal):
+    created = post_report(portal.stack, REPORT)
+    assert created.status_code == 201, created.text
+    report_id = created.json()["id"]
+    page, extra = console_page(portal)
+    response = page.goto(portal.url + "/dieu-hanh")
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
+    page.get_by_label("Tên đăng nhập", exact=True).fill("ioc.operator")
+    page.get_by_label("Mật khẩu", exact=True).fill("not-" + DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.locator("#sign-in-error")).to_have_text("Sai tên đăng nhập hoặc mật khẩu.")
+    page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+    row = page.locator(f'#queue tr[data-id="{report_id}"]')
+    row.wait_for()
+    expect(page.get_by_role("button", name="Chờ phân loại")).to_have_attribute("aria-pressed", "true")
+    expect(row.locator(".badge")).to_have_text("Trong hạn")
+    screenshot(page, "console-queue")
+
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("button", name="To sort")).to_have_count(1)
+    expect(row.locator(".badge")).to_have_text("On track")
+    page.get_by_role("button", name="Tiếng Việt").click()
+
+    page.reload()  # the session is the tab's: still signed in
+    page.locator(f'#queue tr[data-id="{report_id}"]').wait_for()
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.get_by_role("button", name="Đăng nhập").wait_for()
+    assert page.evaluate("sessionStorage.getItem('phananh.console.session')") is None
+    # Cognito's 400s are the wrong password and moto filing the unsigned GlobalSignOut under its default
+    # region (tests/functional/test_console_modules.py): nothing else may fail, no CSP refusal.
+    assert [e for e in page.errors if e != "400 " + extra["cognito_endpoint"]] == []
+    page.close()
+
+
+def sign_in(page, portal: Portal, username: str) -> None:
+    page.goto(portal.url + "/dieu-hanh")
+    page.get_by_label("Tên đăng nhập", exact=True).fill(username)
+    page.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def fill(form, fields: dict[str, str]) -> None:
+    """Fill a form's boxes by their labels; a select is chosen by its option's value."""
+    for label, value in fields.items():
+        box = form.get_by_label(label, exact=True)
+        if box.evaluate("el => el.tagName") == "SELECT":
+            box.select_option(value)
+        else:
+            box.fill(value)
+
+
+def act(page, action: str, button: str, **fields: str) -> None:
+    """Fill one of the case's action forms by its labels and send it; wait for the case to say it is done."""
+    form = page.locator(f'form[data-action="{action}"]')
+    fill(form, fields)
+    form.get_by_role("button", name=button).click()
+    expect(page.locator("#case-notice")).to_contain_text(f"Đã thực hiện: {button}")
+
+
+def evidence_on_public_page(public, report_id: str) -> None:
+    """The public page shows the evidence once the thumbnailer has made its clean rendition (seconds after
+    the upload; the page does not poll, so it is read again until then, as a visitor would reload it)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(30):
+        try:
+            public.locator("#detail img.evidence").first.wait_for(timeout=3_000)
+            return
+        except PlaywrightTimeout:
+            public.reload()
+            public.locator(f"#list li[data-report='{report_id}'] a").click()
+    raise AssertionError("no evidence photo on the public page")
+
+
+def test_a_report_goes_from_the_iocs_queue_to_the_public_page_with_an_evidence_photo(portal: Portal, tmp_path):
+    created = post_report(portal.stack, {**REPORT, "reporter": {"name": "Trần Thị Bình", "phone": "0912 345 678"}})
+    assert created.status_code == 201, created.text
+    report_id = created.json()["id"]
+    photo = tmp_path / "da-va.jpg"
+    photo.write_bytes(demo_photo())
+
+    ioc, _ = console_page(portal)
+    sign_in(ioc, portal, "ioc.operator")
+    ioc.locator(f'#queue tr[data-id="{report_id}"]').click()
+    expect(ioc.locator("#case-status")).to_have_text("Chờ phân loại")
+    expect(ioc.locator("#case-contact")).to_contain_text("Trần Thị Bình · +84912345678")  # the IOC may see the reporter
+    ioc.locator("#case-map path.leaflet-interactive").first.wait_for(state="attached")
+    expect(ioc.locator("form.action")).to_have_count(len(staff_case(portal, "ioc.operator", report_id)))
+    screenshot(ioc, "console-case")
+    act(ioc, "assign", "Giao xử lý", **{"Đơn vị xử lý (mã)": "ubnd-22015"})
+    expect(ioc.locator("#case-status")).to_have_text("Đã giao")
+
+    officer, _ = console_page(portal)  # another tab: its own session
+    sign_in(officer, portal, "ward1.officer")
+    expect(officer.get_by_role("button", name="Được giao")).to_have_attribute("aria-pressed", "true")
+    assert officer.get_by_role("button", name="Chờ phân loại").count() == 0  # the IOC's queues are not an agency's
+    officer.locator(f'#queue tr[data-id="{report_id}"]').click()
+    act(officer, "accept", "Tiếp nhận")
+    expect(officer.locator("#case-status")).to_have_text("Đang xử lý")
+    form = officer.locator('form[data-action="submit_result"]')
+    form.get_by_label("Kết quả xử lý", exact=True).fill("Đã vá ổ gà và cắm biển cảnh báo")
+    form.get_by_label("Ảnh kết quả", exact=True).set_input_files(str(photo))
+    form.get_by_label("Biện pháp xử lý", exact=True).select_option("reminder")
+    screenshot(officer, "console-result-form")
+    form.get_by_role("button", name="Gửi kết quả").click()
+    expect(officer.locator("#case-status")).to_have_text("Chờ duyệt kết quả")
+
+    ioc.get_by_role("button", name="Chờ duyệt kết quả").click()
+    ioc.locator(f'#queue tr[data-id="{report_id}"]').click()
+    expect(ioc.locator("#case-result")).to_contain_text("Đã vá ổ gà")
+    expect(ioc.locator("#case figure.photo")).to_have_count(1)  # the evidence (a rendition once it is made)
+    act(ioc, "approve_result", "Duyệt kết quả")
+    expect(ioc.locator("#case-status")).to_have_text("Đã có kết quả")
+
+    public = portal.page(DESKTOP)
+    public.goto(portal.url + "/ket-qua")
+    public.locator(f"#list li[data-report='{report_id}'] a").click()
+    expect(public.locator("#detail")).to_contain_text("Đã vá ổ gà")
+    evidence_on_public_page(public, report_id)
+    assert "Trần Thị Bình" not in public.content() and "912345678" not in public.content()
+    assert ioc.errors == [] and officer.errors == []
+    for page in (ioc, officer, public):
+        page.close()
+
+
+def ioc_with_a_new_report(portal: Portal) -> tuple[object, str]:
+    """A new report, and a console tab where the IOC has signed in and sees it in the queue."""
+    created = post_report(portal.stack, REPORT)
+    assert created.status_code == 201, created.text
+    report_id = created.json()["id"]
+    page, _ = console_page(portal)
+    sign_in(page, portal, "ioc.operator")
+    page.locator(f'#queue tr[data-id="{report_id}"]').wait_for()
+    return page, report_id
+
+
+def test_a_second_operator_acting_first_makes_the_case_reload_and_say_what_changed(portal: Portal):
+    page, report_id = ioc_with_a_new_report(portal)
+    page.locator(f'#queue tr[data-id="{report_id}"]').click()
+    expect(page.locator("#case-status")).to_have_text("Chờ phân loại")
+    form = page.locator('form[data-action="assign"]')
+    form.get_by_label("Đơn vị xử lý (mã)", exact=True).fill("ubnd-22015")
+
+    staff_act(portal, staff_token(portal, "ioc.operator"), report_id, "assign", agency_id="ubnd-22015")  # the other one
+    form.get_by_role("button", name="Giao xử lý").click()
+
+    expect(page.locator("#case-notice")).to_contain_text("trạng thái hiện nay: Đã giao")
+    expect(page.locator("#case-status")).to_have_text("Đã giao")
+    # the forms are drawn again from the fresh case (its new version), the stale input gone
+    expect(page.locator('form[data-action="assign"]').get_by_label("Đơn vị xử lý (mã)", exact=True)).to_have_value("")
+    page.evaluate("document.querySelector('#case').scrollIntoView()")  # the notice at the top
+    screenshot(page, "console-case-conflict")
+    assert [e for e in page.errors if not e.startswith("409 ")] == []
+    page.close()
+
+
+def test_the_map_of_open_reports_colours_them_by_sla_and_a_pin_opens_the_case(portal: Portal):
+    page, _ = ioc_with_a_new_report(portal)
+    assert page.get_by_role("button", name="Danh bạ cán bộ").is_hidden()  # the directory is the admin's
+    page.get_by_role("button", name="Bản đồ").click()
+    expect(page.locator('#open-map-legend li[data-state="on_track"]')).not_to_have_text("Trong hạn (0)")
+    pins = page.locator("#open-map .pin")
+    expect(pins.first).to_be_visible()
+    assert pins.count() >= 1
+    screenshot(page, "console-map")
+    pins.last.click()  # the topmost: the test reports share a point
+    expect(page.locator("#case-status")).not_to_be_empty()
+    assert page.errors == []
+    page.close()
+
+
+def test_the_province_admin_invites_moves_and_disables_an_officer_from_the_directory(portal: Portal):
+    page, _ = console_page(portal)
+    sign_in(page, portal, "province.admin")
+    page.get_by_role("button", name="Danh bạ cán bộ").click()
+    page.locator('#directory tr[data-user="ward1.officer"]').wait_for()
+    invite = page.locator("#invite")
+    fill(invite, {"Tên đăng nhập": "ward1.moi", "Họ và tên": "Lê Văn Mới", "Thư điện tử": "ward1.moi@example.vn",
+                  "Vai trò": "agency_officer", "Đơn vị xử lý (mã)": "ubnd-22015"})
+    invite.get_by_role("button", name="Mời cán bộ").click()
+    expect(page.locator("#directory-notice")).to_have_text("Đã mời ward1.moi: thư mời đã được gửi.")
+    row = page.locator('#directory tr[data-user="ward1.moi"]')
+    expect(row).to_contain_text("ubnd-22015")
+
+    move = page.locator("#move")
+    fill(move, {"Tên đăng nhập": "ward1.moi", "Vai trò": "agency_lead"})
+    move.get_by_role("button", name="Chuyển vai trò/đơn vị").click()
+    expect(row).to_contain_text("Lãnh đạo đơn vị")
+    row.get_by_role("button", name="Khóa").click()
+    expect(row.locator(".state")).to_have_text("Đã khóa")
+    screenshot(page, "console-directory")
+    assert page.errors == []
+    page.close()

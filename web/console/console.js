@@ -1,0 +1,172 @@
+// The staff console's page (/dieu-hanh): sign-in (and an invited user's new password), sign-out, and the
+// role's queues with SLA badges, cursor paging and counts refreshed every minute without a reload; a row
+// opens its case file (case.js); the map of open reports (open-map.js); the province admin's staff
+// directory (directory.js).
+// Cognito's endpoint and app client come from /config.json (`cognito_endpoint`, `cognito_client_id`).
+import { api, ApiError, config, query } from "../shared/api.js";
+import { apiMessage, onLanguage, t } from "../shared/i18n.js";
+import { $, clearErrors, h, startPage } from "../shared/layout.js";
+import { openCase } from "./case.js";
+import { showDirectory } from "./directory.js";
+import { showOpenMap } from "./open-map.js";
+import { CognitoClient } from "./cognito.js";
+import { ageDays, queuesFor } from "./queues.js";
+import { slaBadge } from "./sla.js";
+import "./console.css";
+
+const REFRESH_MS = 60 * 1000;
+const PAGE = 50;
+let cognito;
+let me;
+let current;
+let cursor = null;
+let rows = [];
+
+function say(el, text) {
+  el.textContent = text;
+  el.hidden = !text;
+}
+
+function message(error) {
+  if (error instanceof ApiError) return apiMessage(error);
+  const key = "console.error." + (error.type || "network");
+  const text = t(key);
+  return text === key ? t("console.error.network") : text;
+}
+
+async function auth() {
+  return { headers: { Authorization: "Bearer " + (await cognito.idToken()) } };
+}
+
+async function staff(path) {
+  return api.get(path, await auth());
+}
+
+function showCase(id) {
+  openCase(id, { auth, changed: () => load() }).catch((e) => say($("#queue-error"), message(e)));
+}
+
+/** Queues, the map of open reports, or (the province admin) the staff directory. */
+async function showView(view) {
+  for (const tab of document.querySelectorAll("#views button")) {
+    tab.setAttribute("aria-pressed", String(tab.dataset.view === view));
+    $("#" + tab.dataset.view).hidden = tab.dataset.view !== view;
+  }
+  $("#case").hidden = true;
+  say($("#queue-error"), "");
+  try {
+    if (view === "map-view") await showOpenMap({ staff, query, open: showCase });
+    if (view === "directory") await showDirectory(auth);
+    if (view === "queue-view") load();
+  } catch (error) {
+    say($("#queue-error"), message(error));
+  }
+}
+
+function row(r) {
+  const badge = slaBadge(r);
+  return h("tr", { dataset: { id: r.id }, onclick: () => showCase(r.id) },
+    h("td", {}, h("span", { class: "badge sla-" + badge.state }, t(badge.key, badge.vars))),
+    h("td", {}, r.category), h("td", {}, r.ward_code),
+    h("td", {}, t("console.age", { days: ageDays(r.received_at) })),
+    h("td", {}, r.description));
+}
+
+function render() {
+  $("#queue tbody").replaceChildren(...rows.map(row));
+  $("#more").hidden = !cursor;
+  for (const tab of document.querySelectorAll("#queues button")) {
+    tab.setAttribute("aria-pressed", String(tab.dataset.queue === current.id));
+  }
+}
+
+async function load(more = false) {
+  say($("#queue-error"), "");
+  try {
+    const page = await staff("/staff/reports" + query({ ...current.params(Date.now()), limit: PAGE,
+                                                          cursor: more ? cursor : null }));
+    const kept = (page.items || []).filter(current.keep || (() => true));
+    rows = more ? rows.concat(kept) : kept;
+    cursor = page.next_cursor || null;
+    render();
+  } catch (error) {
+    say($("#queue-error"), message(error));
+  }
+}
+
+/** The tabs, the signed-in line and the rows in the chosen language (no fetch: a language switch redraws). */
+function drawDesk() {
+  const queues = queuesFor(me.role);
+  current ??= queues[0];
+  $("#queues").replaceChildren(...queues.map((q) =>
+    h("button", { type: "button", dataset: { queue: q.id }, onclick: () => { current = q; load(); } }, t(q.key))));
+  say($("#who"), t("console.signed_in_as", { username: me.username, role: t("console.role." + me.role) }));
+  render();
+}
+
+function showDesk() {
+  $("#sign-in").hidden = true;
+  $("#new-password").hidden = true;
+  $("#desk").hidden = false;
+  $('#views [data-view="directory"]').hidden = me.role !== "province_admin";
+  drawDesk();
+  load();
+}
+
+async function signedIn() {
+  me = await staff("/staff/me");
+  showDesk();
+}
+
+function wire() {
+  $("#sign-in").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(event.target);
+    try {
+      const result = await cognito.signIn($("#username").value.trim(), $("#password").value);
+      if (result.challenge === "NEW_PASSWORD_REQUIRED") {
+        $("#sign-in").hidden = true;
+        $("#new-password").hidden = false;
+        return;
+      }
+      await signedIn();
+    } catch (error) {
+      say($("#sign-in-error"), message(error));
+    }
+  });
+  $("#new-password").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(event.target);
+    try {
+      await cognito.newPassword($("#new-password-input").value);
+      await signedIn();
+    } catch (error) {
+      say($("#new-password-error"), message(error));
+    }
+  });
+  $("#sign-out").addEventListener("click", async () => {
+    // Forgotten here whatever Cognito answers; a failed revocation leaves tokens that expire in 15 minutes.
+    await cognito.signOut().catch(() => null);
+    location.reload();
+  });
+  $("#more").addEventListener("click", () => load(true));
+  for (const tab of document.querySelectorAll("#views button")) {
+    tab.addEventListener("click", () => showView(tab.dataset.view));
+  }
+  setInterval(() => !$("#queue-view").hidden && !$("#desk").hidden && !cursor && load(), REFRESH_MS);
+}
+
+async function main() {
+  startPage();
+  const settings = await config();
+  if (!settings.cognito_endpoint || !settings.cognito_client_id) {
+    say($("#sign-in-error"), t("console.error.config"));
+    return;
+  }
+  cognito = new CognitoClient({ endpoint: settings.cognito_endpoint, clientId: settings.cognito_client_id });
+  wire();
+  onLanguage(() => me && drawDesk());
+  if (cognito.session) await signedIn().catch(() => cognito.signOut().catch(() => null));
+}
+
+main();
