@@ -94,7 +94,9 @@ class Stage:
         self.server.start()
         url = self.server.url
         self.stack = provision(STAGE, REGION, endpoint_url=url)
-        stage_vars = load_chalice_config()["stages"][STAGE].get("environment_variables", {})
+        config = load_chalice_config()  # Chalice's order: the top-level variables, then the stage's
+        stage_vars = {**config.get("environment_variables", {}),
+                      **config["stages"][STAGE].get("environment_variables", {})}
         self.env = stage_environment(self.stack, url, stage_vars,
                                      base={"PATH": os.environ.get("PATH", "/usr/bin:/bin")})
         self.env.update(POWERTOOLS_LOG_LEVEL="WARNING", AWS_LAMBDA_FUNCTION_NAME="phananh-dev-bench")
