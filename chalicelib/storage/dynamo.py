@@ -9,11 +9,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pynamodb.connection.base
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.models import Model
 
+from chalicelib.adapters.aws import botocore_session
+
 CONDITION_FAILED = "ConditionalCheckFailedException"
+# PynamoDB opens a botocore session (and parses DynamoDB's model) per connection, and every model has its own
+# connection; it has no setting for a session, so its module-level factory is pointed at the shared one.
+pynamodb.connection.base.get_session = botocore_session
 
 
 class ConnectionOf:
