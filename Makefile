@@ -74,6 +74,7 @@ lint: $(STAMP)
 bench: $(STAMP) web
 	$(BIN)/python bench/cold_import.py
 	$(BIN)/python bench/first_request.py
+	$(BIN)/python bench/package_size.py
 	$(BIN)/python bench/intake_calls.py
 	$(BIN)/python bench/transition_calls.py
 	$(BIN)/python bench/notify_calls.py
