@@ -73,6 +73,8 @@ lint: $(STAMP)
 ## The full 100,000-report sweep bench takes ~6 min on 2 cores: make bench-sweep.
 bench: $(STAMP) web
 	$(BIN)/python bench/cold_import.py
+	$(BIN)/python bench/first_request.py
+	$(BIN)/python bench/package_size.py
 	$(BIN)/python bench/intake_calls.py
 	$(BIN)/python bench/transition_calls.py
 	$(BIN)/python bench/notify_calls.py
@@ -107,6 +109,7 @@ mail: $(STAMP)
 ## Package one province (or several: STAGE="daklak hue"): build/<stage>/sam.json + deployment.zip,
 ## `chalice package` with infra/ merged in. TEMPLATE_ONLY=1 skips the zip (same template, seconds).
 package: $(STAMP)
+	$(BIN)/python -m chalicelib.provinces.compile
 	$(BIN)/python -m infra.build $(foreach s,$(STAGE),--stage $(s)) $(if $(TEMPLATE_ONLY),--template-only,)
 
 ## Deploy a packaged province with the AWS CLI (needs credentials; see infra/README.md):
@@ -136,11 +139,13 @@ deploy-portal: web
 staff-admin: $(STAMP)
 	$(BIN)/python scripts/staff_admin.py --stage $(firstword $(STAGE)) $(ARGS)
 
-## Start a province: writes chalicelib/provinces/<slug>.json and its stage in .chalice/config.json.
+## Start a province: writes chalicelib/provinces/<slug>.json and its stage in .chalice/config.json, then compiles
+## its wards (chalicelib/provinces/compiled/: the Lambda reads them instead of importing vietnam-provinces).
 ##   make new-province CODE=1   (any of the 34 codes; SLUG=... ID_PREFIX=... to choose)
 new-province: $(STAMP)
 	@test -n "$(CODE)" || { echo "CODE=<province code> is required, e.g. make new-province CODE=1"; exit 2; }
 	$(BIN)/python scripts/new_province.py $(CODE) $(if $(SLUG),--slug $(SLUG),) $(if $(ID_PREFIX),--id-prefix $(ID_PREFIX),)
+	$(BIN)/python -m chalicelib.provinces.compile
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) build .pytest_cache .ruff_cache

@@ -385,7 +385,8 @@ class LocalStack:
         # (not the admin's "-" nor the IOC: no agency alert is ever addressed to them)
         agencies = sorted({s["agency"] for s in run.staff if s.get("agency") not in (None, "-", IOC_AGENCY)})
         run.inboxes = dict(subscribe_inboxes(run.stack, self.endpoint_url, agencies=agencies))
-        stage_vars = self.config["stages"][run.stage].get("environment_variables", {})
+        stage_vars = {**self.config.get("environment_variables", {}),  # Chalice's order: top-level, then stage
+                      **self.config["stages"][run.stage].get("environment_variables", {})}
         run.env = stage_environment(run.stack, self.endpoint_url, stage_vars)
         if self.zalo_oa is not None:  # the OA's message API and its attachments come from the stand-in
             run.env.update(ZALO_API_BASE_URL=self.zalo_oa.url, ZALO_MEDIA_ALLOWED_HOSTS=self.zalo_oa.host_port)

@@ -1,7 +1,8 @@
 """Load a province profile: the defaults, the province's file, and its wards.
 
 Wards and their People's Committees are generated from `vietnam-provinces`
-(the 2025 two-tier map), never typed by hand. A malformed file fails loudly
+(the 2025 two-tier map), never typed by hand: compiled into compiled/ by
+compile.py, so a running function reads a small file instead of importing it. A malformed file fails loudly
 with the file and the field named.
 """
 
@@ -42,7 +43,18 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def wards_of(province_code: int) -> list[dict[str, str]]:
-    """The province's wards/communes from vietnam-provinces, as profile entries."""
+    """The province's wards/communes as profile entries: the compiled file (compile.py), else vietnam-provinces."""
+    from chalicelib.provinces.compile import wards_file
+
+    try:
+        wards: list[dict[str, str]] = json.loads(wards_file(province_code).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return wards_from_library(province_code)
+    return wards
+
+
+def wards_from_library(province_code: int) -> list[dict[str, str]]:
+    """The province's wards/communes from vietnam-provinces (the source compile.py writes from)."""
     from vietnam_provinces import ProvinceCode, Ward
 
     try:
@@ -108,6 +120,10 @@ def build_profile(data: dict[str, Any], defaults: dict[str, Any], path: Path) ->
 @lru_cache(maxsize=8)
 def load_profile(slug: str, directory: str | None = None) -> ProvinceProfile:
     """The validated profile of one province (cached per process)."""
+    from chalicelib.provinces.compile import read_calendar
+    from chalicelib.rules.calendar import use_compiled
+
+    use_compiled(read_calendar())  # the national days off, without importing `holidays`
     base = Path(directory) if directory else DATA_DIR
     path = base / f"{slug}.json"
     return build_profile(_read(path), _read(DEFAULTS_FILE), path)

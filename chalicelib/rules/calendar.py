@@ -29,9 +29,19 @@ def iso_local(moment: datetime | None) -> str | None:
     return local_iso(moment) if moment else None
 
 
-@lru_cache(maxsize=64)
-def _national_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
-    """(days off, make-up working days) of one year, from `holidays` (imported lazily)."""
+NationalYear = tuple[frozenset[date], frozenset[date]]  # (days off, make-up working days)
+_COMPILED: dict[int, NationalYear] = {}
+
+
+def use_compiled(years: dict[int, NationalYear]) -> None:
+    """Take the national days of these years as given (the package's compiled calendar), so a running
+    function never imports `holidays` (about 1 s of import and computation) for them."""
+    _COMPILED.update(years)
+    _national_year.cache_clear()
+
+
+def national_year_from_holidays(year: int) -> NationalYear:
+    """(days off, make-up working days) of one year, from `holidays` (imported lazily): the source of truth."""
     import holidays
 
     table = holidays.country_holidays("VN", years=year, language="vi")
@@ -42,6 +52,13 @@ def _national_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
             day, month, yr = (int(g) for g in match.groups())
             makeup.add(date(yr, month, day))
     return days_off, frozenset(makeup)
+
+
+@lru_cache(maxsize=64)
+def _national_year(year: int) -> NationalYear:
+    """The compiled year if there is one, else computed from `holidays`."""
+    compiled = _COMPILED.get(year)
+    return compiled if compiled is not None else national_year_from_holidays(year)
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,13 @@ class _Ring:
         return math.sqrt(best)
 
 
+@dataclass(frozen=True)
+class _CellEntry:
+    candidates: tuple[int, ...]  # containment candidates of a crossed cell: every ring whose box covers it
+    edges: tuple[int, ...]  # nearest-ward candidates: the rings with an edge in the cell
+    whole: int  # the ward holding the whole cell when no edge crosses it, else -1
+
+
 class ProvinceWards:
     """One province's wards and their lookup index (build with province_wards())."""
 
@@ -161,29 +168,44 @@ class ProvinceWards:
         self._build_grid()
 
     def _build_grid(self) -> None:
-        edge_cells: dict[tuple[int, int], set[int]] = {}
-        by_ring_bbox: dict[tuple[int, int], list[int]] = {}
-        for r, ring in enumerate(self.rings):
+        """Only each ring's box in cells: a cell's entry (and a ring's edge cells) is worked out the first time
+        a point needs it.
+
+        Building the whole grid up front took 0.1-0.3 s of a cold function's first request, for the one or
+        two cells that request reads.
+        """
+        self._boxes = [(_cell(r.x0), _cell(r.x1), _cell(r.y0), _cell(r.y1)) for r in self.rings]
+        self._cells: dict[tuple[int, int], _CellEntry] = {}
+        self._ring_cells: dict[int, frozenset[tuple[int, int]]] = {}
+
+    def _cell_entry(self, key: tuple[int, int]) -> _CellEntry:
+        """The rings whose box covers the cell, those with an edge in it, and the ward that holds the whole
+        cell when no edge crosses it (its centre decides; -1: none)."""
+        entry = self._cells.get(key)
+        if entry is None:
+            cx, cy = key
+            covering = tuple(r for r, (x0, x1, y0, y1) in enumerate(self._boxes)
+                             if x0 <= cx <= x1 and y0 <= cy <= y1)
+            edged = tuple(r for r in covering if key in self._edge_cells(r))
+            whole = -1
+            if not edged:
+                x, y = (cx + 0.5) * CELL_DEG, (cy + 0.5) * CELL_DEG
+                whole = next((self.rings[r].ward for r in covering if self.rings[r].contains(x, y)), -1)
+            entry = self._cells[key] = _CellEntry(covering if edged else (), edged, whole)
+        return entry
+
+    def _edge_cells(self, r: int) -> frozenset[tuple[int, int]]:
+        """The cells ring r's edges cross (each edge's box, in cells), worked out once per ring."""
+        cells = self._ring_cells.get(r)
+        if cells is None:
+            ring, found = self.rings[r], set()
             xs, ys = ring.xs, ring.ys
             for i in range(len(xs)):
                 for cx in range(_cell(min(xs[i], xs[i - 1])), _cell(max(xs[i], xs[i - 1])) + 1):
                     for cy in range(_cell(min(ys[i], ys[i - 1])), _cell(max(ys[i], ys[i - 1])) + 1):
-                        edge_cells.setdefault((cx, cy), set()).add(r)
-            for cx in range(_cell(ring.x0), _cell(ring.x1) + 1):
-                for cy in range(_cell(ring.y0), _cell(ring.y1) + 1):
-                    by_ring_bbox.setdefault((cx, cy), []).append(r)
-        # A cell no edge touches is wholly inside one ring or outside all: its centre decides.
-        self._inside: dict[tuple[int, int], int] = {}
-        for key in by_ring_bbox.keys() - edge_cells.keys():
-            x, y = (key[0] + 0.5) * CELL_DEG, (key[1] + 0.5) * CELL_DEG
-            for r in by_ring_bbox[key]:
-                if self.rings[r].contains(x, y):
-                    self._inside[key] = self.rings[r].ward
-                    break
-        # Containment candidates of a crossed cell: every ring whose box covers it (a ring may contain
-        # the cell without an edge in it); nearest-ward candidates: the rings with an edge there.
-        self._candidates = {key: tuple(by_ring_bbox[key]) for key in edge_cells}
-        self._edges = {key: tuple(sorted(rings)) for key, rings in edge_cells.items()}
+                        found.add((cx, cy))
+            cells = self._ring_cells[r] = frozenset(found)
+        return cells
 
     def _match(self, k: int, distance_m: float | None = None) -> WardMatch:
         w = self.wards[k]
@@ -191,11 +213,10 @@ class ProvinceWards:
 
     def containing(self, lat: float, lng: float) -> WardMatch | None:
         """The ward whose polygon contains the point, or None."""
-        key = (_cell(lng), _cell(lat))
-        k = self._inside.get(key)
-        if k is not None:
-            return self._match(k)
-        for r in self._candidates.get(key, ()):
+        entry = self._cell_entry((_cell(lng), _cell(lat)))
+        if entry.whole >= 0:
+            return self._match(entry.whole)
+        for r in entry.candidates:
             if self.rings[r].contains(lng, lat):
                 return self._match(self.rings[r].ward)
         return None
@@ -207,7 +228,7 @@ class ProvinceWards:
         cx, cy = _cell(lng), _cell(lat)
         reach = int(max(limit, limit_x) / CELL_DEG) + 1
         candidates = {r for dx in range(-reach, reach + 1) for dy in range(-reach, reach + 1)
-                      for r in self._edges.get((cx + dx, cy + dy), ())}
+                      for r in self._cell_entry((cx + dx, cy + dy)).edges}
         best, best_k = math.inf, -1
         for r in candidates:
             ring = self.rings[r]
@@ -262,7 +283,7 @@ def provinces() -> tuple[dict[str, Any], ...]:
 
 @lru_cache(maxsize=8)
 def province_wards(province_code: int) -> ProvinceWards:
-    """The province's wards and index, built on first use and kept (about 0.1-0.3 s, a few MB)."""
+    """The province's wards, decoded on first use and kept; their index fills in as points are looked up."""
     return ProvinceWards(_read(province_code))
 
 

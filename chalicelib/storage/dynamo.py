@@ -7,13 +7,46 @@ write lost a race or what a DynamoDB number becomes.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
+import pynamodb.connection.base
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.models import Model
 
+from chalicelib.adapters.aws import botocore_session
+
 CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+class _PynamoSession:
+    """The botocore session PynamoDB's connections get: the shared one, except that every connection is handed
+    the same client for the same endpoint (PynamoDB opens a session and a client per model's connection, each
+    client ~40 ms on a cold start). `forget_clients()` (storage/models.bind) starts afresh."""
+
+    clients: ClassVar[dict[tuple[Any, ...], Any]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(botocore_session(), name)
+
+    def create_client(self, service: str, region: str | None = None, endpoint_url: str | None = None,
+                      config: Any = None) -> Any:
+        key = (service, region, endpoint_url, repr(getattr(config, "_user_provided_options", None)))
+        client = self.clients.get(key)
+        if client is None:
+            client = self.clients[key] = botocore_session().create_client(service, region, endpoint_url=endpoint_url,
+                                                                          config=config)
+        return client
+
+
+def forget_clients() -> None:
+    """The next PynamoDB call builds a new client (tests rebuild the container inside a new mock)."""
+    _PynamoSession.clients.clear()
+
+
+_PYNAMO_SESSION = _PynamoSession()
+# PynamoDB has no setting for a session: its module-level factory is pointed at ours.
+pynamodb.connection.base.get_session = lambda: _PYNAMO_SESSION
 
 
 class ConnectionOf:

@@ -24,6 +24,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.config import Settings
+from chalicelib.storage.dynamo import forget_clients
 
 SLA_OPEN_SHARD = "open"
 OPEN_SHARD = "open"  # `open_shard` of every open report (staff "due before" lists)
@@ -490,6 +491,7 @@ def bind(settings: Settings) -> None:
         StaffEntryModel: settings.stats_table,
         StaffAuditModel: settings.audit_table,
     }
+    forget_clients()
     for model, table in names.items():
         model.Meta.table_name = table
         model.Meta.region = settings.region

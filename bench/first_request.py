@@ -1,0 +1,265 @@
+"""Cold start, measured honestly: process start to the first answer of each kind of function, vs a floor.
+
+    .venv/bin/python bench/first_request.py [--runs 9]
+
+`cold_import.py` times `import app`, which is cheap because everything is lazy: the cost moves to the first
+request. This bench times what a new Lambda container pays before its first caller gets an answer. Each
+sample is a fresh interpreter (bench/first_request_probe.py), timed by this process from spawning it to
+reading the line it prints once the answer exists (interpreter start-up included on every side):
+
+- intake:    `import app`, then `app.app(event, context)` (Chalice's own Lambda entry) with an API Gateway
+             proxy event for POST /reports; the answer must be a 201;
+- stream:    the first `notify_report_changes` batch: the INSERT record of a report just written, read
+             from the table's stream (its notices go to SNS, its ledger to DynamoDB);
+- thumbnail: the first `make_thumbnails` batch: the SQS message S3 sends for a photo just uploaded to a
+             fresh upload offer (the renditions are made and written);
+- staff:     the first GET /staff/reports with a Cognito ID token: the JWKS is fetched over HTTP from the
+             local moto server (the pool's keys), the revocation marker read, the list queried;
+- floor:     `import boto3`, one DynamoDB client, one `put_item` of a report-sized item: the least a
+             function that answers with a DynamoDB write must pay.
+
+One moto server (devstack's, on a free port) holds the stage's resources; it is started and provisioned
+once, outside the timing, and every event is prepared before its process is spawned. The kinds are
+interleaved run after run, so machine noise hits them alike; printed: medians, spread (min-max) and each
+kind's median over the floor's. Targets: intake <= 1.2x, the others <= 1.5x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.intake_calls import REPORT  # noqa: E402  (the same submission the intake bench counts)
+
+PROBE = ROOT / "bench" / "first_request_probe.py"
+STAGE = "dev"
+REGION = "ap-southeast-1"
+TARGETS = {"intake": 1.2, "stream": 1.5, "thumbnail": 1.5, "staff": 1.5}
+FUNCTIONS = {"floor": "floor", "intake": "api_handler", "stream": "notify_report_changes",
+             "thumbnail": "make_thumbnails", "staff": "api_handler"}
+
+
+def api_event(method: str, path: str, resource: str, *, body: dict[str, Any] | None = None,
+              headers: dict[str, str] | None = None, source_ip: str = "198.51.100.7",
+              path_parameters: dict[str, str] | None = None) -> dict[str, Any]:
+    """An API Gateway (REST, proxy integration) event, as Lambda hands it to Chalice."""
+    all_headers = {"content-type": "application/json", "host": "api.example.gov.vn", **(headers or {})}
+    return {
+        "resource": resource, "path": path, "httpMethod": method,
+        "headers": all_headers, "multiValueHeaders": {k: [v] for k, v in all_headers.items()},
+        "queryStringParameters": None, "multiValueQueryStringParameters": None,
+        "pathParameters": path_parameters, "stageVariables": None,
+        "requestContext": {"resourcePath": resource, "httpMethod": method, "path": f"/api{path}", "stage": "api",
+                           "requestId": str(uuid.uuid4()), "identity": {"sourceIp": source_ip}},
+        "body": json.dumps(body, ensure_ascii=False) if body is not None else None, "isBase64Encoded": False,
+    }
+
+
+def photo() -> bytes:
+    """A 1600 x 1200 JPEG with some texture (a flat image would be unrealistically cheap to encode)."""
+    from PIL import Image, ImageFilter
+
+    image = Image.effect_noise((1600, 1200), 40).filter(ImageFilter.GaussianBlur(2)).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=88)
+    return out.getvalue()
+
+
+class Stage:
+    """The provisioned stage on the moto server, and the events each sample needs."""
+
+    def __init__(self) -> None:
+        from devstack.provision import provision
+        from devstack.stack import MotoServer, load_chalice_config, stage_environment
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+        os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                           "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION})
+        self.server = MotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.server.start()
+        url = self.server.url
+        self.stack = provision(STAGE, REGION, endpoint_url=url)
+        config = load_chalice_config()  # Chalice's order: the top-level variables, then the stage's
+        stage_vars = {**config.get("environment_variables", {}),
+                      **config["stages"][STAGE].get("environment_variables", {})}
+        self.env = stage_environment(self.stack, url, stage_vars,
+                                     base={"PATH": os.environ.get("PATH", "/usr/bin:/bin")})
+        self.env.update(POWERTOOLS_LOG_LEVEL="WARNING", AWS_LAMBDA_FUNCTION_NAME="phananh-dev-bench")
+        os.environ.update({k: v for k, v in self.env.items() if k != "AWS_LAMBDA_FUNCTION_NAME"})
+        import boto3
+        from chalice.test import Client
+
+        import app
+        from chalicelib import container
+
+        container.reset()
+        self.client = Client(app.app, stage_name=STAGE)
+        self.s3 = boto3.client("s3", endpoint_url=url)
+        self.streams = boto3.client("dynamodbstreams", endpoint_url=url)
+        self.stream_arn = self.stack.stream_arns["ReportsTable"]
+        shard = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"][-1]
+        self.iterator = self.streams.get_shard_iterator(StreamArn=self.stream_arn, ShardId=shard["ShardId"],
+                                                        ShardIteratorType="LATEST")["ShardIterator"]
+        self.token = self._staff_token(url)
+        self.jpeg = photo()
+        self.n = 0
+
+    def _staff_token(self, url: str) -> str:
+        import boto3
+
+        from devstack.staff import DEMO_PASSWORD, seed_demo_staff, sign_in
+
+        seed_demo_staff(self.stack, url)
+        idp = boto3.client("cognito-idp", endpoint_url=url)
+        pool, client = self.stack.names["StaffUserPool"], self.env["STAFF_CLIENT_IDS"].split(",")[0]
+        return str(sign_in(idp, pool, client, "ioc.operator", DEMO_PASSWORD)["IdToken"])
+
+    def body(self) -> tuple[dict[str, Any], str]:
+        """A report from a phone and an address of its own (the abuse limits refuse none of them)."""
+        self.n += 1
+        phone = f"0905 {self.n // 1000:03d} {self.n % 1000:03d}"
+        return {**REPORT, "reporter": {**REPORT["reporter"], "phone": phone}}, f"198.51.{self.n // 250}.{self.n % 250}"
+
+    def submitted(self) -> dict[str, Any]:
+        """A report written now through the app in this process (not timed)."""
+        from chalice.local import LambdaEventConverter
+
+        body, ip = self.body()
+        LambdaEventConverter.LOCAL_SOURCE_IP = ip
+        with contextlib.redirect_stdout(io.StringIO()):  # the app's EMF metric lines
+            answer = self.client.http.post("/reports", headers={"Content-Type": "application/json"},
+                                           body=json.dumps(body))
+        assert answer.status_code == 201, answer.body
+        return dict(json.loads(answer.body))
+
+    def event(self, kind: str) -> dict[str, Any]:
+        if kind == "floor":
+            body, _ = self.body()
+            item = {"id": {"S": f"BENCH-{uuid.uuid4().hex[:12]}"}, "category": {"S": body["category"]},
+                    "description": {"S": body["description"]}, "lat": {"N": "12.68"}, "lng": {"N": "108.04"},
+                    "ward_code": {"S": body["ward_code"]}, "state": {"S": "submitted"},
+                    "reporter_name": {"S": body["reporter"]["name"]},
+                    "reporter_phone": {"S": body["reporter"]["phone"]},
+                    "created_at": {"S": "2026-12-03T10:00:00+00:00"}, "version": {"N": "1"}}
+            return {"table": self.env["REPORTS_TABLE"], "item": item}
+        if kind == "intake":
+            body, ip = self.body()
+            return api_event("POST", "/reports", "/reports", body=body, source_ip=ip)
+        if kind == "staff":
+            return api_event("GET", "/staff/reports", "/staff/reports",
+                             headers={"authorization": f"Bearer {self.token}"})
+        if kind == "stream":
+            return self._stream_event()
+        if kind == "thumbnail":
+            return self._thumbnail_event()
+        raise ValueError(kind)
+
+    def _stream_event(self) -> dict[str, Any]:
+        from devstack.events import dynamodb_event, dynamodb_record
+
+        report = self.submitted()
+        records: list[dict[str, Any]] = []
+        for _ in range(20):
+            page = self.streams.get_records(ShardIterator=self.iterator)
+            self.iterator = page["NextShardIterator"]
+            records += [r for r in page["Records"] if r["eventName"] == "INSERT"
+                        and r["dynamodb"]["Keys"].get("id", {}).get("S") == report["id"]]
+            if records:
+                break
+        assert records, f"no stream record for {report['id']}"
+        return dynamodb_event(dynamodb_record(r, self.stream_arn, REGION) for r in records)
+
+    def _thumbnail_event(self) -> dict[str, Any]:
+        report = self.submitted()
+        offer = self.client.http.post(f"/reports/{report['id']}/media",
+                                      headers={"Content-Type": "application/json",
+                                               "X-Tracking-Token": report["tracking_token"]},
+                                      body=json.dumps({"content_type": "image/jpeg", "size": len(self.jpeg)}))
+        assert offer.status_code == 201, offer.body
+        key = json.loads(offer.body)["fields"]["key"]
+        bucket = self.env["MEDIA_BUCKET"]
+        self.s3.put_object(Bucket=bucket, Key=key, Body=self.jpeg, ContentType="image/jpeg")
+        s3_event = {"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": REGION,
+                                 "eventName": "ObjectCreated:Post",
+                                 "s3": {"bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
+                                        "object": {"key": key, "size": len(self.jpeg)}}}]}
+        return {"Records": [{"messageId": str(uuid.uuid4()), "receiptHandle": "bench", "body": json.dumps(s3_event),
+                             "attributes": {"ApproximateReceiveCount": "1",
+                                            "SentTimestamp": str(int(time.time() * 1000))},
+                             "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+                             "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:phananh-{STAGE}-thumbnails",
+                             "awsRegion": REGION}]}
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def sample(stage: Stage, kind: str, workdir: Path) -> float:
+    """Seconds from spawning a fresh interpreter to its answer (its event prepared before the clock starts)."""
+    path = workdir / f"{kind}.json"
+    path.write_text(json.dumps(stage.event(kind), ensure_ascii=False), encoding="utf-8")
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, str(PROBE), FUNCTIONS[kind], str(path)], cwd=ROOT, env=stage.env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    line = ""
+    for line in process.stdout:  # EMF metric lines come first; the probe's own line starts with "ok "
+        if line.startswith("ok "):
+            break
+    elapsed = time.perf_counter() - start
+    _, err = process.communicate()
+    expected = {"intake": "ok 201", "staff": "ok 200"}.get(kind, "ok")
+    if not line.startswith(expected) or (kind in ("stream", "thumbnail") and "failures=0" not in line):
+        raise SystemExit(f"{kind}: unexpected answer {line!r}\n{err[-3000:]}")
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9, help="interleaved samples per kind (>= 5)")
+    parser.add_argument("--only", nargs="*", choices=[k for k in FUNCTIONS if k != "floor"], default=None)
+    args = parser.parse_args(argv)
+    kinds = ["floor", *(args.only or [k for k in FUNCTIONS if k != "floor"])]
+    stage = Stage()
+    times: dict[str, list[float]] = {k: [] for k in kinds}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for kind in kinds:  # compile .pyc files and warm the file cache, outside the measurement
+                sample(stage, kind, Path(tmp))
+            for run in range(max(args.runs, 5)):
+                order = kinds[run % len(kinds):] + kinds[:run % len(kinds)]  # rotate who goes first
+                for kind in order:
+                    times[kind].append(sample(stage, kind, Path(tmp)))
+    finally:
+        stage.stop()
+    floor = statistics.median(times["floor"])
+    print(f"first request, fresh interpreters, {len(times['floor'])} interleaved runs "
+          "(median, min-max; ratio = median / floor's median)")
+    for kind in kinds:
+        values = times[kind]
+        median = statistics.median(values)
+        line = f"  {kind:9s} {median * 1000:7.0f} ms  ({min(values) * 1000:.0f}-{max(values) * 1000:.0f})"
+        if kind != "floor":
+            ratio, target = median / floor, TARGETS[kind]
+            line += f"  {ratio:5.2f}x the floor (target <= {target:.1f}x: {'met' if ratio <= target else 'MISSED'})"
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

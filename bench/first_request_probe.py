@@ -1,0 +1,60 @@
+"""One cold start, in the process this file starts: what bench/first_request.py times.
+
+    python bench/first_request_probe.py KIND EVENT_FILE
+
+KIND is `floor` (import boto3, make a DynamoDB client, put one report-sized item: the least any function
+that writes a report must pay) or a function of the app (`api_handler`, `notify_report_changes`,
+`make_thumbnails`): `import app`, then the handler Lambda would call, with the event in EVENT_FILE and a
+Lambda-like context. Prints one line, `ok <answer>`, as soon as the answer exists; the parent times from
+spawning this process to reading that line. Only the standard library is imported before the work.
+"""
+
+import json
+import sys
+
+
+class Context:
+    """The attributes Powertools and our handlers read from Lambda's context object."""
+
+    def __init__(self, name: str) -> None:
+        self.function_name = name
+        self.memory_limit_in_mb = 512
+        self.invoked_function_arn = f"arn:aws:lambda:ap-southeast-1:123456789012:function:{name}"
+        self.aws_request_id = "bench-first-request"
+        self.function_version = "$LATEST"
+        self.log_group_name = f"/aws/lambda/{name}"
+        self.log_stream_name = "bench"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 29_000
+
+
+def floor(event: dict) -> str:
+    import boto3
+
+    client = boto3.client("dynamodb")
+    client.put_item(TableName=event["table"], Item=event["item"])
+    return "put_item"
+
+
+def function(kind: str, event: dict) -> str:
+    import app
+
+    handler = app.app if kind == "api_handler" else app.app.handler_map[kind]
+    answer = handler(event, Context(kind))
+    if kind == "api_handler":
+        return str(answer["statusCode"])
+    return "failures=" + str(len((answer or {}).get("batchItemFailures", [])))
+
+
+def main() -> None:
+    kind, path = sys.argv[1], sys.argv[2]
+    with open(path, encoding="utf-8") as f:
+        event = json.load(f)
+    answer = floor(event) if kind == "floor" else function(kind, event)
+    sys.stdout.write(f"ok {answer}\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
