@@ -77,7 +77,9 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "merged": (REPORTER_SMS,),
 }
 # Events a report's supporters hear of too, by the reporter's SMS text (SUPPORTER_SMS, services/notify.py).
-SUPPORTER_EVENTS = frozenset({"published"})
+# What a supporter hears: the result, and (when the report they supported is merged into another) where the
+# case goes on, so they can follow or support the surviving report.
+SUPPORTER_EVENTS = frozenset({"published", "merged"})
 EVENTS: tuple[str, ...] = tuple(ROUTES)
 # Reporter SMS sent only when the new version says so: an approved extension moves the due date the
 # reporter was given; a denied one changes nothing for them.

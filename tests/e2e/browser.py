@@ -21,7 +21,8 @@ from test_local_stack import ROOT, Stack
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--lang=vi-VN"]  # a Vietnamese phone: dates as dd/mm/yyyy
 SCREENSHOTS = ROOT / "build" / "screenshots"
 PHONE = {"width": 360, "height": 640}
 DESKTOP = {"width": 1280, "height": 800}
@@ -82,6 +83,8 @@ def screenshot(page: Any, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
     path = SCREENSHOTS / f"{name}-{size['width']}x{size['height']}.png"
+    # not in the middle of a map's zoom (Leaflet scales the drawn wards until the zoom ends)
+    page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
     page.screenshot(path=str(path), full_page=False)
     return path
 
@@ -107,3 +110,37 @@ def portal(tmp_path_factory) -> Iterator[Portal]:
                 context.close()
     finally:
         stack.interrupt()
+
+
+# WCAG 2.1 contrast of every visible text against the first opaque background behind it (AA: 4.5:1, large
+# text 3:1); the page's own CSS is checked as rendered, not as its comments claim.
+_CONTRAST_JS = """() => {
+  const rgb = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const background = (el) => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor);
+    if (c.length === 3 || c[3] > 0.5) return c.slice(0, 3); } return [255, 255, 255]; };
+  const failures = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    const style = getComputedStyle(el), box = el.getBoundingClientRect();
+    if (!own || style.visibility === "hidden" || box.width === 0 || el.closest(".leaflet-container")) continue;
+    const [a, b] = [lum(rgb(style.color).slice(0, 3)), lum(background(el))].sort((x, y) => y - x);
+    const ratio = (a + 0.05) / (b + 0.05), size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    const text = el.textContent.trim().slice(0, 30);
+    if (ratio < need) failures.push(`${el.tagName}.${el.className} "${text}" ${ratio.toFixed(2)}`);
+  }
+  return failures;
+}"""
+
+
+def contrast_failures(page: Any) -> list[str]:
+    """The visible texts whose contrast is below WCAG AA (empty when the page passes)."""
+    return page.evaluate(_CONTRAST_JS)
+
+
+def horizontal_overflow(page: Any) -> int:
+    """How many CSS pixels the page is wider than its viewport (0: nothing to scroll sideways)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")

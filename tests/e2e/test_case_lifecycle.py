@@ -212,3 +212,66 @@ def test_the_example_reports_ward_officer_is_mailed_its_assignment_and_finds_it_
                            check=True, timeout=60).stdout.strip()
     status, queue = call(stack, "GET", "/staff/reports", headers={"Authorization": f"Bearer {token}"})
     assert status == 200 and report_id in [r["id"] for r in queue["items"]]
+
+
+def test_a_second_report_30_m_away_supports_the_first_a_third_is_merged_and_all_three_hear_the_result(
+        stack, tokens):
+    """The duplicates scenario on `make run`: the intake answer offers the open report 30 m away, its citizen
+    supports that one instead, the IOC merges a third into it, and at publication each of the three people
+    gets an SMS of the result, none naming another."""
+    import time
+
+    from devstack.inboxes import sent_sms_and_email
+
+    people = {"first": ("Lê Thị Một", "+84912000101"), "second": ("Phạm Văn Hai", "+84912000102"),
+              "third": ("Đỗ Thị Ba", "+84912000103")}
+
+    def report(who: str, dlat: float) -> dict:
+        name, phone = people[who]
+        body = {**REPORT, "description": f"Ổ gà sâu trên đường, báo lần {who}",
+                "location": {"lat": 13.0812 + dlat, "lng": 109.2901}, "reporter": {"name": name, "phone": phone}}
+        status, receipt = call(stack, "POST", "/reports", body)
+        assert status == 201, receipt
+        return receipt
+
+    first = report("first", 0.0)
+    second = report("second", 0.00027)  # ≈ 30 m north
+    offered = {c["id"]: c for c in second["nearby"]}
+    assert first["id"] in offered and 20 <= offered[first["id"]]["distance_m"] <= 40, second["nearby"]
+    status, support = call(stack, "POST", f"/reports/{first['id']}/support",
+                           {"own_report_id": second["id"], "tracking_token": second["tracking_token"]})
+    assert status == 201 and support["counted"] is True, support
+    third = report("third", -0.0002)
+
+    ioc = {"Authorization": f"Bearer {tokens['ioc.operator']}"}
+
+    def act(user: str, report_id: str, action: str, **fields) -> dict:
+        status, body = call(stack, "POST", f"/staff/reports/{report_id}/actions", {"action": action, **fields},
+                            {"Authorization": f"Bearer {tokens[user]}"})
+        assert status == 200, (user, action, body)
+        return body
+
+    assert act("ioc.operator", third["id"], "merge", into=first["id"])["status"] == "merged"
+    status, case = call(stack, "GET", f"/staff/reports/{first['id']}", headers=ioc)
+    assert status == 200 and case["support_count"] == 2, case.get("support_count")
+
+    def sms_about(report_id: str) -> list[dict]:
+        sent = sent_sms_and_email(f"http://127.0.0.1:{stack.moto_port}")["sms"]
+        return [m for m in sent if report_id in (m["text"] or "")]
+
+    before = len(sms_about(first["id"]))
+    act("ioc.operator", first["id"], "assign", agency_id="ubnd-22015")
+    act("ward1.officer", first["id"], "accept")
+    act("ward1.officer", first["id"], "submit_result", text="Đã vá ổ gà trên đường")
+    assert act("ioc.operator", first["id"], "approve_result")["status"] == "published"
+
+    deadline = time.monotonic() + 60
+    while len({m["to"] for m in sms_about(first["id"])[before:]}) < 3 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    news = sms_about(first["id"])[before:]
+    assert sorted(m["to"] for m in news) == sorted(phone for _, phone in people.values()), news
+    for message in news:
+        others = [p for p in people.values() if p[1] != message["to"]]
+        assert not any(name in message["text"] or phone[3:] in message["text"] for name, phone in others)
+    status, public = call(stack, "GET", f"/public/reports/{third['id']}")
+    assert status == 200 and public["merge"]["into"] == first["id"]

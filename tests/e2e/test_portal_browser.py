@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from browser import DESKTOP, PHONE, Portal, screenshot
+from browser import DESKTOP, PHONE, Portal, contrast_failures, horizontal_overflow, screenshot
 from test_local_stack import HTTP, ROOT
 
 from devstack.zalo_oa import demo_photo
@@ -35,6 +35,19 @@ def test_report_page_draws_the_wards_with_no_tile_server_and_speaks_both_languag
     page.reload()
     assert page.get_by_label("Category", exact=True).count() == 1  # the choice is remembered
     page.get_by_role("button", name="Tiếng Việt").click()
+    assert page.errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/tra-cuu", "/ket-qua", "/thong-ke"])
+def test_every_page_fits_a_phone_and_passes_contrast_in_both_languages(portal: Portal, path: str):
+    page = portal.page(PHONE)
+    page.goto(portal.url + path)
+    page.wait_for_load_state("networkidle")
+    for language in ("English", "Tiếng Việt"):
+        page.get_by_role("button", name=language).click()
+        assert horizontal_overflow(page) == 0, (path, language)
+        assert contrast_failures(page) == [], (path, language)
     assert page.errors == []
     page.close()
 

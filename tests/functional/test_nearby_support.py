@@ -20,7 +20,8 @@ pytest_plugins = ["staff_fixtures"]
 HERE = (12.68, 108.04)
 THIRTY_M_NORTH = (12.68027, 108.04)
 A_KM_EAST = (12.68, 108.0492)
-PHONES = {"first": "0905 111 001", "second": "0905 111 002", "third": "0905 111 003", "fan": "0905 111 004"}
+PHONES = {"first": "0905 111 001", "second": "0905 111 002", "third": "0905 111 003", "fan": "0905 111 004",
+          "third_fan": "0905 111 005"}
 E164 = {k: "+84" + v.replace(" ", "")[1:] for k, v in PHONES.items()}
 
 
@@ -123,6 +124,7 @@ def test_a_merged_reporter_supports_the_survivor_and_everyone_hears_of_the_resul
     support(client, survivor, phone=PHONES["fan"])
     support(client, survivor, own_report_id=second, tracking_token=token)
     third, third_token = submit(client, **at(THIRTY_M_NORTH, "third"))
+    support(client, third, phone=PHONES["third_fan"])
     to_state(client, staff, survivor, "assigned")
     merged = must(client, staff, "ioc", third, "merge", into=survivor)
     assert merged["status"] == "merged" and merged["merge"]["into"] == survivor
@@ -144,6 +146,8 @@ def test_a_merged_reporter_supports_the_survivor_and_everyone_hears_of_the_resul
     assert invoke(client, {"Records": tap.take()}) == {"batchItemFailures": []}
     merged_sms = [(to, text) for to, text in sms() if to == E164["third"]]
     assert len(merged_sms) == 2 and f"/theo-doi/{survivor}" in merged_sms[-1][1]  # its receipt, then the merge
+    told = [text for to, text in sms() if to == E164["third_fan"]]  # the merged one's supporter: the merge only
+    assert len(told) == 1 and told[0] == merged_sms[-1][1]
 
     before = len(sms())
     for state in ("in_progress", "result_submitted", "published"):

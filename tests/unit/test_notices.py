@@ -357,3 +357,14 @@ def test_supporters_hear_of_a_published_result_each_alone_and_only_then():
     assert len({n.key for n in notices} | {reporter_sms.key}) == 3  # one ledger key each
     assert all("+8490" not in n.key and "+8490" not in n.text for n in notices)
     assert supporter_notices(IN_PROGRESS, result, PROFILE, TEMPLATES, fans) == []
+
+
+def test_the_supporters_of_a_merged_report_hear_where_the_case_goes_on():
+    from chalicelib.rules.notices import supporter_notices, wants_supporters
+
+    before = replace(IN_PROGRESS, support_count=1)
+    merged = replace(step(before, "merge", status="merged"), extra={"merge": {"into": "DLK-SURV-IVOR"}})
+    fans = [("k" * 64, "+84905111222")]
+    assert wants_supporters(before, merged)
+    [notice] = supporter_notices(before, merged, PROFILE, TEMPLATES, fans)
+    assert notice.to == ("+84905111222",) and "DLK-SURV-IVOR" in notice.text and "+8490" not in notice.text

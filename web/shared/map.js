@@ -9,7 +9,7 @@ const WARD_STYLE = { color: "#5b6b7a", weight: 1, fillColor: "#e8efe6", fillOpac
 /** A map in `element`, with the wards drawn; resolves to { map, wards } once the polygons are in. */
 export async function createMap(element, { onWardClick } = {}) {
   const map = L.map(element, { zoomSnap: 0.5, attributionControl: false, preferCanvas: false });
-  map.setView([12.7, 108.05], 9);
+  map.setView([16, 106], 5); // Vietnam, until the province's own wards are in and the map fits them
   const settings = await config();
   if (settings.tile_url) {
     L.tileLayer(settings.tile_url, { attribution: settings.tile_attribution || "" }).addTo(map);
@@ -22,9 +22,27 @@ export async function createMap(element, { onWardClick } = {}) {
       if (onWardClick) layer.on("click", (e) => onWardClick(e, feature));
     },
   }).addTo(map);
-  const bounds = wards.getBounds();
-  if (bounds.isValid()) map.fitBounds(bounds);
+  keepFitted(map, element, wards.getBounds());
   return { map, wards };
+}
+
+/** Leaflet measures its box once: when the page's layout settles later (CSS, a rotated phone, a resized
+ *  window) it must be told, and while nobody (the person or the page) has moved the map since it was fitted
+ *  to the province, it fits the province again. */
+function keepFitted(map, element, bounds) {
+  let fitted = true, fitting = false;
+  const fit = () => {
+    if (!fitted || !bounds.isValid()) return;
+    fitting = true; // not animated: Leaflet's animated zoom would report its start a frame later, as if moved
+    map.fitBounds(bounds, { animate: false });
+    fitting = false;
+  };
+  map.on("movestart zoomstart", () => { if (!fitting) fitted = false; });
+  fit();
+  new ResizeObserver(() => {
+    map.invalidateSize();
+    fit();
+  }).observe(element);
 }
 
 /** A round marker (no image files: nothing for the CSP to allow but 'self'). */
