@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser import DESKTOP, Portal, screenshot
+from browser import DESKTOP, Portal, contrast_failures, screenshot
 from test_local_stack import HTTP, REPORT, post_report
 from test_portal_browser import staff_act, staff_token
 
@@ -77,6 +77,7 @@ def test_the_ioc_signs_in_sees_a_new_report_with_its_badge_and_signs_out(portal:
     expect(row).to_contain_text("Hạ tầng đô thị")  # names, not the codes
     expect(row).to_contain_text("Phường Buôn Ma Thuột")
     screenshot(page, "console-queue")
+    assert contrast_failures(page) == []  # WCAG AA, as the portal's pages
 
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("button", name="To sort")).to_have_count(1)
@@ -150,6 +151,7 @@ def test_a_report_goes_from_the_iocs_queue_to_the_public_page_with_an_evidence_p
     ioc.locator("#case-map path.leaflet-interactive").first.wait_for(state="attached")
     expect(ioc.locator("form.action")).to_have_count(len(staff_case(portal, "ioc.operator", report_id)))
     screenshot(ioc, "console-case")
+    assert contrast_failures(ioc) == []
     act(ioc, "assign", "Giao xử lý", **{"Đơn vị xử lý (mã)": "ubnd-22015"})
     expect(ioc.locator("#case-status")).to_have_text("Đã giao")
 
@@ -256,5 +258,6 @@ def test_the_province_admin_invites_moves_and_disables_an_officer_from_the_direc
     row.get_by_role("button", name="Khóa").click()
     expect(row.locator(".state")).to_have_text("Đã khóa")
     screenshot(page, "console-directory")
+    assert contrast_failures(page) == []
     assert page.errors == []
     page.close()
