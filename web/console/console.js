@@ -4,7 +4,7 @@
 // directory (directory.js).
 // Cognito's endpoint and app client come from /config.json (`cognito_endpoint`, `cognito_client_id`).
 import { api, ApiError, config, query } from "../shared/api.js";
-import { apiMessage, onLanguage, t } from "../shared/i18n.js";
+import { apiMessage, currentLang, onLanguage, t } from "../shared/i18n.js";
 import { $, clearErrors, h, startPage } from "../shared/layout.js";
 import { openCase } from "./case.js";
 import { showDirectory } from "./directory.js";
@@ -21,6 +21,7 @@ let me;
 let current;
 let cursor = null;
 let rows = [];
+let names = { categories: {}, wards: {} };
 
 function say(el, text) {
   el.textContent = text;
@@ -63,11 +64,20 @@ async function showView(view) {
   }
 }
 
+const label = (x) => x && (currentLang() === "en" ? x.name_en || x.name : x.name);
+
+/** Category and ward names for the queue's codes (two cached public lists; the codes stay if they fail). */
+async function loadNames() {
+  const [cats, wards] = await Promise.all([api.get("/categories"), api.get("/wards")]);
+  names = { categories: Object.fromEntries(cats.categories.map((c) => [c.code, c])),
+            wards: Object.fromEntries(wards.wards.map((w) => [String(w.code), w.name])) };
+}
+
 function row(r) {
   const badge = slaBadge(r);
   return h("tr", { dataset: { id: r.id }, onclick: () => showCase(r.id) },
     h("td", {}, h("span", { class: "badge sla-" + badge.state }, t(badge.key, badge.vars))),
-    h("td", {}, r.category), h("td", {}, r.ward_code),
+    h("td", {}, label(names.categories[r.category]) || r.category), h("td", {}, names.wards[r.ward_code] || r.ward_code),
     h("td", {}, t("console.age", { days: ageDays(r.received_at) })),
     h("td", {}, r.description));
 }
@@ -115,6 +125,7 @@ function showDesk() {
 
 async function signedIn() {
   me = await staff("/staff/me");
+  await loadNames().catch(() => null);
   showDesk();
 }
 

@@ -43,6 +43,6 @@ export async function showOpenMap({ staff, query, open }) {
   $("#open-map-legend").replaceChildren(...Object.keys(SLA_COLOURS).filter((s) => s !== "closed").map((s) =>
     h("li", { dataset: { state: s } }, h("span", { class: "swatch swatch-" + s }),
       t("console.map.legend." + s, { n: counts[s] || 0 }))));
-  drawn.map.invalidateSize();
+  drawn.map.invalidateSize(false);  // no animated pan: a pin clicked now stays where it is
   return placed.length;
 }
