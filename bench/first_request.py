@@ -21,7 +21,8 @@ reading the line it prints once the answer exists (interpreter start-up included
 One moto server (devstack's, on a free port) holds the stage's resources; it is started and provisioned
 once, outside the timing, and every event is prepared before its process is spawned. The kinds are
 interleaved run after run, so machine noise hits them alike; printed: medians, spread (min-max) and each
-kind's median over the floor's. Targets: intake <= 1.2x, the others <= 1.5x.
+kind's median over the floor's. Targets: intake <= 1.2x, the others <= 1.5x. With `--baseline DIR`, another
+checkout's app is timed in the same rotation (same stage, same floor): a before/after in one run.
 """
 
 from __future__ import annotations
@@ -209,12 +210,14 @@ class Stage:
         self.server.stop()
 
 
-def sample(stage: Stage, kind: str, workdir: Path) -> float:
-    """Seconds from spawning a fresh interpreter to its answer (its event prepared before the clock starts)."""
+def sample(stage: Stage, kind: str, workdir: Path, root: Path = ROOT) -> float:
+    """Seconds from spawning a fresh interpreter to its answer (its event prepared before the clock starts);
+    `root`: the checkout whose app runs (this one, or --baseline's)."""
     path = workdir / f"{kind}.json"
     path.write_text(json.dumps(stage.event(kind), ensure_ascii=False), encoding="utf-8")
+    env = {**stage.env, "PYTHONPATH": str(root)}
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, str(PROBE), FUNCTIONS[kind], str(path)], cwd=ROOT, env=stage.env,
+    process = subprocess.Popen([sys.executable, str(PROBE), FUNCTIONS[kind], str(path)], cwd=root, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None
     line = ""
@@ -229,35 +232,46 @@ def sample(stage: Stage, kind: str, workdir: Path) -> float:
     return elapsed
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=9, help="interleaved samples per kind (>= 5)")
-    parser.add_argument("--only", nargs="*", choices=[k for k in FUNCTIONS if k != "floor"], default=None)
-    args = parser.parse_args(argv)
-    kinds = ["floor", *(args.only or [k for k in FUNCTIONS if k != "floor"])]
-    stage = Stage()
-    times: dict[str, list[float]] = {k: [] for k in kinds}
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            for kind in kinds:  # compile .pyc files and warm the file cache, outside the measurement
-                sample(stage, kind, Path(tmp))
-            for run in range(max(args.runs, 5)):
-                order = kinds[run % len(kinds):] + kinds[:run % len(kinds)]  # rotate who goes first
-                for kind in order:
-                    times[kind].append(sample(stage, kind, Path(tmp)))
-    finally:
-        stage.stop()
+def report(title: str, times: dict[str, list[float]]) -> None:
     floor = statistics.median(times["floor"])
-    print(f"first request, fresh interpreters, {len(times['floor'])} interleaved runs "
+    print(f"{title}, fresh interpreters, {len(times['floor'])} interleaved runs "
           "(median, min-max; ratio = median / floor's median)")
-    for kind in kinds:
-        values = times[kind]
+    for kind, values in times.items():
         median = statistics.median(values)
         line = f"  {kind:9s} {median * 1000:7.0f} ms  ({min(values) * 1000:.0f}-{max(values) * 1000:.0f})"
         if kind != "floor":
             ratio, target = median / floor, TARGETS[kind]
             line += f"  {ratio:5.2f}x the floor (target <= {target:.1f}x: {'met' if ratio <= target else 'MISSED'})"
         print(line)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9, help="interleaved samples per kind (>= 5)")
+    parser.add_argument("--only", nargs="*", choices=[k for k in FUNCTIONS if k != "floor"], default=None)
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another checkout of this repository (e.g. `git worktree add /tmp/base main`): its app "
+                             "is timed too, interleaved with this one's, against the same floor")
+    args = parser.parse_args(argv)
+    kinds = ["floor", *(args.only or [k for k in FUNCTIONS if k != "floor"])]
+    roots = {"this checkout": ROOT, **({"baseline": args.baseline.resolve()} if args.baseline else {})}
+    trials = [(name, root, kind) for kind in kinds for name, root in roots.items()
+              if kind != "floor" or name == "this checkout"]
+    times: dict[str, dict[str, list[float]]] = {name: {} for name in roots}
+    stage = Stage()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for _, root, kind in trials:  # compile .pyc files and warm the file cache, outside the measurement
+                sample(stage, kind, Path(tmp), root)
+            for run in range(max(args.runs, 5)):
+                order = trials[run % len(trials):] + trials[:run % len(trials)]  # rotate who goes first
+                for name, root, kind in order:
+                    times[name].setdefault(kind, []).append(sample(stage, kind, Path(tmp), root))
+    finally:
+        stage.stop()
+    for name in roots:
+        series = {"floor": times["this checkout"]["floor"], **{k: times[name][k] for k in kinds if k != "floor"}}
+        report(f"first request ({name}: {roots[name]})" if args.baseline else "first request", series)
     return 0
 
 
