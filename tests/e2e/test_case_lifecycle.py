@@ -259,6 +259,9 @@ def test_a_second_report_30_m_away_supports_the_first_a_third_is_merged_and_all_
         sent = sent_sms_and_email(f"http://127.0.0.1:{stack.moto_port}")["sms"]
         return [m for m in sent if report_id in (m["text"] or "")]
 
+    deadline = time.monotonic() + 60  # the merge's SMS to the third (it links the survivor) comes first
+    while not [m for m in sms_about(first["id"]) if m["to"] == people["third"][1]] and time.monotonic() < deadline:
+        time.sleep(0.5)
     before = len(sms_about(first["id"]))
     act("ioc.operator", first["id"], "assign", agency_id="ubnd-22015")
     act("ward1.officer", first["id"], "accept")
