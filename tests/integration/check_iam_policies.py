@@ -62,8 +62,6 @@ NOT_OBSERVED = {
     ("api_handler", "CursorKeyFromTheStageSecret", "secretsmanager:GetSecretValue"):
         "only a deployed stage has STAGE_SECRETS_ARN (the local stack derives the key); the read itself is tested "
         "outside a request in tests/functional/test_staff_revocation.py",
-    ("api_handler", "SignVettedOriginals", "s3:GetObjectVersion"):
-        "a staff link to a ready original names its vetted version (source_version); tested records have none",
     ("daily_digest", "DigestMarkers", "dynamodb:DeleteItem"):
         "services/digest.py releases an agency's marker when its e-mail fails, so the next run sends it again",
 }
