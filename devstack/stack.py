@@ -500,6 +500,7 @@ class LocalStack:
                 f"    API            {run.api_url}",
                 f"    portal         {run.portal_url}/" + ("" if run.portal and run.portal.built
                                                           else "   (not built: make web)"),
+                f"    console        {run.portal_url}/dieu-hanh   (staff: sign in with a staff login below)",
                 f"    logs           {_relative(run.chalice_log)}  {_relative(run.runner_log)}",
                 "    event runner   " + ("\n                   ".join(run.mappings) or "(no event handlers yet)"),
             ]

@@ -56,7 +56,8 @@ def test_cors_allows_the_portal_origin_only(portal: Portal):
     answer = HTTP.options(portal.api_url + "/reports", headers={
         "Origin": portal.url, "Access-Control-Request-Method": "POST"}, timeout=30)
     assert answer.headers.get("Access-Control-Allow-Origin") == portal.url
-    assert f"portal         {portal.url}/" in portal.stack.output.read_text()  # the banner's URL
+    banner = portal.stack.output.read_text()
+    assert f"portal         {portal.url}/" in banner and f"console        {portal.url}/dieu-hanh" in banner
 
 
 def staff_token(portal: Portal, user: str) -> str:
