@@ -179,6 +179,16 @@ class ReportsPort(Protocol):
               references: Sequence[Reference] = ()) -> Report: ...
 
 
+class ErasurePort(Protocol):
+    """Anonymising a report's contact (rules/retention.py): storage/erasure.py."""
+
+    def anonymise(self, before: Report, after: Report, audit: AuditEntry,
+                  supporters: Sequence[tuple[str, str]] = ()) -> Report:
+        """`after` and its audit row if the report is still at `before.version` (else StaleVersion), and the
+        phone and name stripped from each (report id, supporter key) record: one transaction."""
+        ...
+
+
 class NearbyPort(Protocol):
     """The nearby-cell index (rules/geo.py): one query per covered cell, never a scan."""
 

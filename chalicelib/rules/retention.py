@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.rules.actors import Actor
+from chalicelib.rules.privacy import mask_reporter
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report, Reporter
 
@@ -75,13 +76,15 @@ def anonymise(report: Report, actor: Actor, now: datetime, note: str) -> tuple[R
     """
     if is_anonymised(report.reporter):
         raise ValueError(f"{report.id}: already anonymised")
-    after = report.evolve(reporter=Reporter(name=ANONYMISED, phone="", email=None), updated_at=now)
+    # The free text is masked with the real contact while it is still known: once it is gone, nothing could.
+    texts = {name: _masked(getattr(report, name), report.reporter) for name in MASKED_PARTS}
+    after = report.evolve(reporter=Reporter(name=ANONYMISED, phone="", email=None), updated_at=now, **texts)
     audit = AuditEntry(report.id, now, actor.id, actor.role, "anonymise", report.status, report.status,
                        report.round, note)
     return after, audit
 
 
-def held(report: Report, supporters: int) -> dict[str, Any]:
+def held(report: Report) -> dict[str, Any]:
     """The personal data held about a report's reporter, field by field (None where there is none)."""
     gone = is_anonymised(report.reporter)
     return {
@@ -89,5 +92,20 @@ def held(report: Report, supporters: int) -> dict[str, Any]:
         "phone": (report.reporter.phone or None) if not gone else None,
         "email": None if gone else report.reporter.email,
         "anonymised": gone,
-        "supporters_held": supporters,
     }
+
+
+# The report's parts holding free text someone may have written the reporter's name or number into.
+MASKED_PARTS = ("description", "result", "return_request", "extension_request", "extensions", "rejection",
+                "feedback", "extra")
+
+
+def _masked(value: Any, reporter: Reporter) -> Any:
+    """`value` with the reporter's name and number masked in every string inside it (ids and codes carry neither)."""
+    if isinstance(value, str):
+        return mask_reporter(value, reporter)
+    if isinstance(value, dict):
+        return {k: _masked(v, reporter) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v, reporter) for v in value]
+    return value

@@ -280,9 +280,39 @@ class StaffMe(Shape):
 
 
 class ReporterContact(Shape):
-    name: str
-    phone: str  # "" when an e-mailed report's sender gave none
+    name: str  # "anonymised" once the retention rule or the reporter's erase request removed it
+    phone: str  # "" when an e-mailed report's sender gave none, or once anonymised
     email: str | None = None  # the sender of an e-mailed report
+    anonymised: bool | None = None  # true once the contact was anonymised (absent before)
+
+
+# -- the reporter's data rights (views/retention.py) --------------------------------------------------------
+
+
+class HeldContact(Shape):
+    name: str | None
+    phone: str | None
+    email: str | None
+    anonymised: bool
+
+
+class MyData(Shape):
+    id: str
+    status: str
+    held: HeldContact
+    purpose: Advice  # why it is held
+    kept_until: Moment | None  # when the retention rule anonymises it (None: the case still runs, or done)
+    retention: Advice
+
+
+class Erased(Shape):
+    id: str
+    status: str
+    erased: bool  # false: it was already anonymised, nothing changed
+    note: Advice | None
+    removed: list[Advice]
+    kept: list[Advice]  # and why
+    held: HeldContact
 
 
 class _StaffReport(_ReportCore):
@@ -779,6 +809,8 @@ VIEW_SHAPES: dict[str, type[BaseModel]] = {
     "citizen.reporter_view": ReporterView,
     "citizen.tracked": Tracked,
     "citizen.citizen_action": CitizenAction,
+    "retention.my_data": MyData,
+    "retention.erased": Erased,
     "staff.staff_view": StaffView,
     "staff.case_file": CaseFile,
     "staff.action_taken": ActionTaken,

@@ -72,11 +72,20 @@ def test_anonymising_keeps_the_case_and_writes_why_and_twice_is_refused():
 
 def test_what_is_held_before_and_after_an_erase():
     report = closed(reporter=Reporter("Chị Hoa", "", "hoa@example.vn"))
-    assert retention.held(report, 2) == {"name": "Chị Hoa", "phone": None, "email": "hoa@example.vn",
-                                         "anonymised": False, "supporters_held": 2}
+    assert retention.held(report) == {"name": "Chị Hoa", "phone": None, "email": "hoa@example.vn",
+                                      "anonymised": False}
     after, _ = anonymise(report, CITIZEN_ACTOR, CLOSED, "x")
-    assert retention.held(after, 0) == {"name": None, "phone": None, "email": None, "anonymised": True,
-                                        "supporters_held": 0}
+    assert retention.held(after) == {"name": None, "phone": None, "email": None, "anonymised": True}
+
+
+def test_anonymising_masks_the_name_and_number_wherever_someone_wrote_them():
+    report = closed(description="Tôi là Nguyễn Văn An, gọi 0905 123 456", result={
+        "text": "Đã gọi anh Nguyen Van An", "media_ids": ["m1"], "enforcement": [{"note": "số 0905123456"}]},
+        feedback={"rating": 2, "comment": "NGUYỄN VĂN AN không hài lòng", "round": 1})
+    after, _ = anonymise(report, CITIZEN_ACTOR, CLOSED, "x")
+    written = repr([after.description, after.result, after.feedback])
+    assert "An" not in written.replace("An toàn", "") and "0905" not in written and "123 456" not in written
+    assert after.result is not None and after.result["media_ids"] == ["m1"] and "[họ tên đã ẩn]" in after.description
 
 
 def test_originals_are_due_90_days_after_publication():
