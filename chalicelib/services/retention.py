@@ -11,20 +11,41 @@ from here (they go with those cases under the retention rule).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from chalicelib.observability import logger, trace_use_case
 from chalicelib.ports import ErasurePort, ReportsPort, StaleVersion, SupportPort
 from chalicelib.rules import ids
-from chalicelib.rules.actors import CITIZEN_ACTOR
+from chalicelib.rules.actors import CITIZEN_ACTOR, SYSTEM_ACTOR
 from chalicelib.rules.nearby import supporter_key
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import Report
-from chalicelib.rules.retention import ERASURE_NOTE, anonymise, contact_due_at, is_anonymised
+from chalicelib.rules.retention import (
+    ERASURE_NOTE,
+    RETENTION_NOTE,
+    add_months,
+    anonymise,
+    contact_due,
+    contact_due_at,
+    is_anonymised,
+)
 from chalicelib.services.clock import Clock, utc_now
 from chalicelib.views import retention as views
 
-_ATTEMPTS = 3  # a staff action landing between the read and the write: read again and retry
+_ATTEMPTS = 3
+_MONTH_END_SLACK_DAYS = 3
+
+
+@dataclass
+class RetentionRun:
+    """What one anonymiser run did: items read from the index, contacts anonymised, writes lost to a race."""
+
+    read: int = 0
+    anonymised: int = 0
+    lost: int = 0
+    supporters: int = 0  # a staff action landing between the read and the write: read again and retry
 
 
 class RetentionService:
@@ -67,6 +88,41 @@ class RetentionService:
                                                                  "merged_support": bool(merged_into)})
             return views.erased(report, saved, True, merged_into[0] if merged_into else None), True
         raise AssertionError("unreachable")
+
+    @trace_use_case
+    def apply_retention(self, most: int = 500) -> RetentionRun:
+        """Anonymise every contact the retention rule says is due now (at most `most` a run; the next run goes on).
+
+        Reads the sparse retention-due index only. Each write is conditional on
+        the version read, so a re-run after a crash, or two runs at once,
+        anonymise each case once: a report already done has left the index, or
+        is skipped when the index still shows it (it is eventually consistent).
+        """
+        now = self._clock()
+        months = self.profile.retention.contacts_months
+        # A month-end case (31 Jan + 1 month = 28 Feb) ended a little after "now minus the months": the slack
+        # reads those few days too, and the pure rule decides.
+        ended_by = add_months(now, -months) + timedelta(days=_MONTH_END_SLACK_DAYS)
+        run = RetentionRun()
+        for report in self._erasure.due(ended_by):
+            if run.anonymised >= most:
+                break
+            run.read += 1
+            if is_anonymised(report.reporter) or not contact_due(report, now, self.profile):
+                continue
+            after, audit = anonymise(report, SYSTEM_ACTOR, now, RETENTION_NOTE)
+            supporters = ([(s.report_id, s.key) for s in self._supporters.contacts(report.id)]
+                          if report.support_count else [])
+            try:
+                self._erasure.anonymise(report, after, audit, supporters, forget_token=True)
+            except StaleVersion:
+                run.lost += 1  # changed since the index was read: still due, the next run takes it
+                continue
+            run.anonymised += 1
+            run.supporters += len(supporters)
+        logger.info("retention applied", extra={"read": run.read, "anonymised": run.anonymised, "lost": run.lost,
+                                                "supporters": run.supporters})
+        return run
 
     def _merged_support(self, report: Report) -> tuple[str, str] | None:
         """The (survivor, key) supporter record this report's phone became when it was merged, if it exists."""
