@@ -590,6 +590,13 @@ class CloseRun(Shape):
     closed: int
 
 
+class RetentionRun(Shape):
+    read: int  # items read from the retention-due index
+    anonymised: int
+    lost: int  # changed since read: the next run takes them
+    supporters: int  # supporter records stripped with their cases
+
+
 # -- Open311 GeoReport v2 (views/open311.py): ids, codes and keys are strings -------------------------------
 
 
@@ -830,6 +837,7 @@ VIEW_SHAPES: dict[str, type[BaseModel]] = {
     "runs.sweep_run": SweepRun,
     "runs.digest_run": DigestRun,
     "runs.close_run": CloseRun,
+    "runs.retention_run": RetentionRun,
     "wards.ward_found": WardFound,
     "wards.ward_list": WardList,
     "directory.staff_entry": StaffEntry,

@@ -113,3 +113,20 @@ def test_a_crash_half_way_and_a_re_run_anonymise_every_due_case_exactly_once(cli
     assert run.anonymised == 2 and run.lost == 0
     assert [actions(client, staff, r).count("anonymise") for r, _ in reports] == [1, 1, 1, 1]
     assert run_at(clock, later).anonymised == 0
+
+
+def test_the_scheduled_handler_anonymises_at_the_clocks_now(client, staff, clock):
+    report_id, _ = submit(client, phone="0905 333 011")
+    supported = client.http.post(f"/reports/{report_id}/support", headers=JSON,
+                                 body=json.dumps({"phone": "0905 333 012"}))
+    assert supported.status_code == 201
+    must(client, staff, "ioc", report_id, "reject", **REJECT)
+    event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={},
+                                            resources=["arn:aws:events:ap-southeast-1:123456789012:rule/x"])
+    clock["t"] = add_months(START, 24) + timedelta(days=1)
+    try:
+        answer = client.lambda_.invoke("apply_retention", event).payload
+    finally:
+        clock["t"] = START
+    assert answer == {"read": 1, "anonymised": 1, "lost": 0, "supporters": 1}
+    assert actions(client, staff, report_id)[-1] == "anonymise"
