@@ -91,3 +91,13 @@ def test_anonymising_masks_the_name_and_number_wherever_someone_wrote_them():
 def test_originals_are_due_90_days_after_publication():
     assert retention.originals_due_at(closed(), PROFILE) == CLOSED - timedelta(days=7) + timedelta(days=90)
     assert retention.originals_due_at(closed(published_at=None), PROFILE) is None
+
+
+def test_anonymising_moves_no_statistic_and_sends_no_notice():
+    from chalicelib.rules.notices import event_of
+    from chalicelib.rules.stats import deltas
+
+    report = closed(feedback={"rating": 4, "comment": "Tốt", "at": "2026-03-30T10:00:00+07:00", "round": 1})
+    after, _ = anonymise(report, SYSTEM_ACTOR, add_months(CLOSED, 25), RETENTION_NOTE)
+    assert deltas(report, after, PROFILE.working_calendar) == {}
+    assert event_of(report, after) is None
