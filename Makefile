@@ -86,6 +86,7 @@ bench: $(STAMP) web
 	$(BIN)/python bench/support_calls.py
 	$(BIN)/python bench/nearby.py --reports 10000 --queries 300
 	$(BIN)/python bench/portal_weight.py
+	$(BIN)/python bench/anonymise.py
 
 bench-sweep: $(STAMP)
 	$(BIN)/python bench/sweep.py

@@ -20,6 +20,7 @@ STATS_FUNCTION = "update_statistics"
 SWEEP_FUNCTION = "sla_sweep"
 DIGEST_FUNCTION = "daily_digest"
 CLOSE_FUNCTION = "close_expired_reports"
+RETENTION_FUNCTION = "apply_retention"
 INBOX_FUNCTION = "read_inbound_mail"
 ZALO_FUNCTION = "handle_zalo_messages"
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from chalicelib.services.open311 import Open311Service
     from chalicelib.services.places import PlacesService
     from chalicelib.services.portal import PortalService
+    from chalicelib.services.retention import RetentionService
     from chalicelib.services.sla import SlaSweeper
     from chalicelib.services.staff_admin import StaffAdminService
     from chalicelib.services.stats import StatisticsService
@@ -155,6 +156,16 @@ class Services:
 
         return SupportService(self.profile, self.reports, self.support_store, self.support_store, clock=self.clock,
                               token_key=tracking_key(self.settings), limits_key=limits_key(self.settings))
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        """The reporter's data rights: my-data and erase."""
+        from chalicelib.services.retention import RetentionService
+        from chalicelib.storage.erasure import ErasureStore
+
+        self.bind_storage()
+        return RetentionService(self.profile, self.reports, ErasureStore(), self.support_store, clock=self.clock,
+                                limits_key=limits_key(self.settings))
 
     @cached_property
     def portal(self) -> PortalService:
@@ -394,6 +405,10 @@ def inbox() -> InboxService:
 
 def support() -> SupportService:
     return services().support
+
+
+def retention() -> RetentionService:
+    return services().retention
 
 
 def places() -> PlacesService:

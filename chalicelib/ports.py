@@ -9,7 +9,7 @@ Nothing in this module imports AWS, a service or a handler.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict
@@ -177,6 +177,20 @@ class ReportsPort(Protocol):
     def history(self, report_id: str) -> list[AuditEntry]: ...
     def apply(self, before: Report, after: Report, audit: AuditEntry,
               references: Sequence[Reference] = ()) -> Report: ...
+
+
+class ErasurePort(Protocol):
+    """Anonymising a report's contact (rules/retention.py): storage/erasure.py."""
+
+    def anonymise(self, before: Report, after: Report, audit: AuditEntry,
+                  supporters: Sequence[tuple[str, str]] = (), *, forget_token: bool = False) -> Report:
+        """`after` and its audit row if the report is still at `before.version` (else StaleVersion), and the
+        phone and name stripped from each (report id, supporter key) record: one transaction."""
+        ...
+
+    def due(self, ended_by: datetime) -> Iterator[Report]:
+        """Ended reports whose contact is still held and that ended at or before `ended_by`, oldest first."""
+        ...
 
 
 class NearbyPort(Protocol):

@@ -659,6 +659,18 @@ class _StageFilter(logging.Filter):
         return True
 
 
+def shift_handler_clock(days: float) -> None:
+    """The services' now in this process (the event and schedule handlers), `days` ahead of the real one."""
+    from datetime import timedelta
+
+    from chalicelib import container
+
+    ahead = timedelta(days=days)
+    container.clock = lambda: lambda: datetime.now(UTC) + ahead  # type: ignore[assignment]  # the hook tests use
+    container.reset()
+    log.warning("the handlers' clock runs %s days ahead", days)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one stage's event runner until SIGTERM/SIGINT; the environment is the stage's (as chalice local's)."""
     import os
@@ -669,7 +681,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tick", type=float, default=30.0, help="seconds between schedule ticks (0: rules' rates)")
     parser.add_argument("--poll", type=float, default=1.0, help="seconds between polls when idle")
     parser.add_argument("--ready-file", type=Path, help="written once the handlers are discovered")
+    parser.add_argument("--days-ahead", type=float, default=0.0,
+                        help="the handlers' clock this many days ahead of now (a controlled clock for local runs)")
     args = parser.parse_args(argv)
+    if args.days_ahead:
+        shift_handler_clock(args.days_ahead)
 
     _StageFilter.stage = args.stage
     _configure_logging()

@@ -290,7 +290,7 @@ class LocalStack:
     """Starts and stops the whole local stack for one or more stages."""
 
     def __init__(self, stages: list[str], *, api_port: int | None = None, moto_port: int | None = None,
-                 portal_port: int | None = None, tick: float = 30.0, poll: float = 1.0,
+                 portal_port: int | None = None, tick: float = 30.0, poll: float = 1.0, days_ahead: float = 0.0,
                  log_dir: Path = ROOT / ".devstack", startup_timeout: float = 120.0,
                  interrupts: _Interrupts | None = None) -> None:
         self.config = load_chalice_config()
@@ -301,6 +301,7 @@ class LocalStack:
         if len(set(stages)) != len(stages):
             raise StackError(f"a stage is named twice: {stages}")
         self.tick, self.poll, self.startup_timeout = tick, poll, startup_timeout
+        self.days_ahead = days_ahead  # the scheduled handlers' clock, this many days ahead (a controlled clock)
         self.log_dir = log_dir.resolve()
         self.interrupts = interrupts or _Interrupts()
         self.moto: MotoServer | None = None
@@ -412,7 +413,7 @@ class LocalStack:
             run.runner = self._popen(
                 [sys.executable, "-m", "devstack.runner", "--stage", run.stage,
                  "--stack", str(run.log_dir / "stack.json"), "--tick", str(self.tick), "--poll", str(self.poll),
-                 "--ready-file", str(run.ready_file)],
+                 "--days-ahead", str(self.days_ahead), "--ready-file", str(run.ready_file)],
                 run.env, run.runner_log, stderr_to_log=False)  # its warnings and handler errors reach the console
 
     def _wait_ready(self, run: StageRun, deadline: float) -> None:
@@ -605,6 +606,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--tick", type=float, default=30.0,
                         help="seconds between schedule ticks (0: each rule's own rate, e.g. SLA_SWEEP_MINUTES)")
     parser.add_argument("--poll", type=float, default=1.0, help="seconds between event polls when idle")
+    parser.add_argument("--days-ahead", type=float, default=0.0,
+                        help="run the event and schedule handlers' clock this many days ahead (e.g. 732 to see the "
+                             "retention rule anonymise what ended now); the API keeps real time")
     parser.add_argument("--log-dir", type=Path, default=ROOT / ".devstack")
     parser.add_argument("--startup-timeout", type=float, default=120.0)
     return parser.parse_args(argv)
@@ -619,7 +623,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         stack = LocalStack(args.stages or ["dev"], api_port=args.port, moto_port=args.moto_port,
                            portal_port=args.portal_port, tick=args.tick,
-                           poll=args.poll, log_dir=args.log_dir, startup_timeout=args.startup_timeout,
+                           poll=args.poll, days_ahead=args.days_ahead, log_dir=args.log_dir,
+                           startup_timeout=args.startup_timeout,
                            interrupts=interrupts)
         print(f"starting moto on {stack.endpoint_url}, stages: {', '.join(r.stage for r in stack.stages)} ...",
               flush=True)

@@ -1,5 +1,5 @@
 """Citizen follow-up with the tracking token: rate the published result, or reopen it ("phản ánh lần 2");
-and "me too" on someone else's report."""
+"me too" on someone else's report; and the reporter's data rights (my-data, erase)."""
 
 from __future__ import annotations
 
@@ -43,3 +43,18 @@ def support_report(report_id: str) -> Response:
     body = parse_body(read_json(bp.current_request.raw_body), SupportRequest)
     answer, counted = container.support().support(report_id, body)
     return json_response(answer, 201 if counted else 200)
+
+
+@route(bp, "/reports/{report_id}/my-data", ["GET"])
+def my_data(report_id: str) -> Response:
+    """The personal data held about the reporter, why and until when (the tracking token proves it is theirs)."""
+    token = header(bp.current_request, "x-tracking-token")
+    return json_response(container.retention().my_data(report_id, token))
+
+
+@route(bp, "/reports/{report_id}/erase", ["POST"])
+def erase(report_id: str) -> Response:
+    """Anonymise the reporter's contact now; 200 with what was removed and kept (again: erased false)."""
+    token = header(bp.current_request, "x-tracking-token")
+    answer, _ = container.retention().erase(report_id, token)
+    return json_response(answer)

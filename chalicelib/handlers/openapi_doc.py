@@ -134,6 +134,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "/reports/{report_id}/reopen"): Operation(
         "Reopen a published report within its window (round 2)", "citizen", 200, "CitizenAction", body=ReopenBody,
         headers=(TRACKING_TOKEN,), errors=(409,), examples={"reopen": {"reason": "Ổ gà xuất hiện lại sau mưa"}}),
+    ("GET", "/reports/{report_id}/my-data"): Operation(
+        "The personal data held about the reporter of this report, why, and until when", "citizen", 200, "MyData",
+        headers=(TRACKING_TOKEN,)),
+    ("POST", "/reports/{report_id}/erase"): Operation(
+        "Anonymise the reporter's contact now (name, phone, e-mail; masked in the text); the case stays public. "
+        "The answer says what was removed and what is kept and why; asked again, `erased` is false",
+        "citizen", 200, "Erased", headers=(TRACKING_TOKEN,)),
     ("GET", "/staff/me"): Operation("The signed-in staff member", "staff", 200, "StaffMe", staff=True),
     ("GET", "/staff/reports"): Operation("The caller's queue (one index query)", "staff", 200, "QueuePage",
                                          query=StaffListQuery, staff=True),

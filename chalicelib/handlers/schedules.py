@@ -1,4 +1,4 @@
-"""Scheduled entry points: the SLA sweep, the agency leads' morning digest, closing old cases."""
+"""Scheduled entry points: the SLA sweep, the agency leads' morning digest, closing old cases, the retention rule."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from typing import Any
 from chalice import Blueprint, Cron, Rate
 
 from chalicelib import container
-from chalicelib.handlers.sources import CLOSE_FUNCTION, DIGEST_FUNCTION, SLA_SWEEP_MINUTES, SWEEP_FUNCTION
+from chalicelib.handlers.sources import (
+    CLOSE_FUNCTION,
+    DIGEST_FUNCTION,
+    RETENTION_FUNCTION,
+    SLA_SWEEP_MINUTES,
+    SWEEP_FUNCTION,
+)
 from chalicelib.observability import logged_event
 
 bp = Blueprint(__name__)
@@ -18,6 +24,8 @@ bp = Blueprint(__name__)
 DIGEST_SCHEDULE = Cron(30, 0, "*", "*", "?", "*")
 # 01:00 in Vietnam: close the published reports whose 30-day reopen window has passed.
 CLOSE_SCHEDULE = Cron(0, 18, "*", "*", "?", "*")
+# 01:30 in Vietnam: anonymise the contacts the retention rule says are due (rules/retention.py).
+RETENTION_SCHEDULE = Cron(30, 18, "*", "*", "?", "*")
 
 
 @bp.schedule(Rate(SLA_SWEEP_MINUTES, unit=Rate.MINUTES), name=SWEEP_FUNCTION,
@@ -48,3 +56,13 @@ def close_expired_reports(event: Any) -> dict[str, Any]:
     from chalicelib.views import runs
 
     return runs.close_run(container.cases().close_all_expired())
+
+
+@bp.schedule(RETENTION_SCHEDULE, name=RETENTION_FUNCTION,
+             description="Anonymise the reporters' and supporters' contacts the retention rule says are due")
+@logged_event("schedule")
+def apply_retention(event: Any) -> dict[str, Any]:
+    from chalicelib.views import runs
+
+    run = container.retention().apply_retention()
+    return runs.retention_run(run.read, run.anonymised, run.lost, run.supporters)

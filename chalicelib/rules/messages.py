@@ -726,6 +726,57 @@ OPEN311: dict[str, Text] = {
     ),
 }
 
+# -- the citizen's data rights (views/retention.py): what is held and why, what an erase removes and keeps
+RETENTION: dict[str, Text] = {
+    "purpose": (
+        "Họ tên và số điện thoại của bạn chỉ dùng để cơ quan xử lý liên hệ và gửi tin nhắn về phản ánh này; "
+        "chỉ cán bộ được giao xử lý mới xem được, không bao giờ công khai.",
+        "Your name and phone are used only for the agency handling this report to reach you and to text you "
+        "about it; only the staff handling it see them, never the public.",
+    ),
+    "kept_until": (
+        "Thông tin liên hệ được giữ đến {until} ({months} tháng sau khi vụ việc kết thúc), sau đó tự động ẩn danh.",
+        "Your contact is kept until {until} ({months} months after the case ended), then anonymised automatically.",
+    ),
+    "kept_while_open": (
+        "Thông tin liên hệ được giữ trong khi vụ việc đang xử lý và {months} tháng sau khi kết thúc.",
+        "Your contact is kept while the case is handled and for {months} months after it ends.",
+    ),
+    "already_anonymised": (
+        "Thông tin liên hệ của phản ánh này đã được ẩn danh; không còn họ tên hay số điện thoại nào được lưu.",
+        "The contact of this report is already anonymised; no name or phone is held any more.",
+    ),
+    "removed_name": ("Họ tên của bạn.", "Your name."),
+    "removed_phone": ("Số điện thoại của bạn.", "Your phone number."),
+    "removed_email": ("Địa chỉ thư điện tử của bạn.", "Your e-mail address."),
+    "removed_in_text": (
+        "Họ tên và số điện thoại của bạn ở bất cứ chỗ nào trong nội dung phản ánh, kết quả và đánh giá "
+        "(thay bằng dấu ẩn).",
+        "Your name and number wherever they were written in the report, its result and its feedback "
+        "(replaced by a mask).",
+    ),
+    "removed_merge_support": (
+        "Lượt \"tôi cũng gặp\" mà phản ánh của bạn được gộp vào phản ánh {into}: số điện thoại đã bỏ, lượt vẫn được "
+        "đếm.",
+        "The \"me too\" your report became when it was merged into {into}: the phone is removed, the count stays.",
+    ),
+    "kept_case": (
+        "Vụ việc (nội dung đã ẩn thông tin cá nhân, địa điểm, kết quả, ảnh minh chứng) vẫn được giữ để công khai và "
+        "làm hồ sơ của cơ quan nhà nước.",
+        "The case itself (its text with personal data masked, the place, the result, the evidence photos) stays "
+        "for the public record and the agency's files.",
+    ),
+    "kept_token": (
+        "Mã tra cứu vẫn dùng được để theo dõi vụ việc; sẽ không còn tin nhắn nào gửi đến bạn vì không còn số "
+        "điện thoại.",
+        "Your tracking token still follows the case; you will get no more text messages, as no phone is held.",
+    ),
+    "kept_history": (
+        "Nhật ký xử lý ghi lại việc ẩn danh này (không ghi họ tên, số điện thoại).",
+        "The case history records this anonymisation (without any name or phone).",
+    ),
+}
+
 # Every group above, by name: what the catalogue test walks.
 CATALOGUE: dict[str, dict[str, Text]] = {
     "errors": ERRORS,
@@ -741,4 +792,5 @@ CATALOGUE: dict[str, dict[str, Text]] = {
     "zalo": ZALO,
     "inbox_replies": INBOX_REPLIES,
     "merge_texts": MERGE_TEXTS,
+    "retention": RETENTION,
 }

@@ -103,6 +103,15 @@ class NearbySettings(_Strict):
     recent_days: int = Field(default=7, ge=0, le=30)  # a published report stays "nearby" this many days
 
 
+class RetentionSettings(_Strict):
+    """How long personal data is kept (rules/retention.py); a province may keep it for less, never for more."""
+
+    # The reporter's and supporters' names and phones, counted from when the case closed or was rejected.
+    contacts_months: int = Field(default=24, ge=1, le=24)
+    # Media originals (the bytes as sent, EXIF and all), counted from publication; renditions stay.
+    originals_days: int = Field(default=90, ge=1, le=90)
+
+
 class EmergencyNumbers(_Strict):
     police: str = "113"
     fire: str = "114"
@@ -132,6 +141,7 @@ class ProvinceProfile(_Strict):
     limits: Limits = Limits()
     nearby: NearbySettings = NearbySettings()
     open311: Open311Settings = Open311Settings()
+    retention: RetentionSettings = RetentionSettings()
     # Channels whose reporter may leave no phone number (the e-mail inbox: the sender's address is the contact).
     phone_optional_channels: tuple[Channel, ...] = ("email",)
     # The category a channel that names none (an e-mail whose subject names no category) is filed under.

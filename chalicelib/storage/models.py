@@ -27,6 +27,7 @@ from chalicelib.config import Settings
 from chalicelib.storage.dynamo import forget_clients
 
 SLA_OPEN_SHARD = "open"
+RETENTION_SHARD = "held"  # retention-due's one key: ended reports whose contact is still held
 OPEN_SHARD = "open"  # `open_shard` of every open report (staff "due before" lists)
 PUBLIC_SHARD = "public"  # `public_shard` of every published, closed or rejected report
 
@@ -69,6 +70,18 @@ class SlaDueIndex(GlobalSecondaryIndex):
 
     sla_shard = UnicodeAttribute(hash_key=True)
     sla_next_at = UTCDateTimeAttribute(range_key=True)
+
+
+class RetentionDueIndex(GlobalSecondaryIndex):
+    """Sparse: only ended reports whose contact is still held carry `retention_shard`, by when the case ended,
+    so the anonymiser reads what is due (rules/retention.py) and an anonymised report leaves the index."""
+
+    class Meta:
+        index_name = "retention-due"
+        projection = AllProjection()
+
+    retention_shard = UnicodeAttribute(hash_key=True)
+    retention_end_at = UTCDateTimeAttribute(range_key=True)
 
 
 class ProvinceIndex(GlobalSecondaryIndex):
@@ -173,6 +186,8 @@ class ReportModel(Model):
     near_cell = UnicodeAttribute(null=True)
     near_hash = UnicodeAttribute(null=True)
     support_count = NumberAttribute(null=True)  # "me too" supports, changed only by atomic ADDs
+    retention_shard = UnicodeAttribute(null=True)
+    retention_end_at = UTCDateTimeAttribute(null=True)
 
     agency_index = AgencyIndex()
     status_index = StatusIndex()
@@ -181,6 +196,7 @@ class ReportModel(Model):
     open_due_index = OpenDueIndex()
     public_index = PublicIndex()
     nearby_index = NearbyIndex()
+    retention_due_index = RetentionDueIndex()
 
 
 class AuditModel(Model):

@@ -19,11 +19,13 @@ from chalicelib.rules.geo import cell_of, geohash
 from chalicelib.rules.limits import Quota
 from chalicelib.rules.listing import PublicFilters, StaffFilters, StaffScope
 from chalicelib.rules.report import OPEN_STATES, SUPPORTABLE_STATES, AuditEntry, Report, Reporter, is_public
+from chalicelib.rules.retention import ended_at, is_anonymised
 from chalicelib.storage.dynamo import ConnectionOf, cancellation_codes, cancelled_by_condition, to_plain
 from chalicelib.storage.limits import counter
 from chalicelib.storage.models import (
     OPEN_SHARD,
     PUBLIC_SHARD,
+    RETENTION_SHARD,
     SLA_OPEN_SHARD,
     AuditModel,
     MediaModel,
@@ -141,7 +143,14 @@ def sparse_keys(r: Report) -> dict[str, Any]:
         "open_shard": OPEN_SHARD if r.status in OPEN_STATES else None,
         "public_shard": PUBLIC_SHARD if is_public(r) else None,
         **nearby_keys(r),
+        **retention_keys(r),
     }
+
+
+def retention_keys(r: Report) -> dict[str, Any]:
+    """retention-due: ended reports whose contact is still held, by when they ended (anonymising removes it)."""
+    end = None if is_anonymised(r.reporter) else ended_at(r)
+    return {"retention_shard": RETENTION_SHARD if end else None, "retention_end_at": end}
 
 
 def nearby_keys(r: Report) -> dict[str, Any]:

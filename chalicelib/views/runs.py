@@ -16,3 +16,7 @@ def digest_run(working_day: bool, sent: int, already_sent: int) -> dict[str, Any
 
 def close_run(closed: int) -> dict[str, Any]:
     return {"closed": closed}
+
+
+def retention_run(read: int, anonymised: int, lost: int, supporters: int) -> dict[str, Any]:
+    return {"read": read, "anonymised": anonymised, "lost": lost, "supporters": supporters}

@@ -280,9 +280,39 @@ class StaffMe(Shape):
 
 
 class ReporterContact(Shape):
-    name: str
-    phone: str  # "" when an e-mailed report's sender gave none
+    name: str  # "anonymised" once the retention rule or the reporter's erase request removed it
+    phone: str  # "" when an e-mailed report's sender gave none, or once anonymised
     email: str | None = None  # the sender of an e-mailed report
+    anonymised: bool | None = None  # true once the contact was anonymised (absent before)
+
+
+# -- the reporter's data rights (views/retention.py) --------------------------------------------------------
+
+
+class HeldContact(Shape):
+    name: str | None
+    phone: str | None
+    email: str | None
+    anonymised: bool
+
+
+class MyData(Shape):
+    id: str
+    status: str
+    held: HeldContact
+    purpose: Advice  # why it is held
+    kept_until: Moment | None  # when the retention rule anonymises it (None: the case still runs, or done)
+    retention: Advice
+
+
+class Erased(Shape):
+    id: str
+    status: str
+    erased: bool  # false: it was already anonymised, nothing changed
+    note: Advice | None
+    removed: list[Advice]
+    kept: list[Advice]  # and why
+    held: HeldContact
 
 
 class _StaffReport(_ReportCore):
@@ -562,6 +592,13 @@ class CloseRun(Shape):
     closed: int
 
 
+class RetentionRun(Shape):
+    read: int  # items read from the retention-due index
+    anonymised: int
+    lost: int  # changed since read: the next run takes them
+    supporters: int  # supporter records stripped with their cases
+
+
 # -- Open311 GeoReport v2 (views/open311.py): ids, codes and keys are strings -------------------------------
 
 
@@ -781,6 +818,8 @@ VIEW_SHAPES: dict[str, type[BaseModel]] = {
     "citizen.reporter_view": ReporterView,
     "citizen.tracked": Tracked,
     "citizen.citizen_action": CitizenAction,
+    "retention.my_data": MyData,
+    "retention.erased": Erased,
     "staff.staff_view": StaffView,
     "staff.case_file": CaseFile,
     "staff.action_taken": ActionTaken,
@@ -800,6 +839,7 @@ VIEW_SHAPES: dict[str, type[BaseModel]] = {
     "runs.sweep_run": SweepRun,
     "runs.digest_run": DigestRun,
     "runs.close_run": CloseRun,
+    "runs.retention_run": RetentionRun,
     "wards.ward_found": WardFound,
     "wards.ward_list": WardList,
     "directory.staff_entry": StaffEntry,

@@ -9,6 +9,7 @@ from chalicelib.rules.calendar import iso_local
 from chalicelib.rules.privacy import public_text
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report
+from chalicelib.rules.retention import ANONYMISED, is_anonymised
 from chalicelib.rules.rounds import round_label
 from chalicelib.views.citizen import reporter_view
 from chalicelib.views.common import history_entry
@@ -28,7 +29,9 @@ def _masked_free_text(value: Any, report: Report) -> Any:
 
 
 def _contact(report: Report) -> dict[str, Any]:
-    """The reporter's name and phone, and the sender's address of an e-mailed report."""
+    """The reporter's name and phone, and the sender's address of an e-mailed report; "anonymised" once gone."""
+    if is_anonymised(report.reporter):
+        return {"name": ANONYMISED, "phone": "", "anonymised": True}
     contact = {"name": report.reporter.name, "phone": report.reporter.phone}
     return {**contact, "email": report.reporter.email} if report.reporter.email else contact
 

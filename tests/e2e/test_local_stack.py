@@ -180,6 +180,20 @@ def test_broken_json_gets_a_bilingual_400(stack):
     assert body["code"] and body["message"] and body["message_en"]
 
 
+def test_a_reporter_sees_their_data_and_erases_it_over_http(stack):
+    answer = post_report(stack, {**REPORT, "reporter": {"name": "Lê Thị Hoa", "phone": "0905 444 321"}}).json()
+    token = {"X-Tracking-Token": answer["tracking_token"]}
+    url = f"{stack.url}/reports/{answer['id']}"
+    held = HTTP.get(f"{url}/my-data", headers=token, timeout=30).json()["held"]
+    assert (held["name"], held["phone"], held["anonymised"]) == ("Lê Thị Hoa", "+84905444321", False)
+    erased = HTTP.post(f"{url}/erase", headers=token, timeout=30)
+    assert erased.status_code == 200 and erased.json()["erased"] is True and erased.json()["removed"]
+    after = HTTP.get(f"{url}/my-data", headers=token, timeout=30).json()
+    assert after["held"] == {"name": None, "phone": None, "email": None, "anonymised": True}
+    assert "Lê Thị Hoa" not in json.dumps(after, ensure_ascii=False) and "444321" not in json.dumps(after)
+    assert HTTP.post(f"{url}/erase", headers=token, timeout=30).json()["erased"] is False
+
+
 def test_ctrl_c_stops_everything_it_started(stack):
     assert stack.children, "devstack started no child process"
     assert listening(stack.api_port) and listening(stack.moto_port)

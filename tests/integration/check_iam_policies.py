@@ -47,7 +47,7 @@ NOT_OBSERVED = {
     **{(fn, "ParkFailedBatches", "sqs:SendMessage"): _STREAM_FAILURES
        for fn in ("notify_report_changes", "update_statistics")},
     **{(fn, "ParkFailedRuns", "sqs:SendMessage"): _SCHEDULE_FAILURES
-       for fn in ("sla_sweep", "daily_digest", "close_expired_reports", "read_inbound_mail")},
+       for fn in ("sla_sweep", "daily_digest", "close_expired_reports", "read_inbound_mail", "apply_retention")},
     **{("make_thumbnails", "ConsumeThumbnailQueue", action): _SQS_MAPPING
        for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")},
     **{("handle_zalo_messages", "ConsumeZaloQueue", action): _SQS_MAPPING

@@ -84,3 +84,12 @@ def test_a_province_may_change_its_abuse_limits_and_keeps_the_defaults_it_does_n
     assert profile.limits.reports_per_ip_per_hour == 20 and profile.limits.sms_per_phone_per_day == 10
     with pytest.raises(ProfileError, match="reports_per_ip_per_hour"):
         build_profile(_minimal(limits={"reports_per_ip_per_hour": 0}), _defaults(), tmp_path / "p.json")
+
+
+def test_a_province_may_keep_contacts_for_less_than_the_default_never_for_more(tmp_path):
+    assert _defaults()["retention"] == {"contacts_months": 24, "originals_days": 90}
+    profile = build_profile(_minimal(retention={"contacts_months": 12}), _defaults(), tmp_path / "p.json")
+    assert profile.retention.contacts_months == 12 and profile.retention.originals_days == 90
+    for wrong in ({"contacts_months": 25}, {"contacts_months": 0}, {"originals_days": 91}):
+        with pytest.raises(ProfileError, match=next(iter(wrong))):
+            build_profile(_minimal(retention=wrong), _defaults(), tmp_path / "p.json")

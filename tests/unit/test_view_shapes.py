@@ -17,10 +17,25 @@ import chalicelib.views
 from chalicelib.handlers.openapi_doc import build
 from chalicelib.ports import PresignedPost
 from chalicelib.provinces import load_profile
+from chalicelib.rules.actors import CITIZEN_ACTOR
 from chalicelib.rules.media import UploadPlan
 from chalicelib.rules.report import AuditEntry, Report, Reporter
+from chalicelib.rules.retention import ERASURE_NOTE, anonymise
 from chalicelib.rules.stats import TTR_BUCKETS, Figures, ranking
-from chalicelib.views import catalogue, citizen, common, directory, media, open311, public, runs, staff, stats, wards
+from chalicelib.views import (
+    catalogue,
+    citizen,
+    common,
+    directory,
+    media,
+    open311,
+    public,
+    retention,
+    runs,
+    staff,
+    stats,
+    wards,
+)
 from chalicelib.views.shapes import VIEW_SHAPES, StaffHistoryRow
 
 PROFILE = load_profile("daklak")
@@ -120,6 +135,13 @@ def outputs():
         yield "citizen.tracked", citizen.tracked(PROFILE, r, HISTORY, [media.reporter_item(m) for m in MEDIA])
         yield "citizen.citizen_action", citizen.citizen_action(r, NOW + timedelta(days=30))
         yield "citizen.citizen_action", citizen.citizen_action(r, None)
+        gone, _ = anonymise(r, CITIZEN_ACTOR, NOW, ERASURE_NOTE)
+        yield "retention.my_data", retention.my_data(r, None, 24)
+        yield "retention.my_data", retention.my_data(r, NOW, 24)
+        yield "retention.my_data", retention.my_data(gone, None, 24)
+        yield "retention.erased", retention.erased(r, gone, True, "DLK-AAAA-BBBB")
+        yield "retention.erased", retention.erased(gone, gone, False, None)
+        yield "staff.staff_view", staff.staff_view(PROFILE, gone, HISTORY)
         for with_reporter in (True, False):
             yield "staff.staff_view", staff.staff_view(PROFILE, r, HISTORY, with_reporter=with_reporter)
             yield "staff.case_file", staff.case_file(PROFILE, r, HISTORY, with_reporter=with_reporter,
@@ -149,6 +171,7 @@ def outputs():
     yield "runs.sweep_run", runs.sweep_run(10, {1: 2, 3: 1}, 0, 40, 3)
     yield "runs.digest_run", runs.digest_run(True, 3, 1)
     yield "runs.close_run", runs.close_run(2)
+    yield "runs.retention_run", runs.retention_run(3, 2, 1, 4)
     yield "open311.discovery", open311.discovery(PROFILE, "https://api.example/open311/v2")
     for c in PROFILE.categories:
         yield "open311.service", open311.service(PROFILE, c)

@@ -1,0 +1,111 @@
+"""How long personal data lives, and what "anonymised" means (the Personal Data Protection Law, Decree 13/2023).
+
+The reporter's (and supporters') name and phone serve the case: they are kept
+until the case has ended (closed, rejected or merged) plus the profile's
+`retention.contacts_months`, then replaced by a marker. A citizen may ask for
+it sooner with the tracking token (`POST /reports/{id}/erase`). The case itself
+(description masked as the public reads it, result, evidence renditions) stays
+for the public record. Pure: the clock is a parameter.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.rules.actors import Actor
+from chalicelib.rules.privacy import mask_reporter
+from chalicelib.rules.profile import ProvinceProfile
+from chalicelib.rules.report import AuditEntry, Report, Reporter
+
+ANONYMISED = "anonymised"  # what stands where the name was; the phone and e-mail are removed
+ENDED_STATES = frozenset({"closed", "rejected", "merged"})
+RETENTION_NOTE = "anonymised under the retention rule"
+ERASURE_NOTE = "anonymised at the reporter's request"
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """`moment` plus whole calendar months, the day clamped to the target month's last (31 Jan + 1 = 28/29 Feb)."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
+
+
+def is_anonymised(reporter: Reporter) -> bool:
+    """Whether the contact was already replaced by the marker (by the retention rule or an erase request)."""
+    return reporter.name == ANONYMISED and not reporter.phone and not reporter.email
+
+
+def ended_at(report: Report) -> datetime | None:
+    """When the case stopped needing its reporter: closed (or merged) at, or rejected at; None while it runs."""
+    if report.status not in ENDED_STATES:
+        return None
+    if report.closed_at is not None:
+        return report.closed_at
+    at = (report.rejection or {}).get("at")
+    return datetime.fromisoformat(at) if isinstance(at, str) else report.updated_at
+
+
+def contact_due_at(report: Report, profile: ProvinceProfile) -> datetime | None:
+    """When the contact must be anonymised under the retention rule (None: not while the case runs, or done)."""
+    end = ended_at(report)
+    if end is None or is_anonymised(report.reporter):
+        return None
+    return add_months(end, profile.retention.contacts_months)
+
+
+def contact_due(report: Report, now: datetime, profile: ProvinceProfile) -> bool:
+    """Whether the retention rule anonymises this report's contact at `now` (the due moment itself included)."""
+    due = contact_due_at(report, profile)
+    return due is not None and now >= due
+
+
+def originals_due_at(report: Report, profile: ProvinceProfile) -> datetime | None:
+    """When the media originals (with their EXIF) may go: publication plus `retention.originals_days`."""
+    if report.published_at is None:
+        return None
+    return report.published_at + timedelta(days=profile.retention.originals_days)
+
+
+def anonymise(report: Report, actor: Actor, now: datetime, note: str) -> tuple[Report, AuditEntry]:
+    """The report with its contact replaced by the marker, and the audit row that says why; the state is kept.
+
+    Raises ValueError if the contact is already anonymised: the caller answers
+    "already done" instead of writing a second audit row.
+    """
+    if is_anonymised(report.reporter):
+        raise ValueError(f"{report.id}: already anonymised")
+    # The free text is masked with the real contact while it is still known: once it is gone, nothing could.
+    texts = {name: _masked(getattr(report, name), report.reporter) for name in MASKED_PARTS}
+    after = report.evolve(reporter=Reporter(name=ANONYMISED, phone="", email=None), updated_at=now, **texts)
+    audit = AuditEntry(report.id, now, actor.id, actor.role, "anonymise", report.status, report.status,
+                       report.round, note)
+    return after, audit
+
+
+def held(report: Report) -> dict[str, Any]:
+    """The personal data held about a report's reporter, field by field (None where there is none)."""
+    gone = is_anonymised(report.reporter)
+    return {
+        "name": None if gone else report.reporter.name,
+        "phone": (report.reporter.phone or None) if not gone else None,
+        "email": None if gone else report.reporter.email,
+        "anonymised": gone,
+    }
+
+
+# The report's parts holding free text someone may have written the reporter's name or number into.
+MASKED_PARTS = ("description", "result", "return_request", "extension_request", "extensions", "rejection",
+                "feedback", "extra")
+
+
+def _masked(value: Any, reporter: Reporter) -> Any:
+    """`value` with the reporter's name and number masked in every string inside it (ids and codes carry neither)."""
+    if isinstance(value, str):
+        return mask_reporter(value, reporter)
+    if isinstance(value, dict):
+        return {k: _masked(v, reporter) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v, reporter) for v in value]
+    return value

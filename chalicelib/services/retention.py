@@ -1,0 +1,133 @@
+"""The reporter's own data rights with the tracking token: see the contact held (my-data), have it removed (erase).
+
+An erase anonymises the contact at once (rules/retention.anonymise: the free
+text masked with the real contact first) in one conditional transaction
+(storage/erasure.py). The supporter record the reporter's phone became when
+their report was merged into another is tied to the phone by its key, so it is
+stripped in the same transaction; supports the same phone gave other reports
+directly are keyed by a hash under each of those reports and are not found
+from here (they go with those cases under the retention rule).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from chalicelib.observability import logger, trace_use_case
+from chalicelib.ports import ErasurePort, ReportsPort, StaleVersion, SupportPort
+from chalicelib.rules import ids
+from chalicelib.rules.actors import CITIZEN_ACTOR, SYSTEM_ACTOR
+from chalicelib.rules.nearby import supporter_key
+from chalicelib.rules.profile import ProvinceProfile
+from chalicelib.rules.report import Report
+from chalicelib.rules.retention import (
+    ERASURE_NOTE,
+    RETENTION_NOTE,
+    add_months,
+    anonymise,
+    contact_due,
+    contact_due_at,
+    is_anonymised,
+)
+from chalicelib.services.clock import Clock, utc_now
+from chalicelib.views import retention as views
+
+_ATTEMPTS = 3
+_MONTH_END_SLACK_DAYS = 3
+
+
+@dataclass
+class RetentionRun:
+    """What one anonymiser run did: items read from the index, contacts anonymised, writes lost to a race."""
+
+    read: int = 0
+    anonymised: int = 0
+    lost: int = 0
+    supporters: int = 0  # a staff action landing between the read and the write: read again and retry
+
+
+class RetentionService:
+    """GET /reports/{id}/my-data and POST /reports/{id}/erase."""
+
+    def __init__(self, profile: ProvinceProfile, reports: ReportsPort, erasure: ErasurePort, supporters: SupportPort,
+                 clock: Clock = utc_now, *, limits_key: bytes) -> None:
+        self.profile = profile
+        self._reports = reports
+        self._erasure = erasure
+        self._supporters = supporters
+        self._clock = clock
+        self._limits_key = limits_key
+
+    def _own(self, report_id: str, token: str | None) -> Report:
+        return ids.reporters_own(self._reports.get(ids.normalise_report_id(report_id)), token)
+
+    @trace_use_case
+    def my_data(self, report_id: str, token: str | None) -> dict[str, Any]:
+        """The personal data held about the reporter of this report, why, and until when."""
+        report = self._own(report_id, token)
+        return views.my_data(report, contact_due_at(report, self.profile), self.profile.retention.contacts_months)
+
+    @trace_use_case
+    def erase(self, report_id: str, token: str | None) -> tuple[dict[str, Any], bool]:
+        """(answer, erased now): the contact anonymised at once; asking again changes nothing and says so."""
+        for attempt in range(_ATTEMPTS):
+            report = self._own(report_id, token)
+            if is_anonymised(report.reporter):
+                return views.erased(report, report, False, None), False
+            after, audit = anonymise(report, CITIZEN_ACTOR, self._clock(), ERASURE_NOTE)
+            merged_into = self._merged_support(report)
+            try:
+                saved = self._erasure.anonymise(report, after, audit, [merged_into] if merged_into else [])
+            except StaleVersion:
+                if attempt + 1 == _ATTEMPTS:
+                    raise
+                continue
+            logger.info("contact anonymised on request", extra={"report_id": report.id,
+                                                                 "merged_support": bool(merged_into)})
+            return views.erased(report, saved, True, merged_into[0] if merged_into else None), True
+        raise AssertionError("unreachable")
+
+    @trace_use_case
+    def apply_retention(self, most: int = 500) -> RetentionRun:
+        """Anonymise every contact the retention rule says is due now (at most `most` a run; the next run goes on).
+
+        Reads the sparse retention-due index only. Each write is conditional on
+        the version read, so a re-run after a crash, or two runs at once,
+        anonymise each case once: a report already done has left the index, or
+        is skipped when the index still shows it (it is eventually consistent).
+        """
+        now = self._clock()
+        months = self.profile.retention.contacts_months
+        # A month-end case (31 Jan + 1 month = 28 Feb) ended a little after "now minus the months": the slack
+        # reads those few days too, and the pure rule decides.
+        ended_by = add_months(now, -months) + timedelta(days=_MONTH_END_SLACK_DAYS)
+        run = RetentionRun()
+        for report in self._erasure.due(ended_by):
+            if run.anonymised >= most:
+                break
+            run.read += 1
+            if is_anonymised(report.reporter) or not contact_due(report, now, self.profile):
+                continue
+            after, audit = anonymise(report, SYSTEM_ACTOR, now, RETENTION_NOTE)
+            supporters = ([(s.report_id, s.key) for s in self._supporters.contacts(report.id)]
+                          if report.support_count else [])
+            try:
+                self._erasure.anonymise(report, after, audit, supporters, forget_token=True)
+            except StaleVersion:
+                run.lost += 1  # changed since the index was read: still due, the next run takes it
+                continue
+            run.anonymised += 1
+            run.supporters += len(supporters)
+        logger.info("retention applied", extra={"read": run.read, "anonymised": run.anonymised, "lost": run.lost,
+                                                "supporters": run.supporters})
+        return run
+
+    def _merged_support(self, report: Report) -> tuple[str, str] | None:
+        """The (survivor, key) supporter record this report's phone became when it was merged, if it exists."""
+        into = (report.extra.get("merge") or {}).get("into") if report.status == "merged" else None
+        if not isinstance(into, str) or not report.reporter.phone:
+            return None
+        key = supporter_key(self._limits_key, report.reporter.phone)
+        return (into, key) if self._supporters.has(into, key) else None
