@@ -500,3 +500,7 @@ def test_received_mail_is_stored_under_inbound_and_notifies_the_inbox_function(s
     # stored mail expires
     rules = res["MediaBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
     assert any(r.get("Prefix") == "inbound/" and r.get("ExpirationInDays") for r in rules)
+    # originals (EXIF and all) end with the retention rule; the raw/ lifecycle is the backstop behind it
+    [backstop] = [r for r in rules if r["Id"] == "expire-originals-backstop"]
+    assert backstop["Prefix"] == "raw/" and backstop["Status"] == "Enabled"
+    assert 90 < backstop["ExpirationInDays"] <= 730
