@@ -75,7 +75,15 @@ def test_an_erase_removes_the_contact_everywhere_keeps_the_case_public_and_twice
         public = client.http.get(f"/public/reports/{report_id}")
         assert public.status_code == 200 and body_of(public)["status"] == "published"
         tracked = body_of(client.http.get(f"/reports/{report_id}", headers={"X-Tracking-Token": token}))
-        for body in (case, queue, body_of(public), tracked, my_data(client, report_id, token)[1]):
+        # the public exports too: the GeoJSON list and the Open311 documents (JSON and XML)
+        geojson = body_of(client.http.get("/public/reports?format=geojson"))
+        assert report_id in json.dumps(geojson)
+        o311 = client.http.get(f"/open311/v2/requests/{report_id}.json")
+        o311_xml = client.http.get(f"/open311/v2/requests/{report_id}.xml")
+        assert o311.status_code == 200 and o311_xml.status_code == 200
+        assert not carries_contact(o311_xml.body.decode())
+        for body in (case, queue, body_of(public), tracked, my_data(client, report_id, token)[1], geojson,
+                     body_of(o311)):
             assert not carries_contact(body)
 
         history = len(case["history"])
