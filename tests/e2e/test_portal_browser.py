@@ -114,6 +114,10 @@ def test_report_with_a_photo_track_publish_rate_and_find_it_on_the_map(portal: P
     queue = HTTP.get(f"{portal.api_url}/staff/reports?status=received&limit=100",
                      headers={"Authorization": f"Bearer {ioc}"}, timeout=30).json()
     assert [i["id"] for i in queue["items"]].count(report_id) == 1  # the double tap made one report
+    case = HTTP.get(f"{portal.api_url}/staff/reports/{report_id}", headers={"Authorization": f"Bearer {ioc}"},
+                    timeout=30).json()
+    # the ready photo's original, for staff, is the vetted version of the upload (not whatever replaced it)
+    assert any("versionId=" in (m.get("original_url") or "") for m in case["media"]), case["media"]
 
     page.goto(portal.url + link)
     assert page.locator("#status").text_content() == "Đã tiếp nhận"
