@@ -60,6 +60,8 @@ def test_the_ioc_signs_in_sees_a_new_report_with_its_badge_and_signs_out(portal:
     created = post_report(portal.stack, REPORT)
     assert created.status_code == 201, created.text
     report_id = created.json()["id"]
+    supported = HTTP.post(f"{portal.api_url}/reports/{report_id}/support", json={"phone": "0905 111 222"}, timeout=30)
+    assert supported.status_code == 201, supported.text
     page, extra = console_page(portal)
     response = page.goto(portal.url + "/dieu-hanh")
     assert "unsafe-inline" not in response.headers["content-security-policy"]
@@ -73,7 +75,8 @@ def test_the_ioc_signs_in_sees_a_new_report_with_its_badge_and_signs_out(portal:
     row = page.locator(f'#queue tr[data-id="{report_id}"]')
     row.wait_for()
     expect(page.get_by_role("button", name="Chờ phân loại")).to_have_attribute("aria-pressed", "true")
-    expect(row.locator(".badge")).to_have_text("Trong hạn")
+    expect(row.locator(".badge[class*='sla-']")).to_have_text("Trong hạn")
+    expect(row.locator(".supports")).to_have_text("1 người cùng phản ánh")  # more supporters, more attention
     expect(row).to_contain_text("Hạ tầng đô thị")  # names, not the codes
     expect(row).to_contain_text("Phường Buôn Ma Thuột")
     screenshot(page, "console-queue")
@@ -81,7 +84,7 @@ def test_the_ioc_signs_in_sees_a_new_report_with_its_badge_and_signs_out(portal:
 
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("button", name="To sort")).to_have_count(1)
-    expect(row.locator(".badge")).to_have_text("On track")
+    expect(row.locator(".badge[class*='sla-']")).to_have_text("On track")
     expect(row).to_contain_text("Urban infrastructure")
     page.get_by_role("button", name="Tiếng Việt").click()
 

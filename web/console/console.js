@@ -79,7 +79,8 @@ function row(r) {
     h("td", {}, h("span", { class: "badge sla-" + badge.state }, t(badge.key, badge.vars))),
     h("td", {}, label(names.categories[r.category]) || r.category), h("td", {}, names.wards[r.ward_code] || r.ward_code),
     h("td", {}, t("console.age", { days: ageDays(r.received_at) })),
-    h("td", {}, r.description));
+    h("td", {}, r.description, r.support_count ? [" ", h("span", { class: "badge supports" },
+      t("common.supports", { n: r.support_count }))] : null)); // more supporters, more attention
 }
 
 function render() {
