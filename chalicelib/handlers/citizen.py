@@ -56,5 +56,4 @@ def my_data(report_id: str) -> Response:
 def erase(report_id: str) -> Response:
     """Anonymise the reporter's contact now; 200 with what was removed and kept (again: erased false)."""
     token = header(bp.current_request, "x-tracking-token")
-    answer, _ = container.retention().erase(report_id, token)
-    return json_response(answer)
+    return json_response(container.retention().erase(report_id, token))

@@ -40,12 +40,13 @@ _MONTH_END_SLACK_DAYS = 3
 
 @dataclass
 class RetentionRun:
-    """What one anonymiser run did: items read from the index, contacts anonymised, writes lost to a race."""
+    """What one anonymiser run did: items read from the index, contacts anonymised, writes lost to a race,
+    supporter records stripped with their cases."""
 
     read: int = 0
     anonymised: int = 0
-    lost: int = 0
-    supporters: int = 0  # a staff action landing between the read and the write: read again and retry
+    lost: int = 0  # a staff action landed between the read and the write: the case stays due for the next run
+    supporters: int = 0
 
 
 class RetentionService:
@@ -70,12 +71,12 @@ class RetentionService:
         return views.my_data(report, contact_due_at(report, self.profile), self.profile.retention.contacts_months)
 
     @trace_use_case
-    def erase(self, report_id: str, token: str | None) -> tuple[dict[str, Any], bool]:
-        """(answer, erased now): the contact anonymised at once; asking again changes nothing and says so."""
+    def erase(self, report_id: str, token: str | None) -> dict[str, Any]:
+        """The contact anonymised at once (`erased: true`); asking again changes nothing and says so."""
         for attempt in range(_ATTEMPTS):
             report = self._own(report_id, token)
             if is_anonymised(report.reporter):
-                return views.erased(report, report, False, None), False
+                return views.erased(report, report, False, None)
             after, audit = anonymise(report, CITIZEN_ACTOR, self._clock(), ERASURE_NOTE)
             merged_into = self._merged_support(report)
             try:
@@ -86,7 +87,7 @@ class RetentionService:
                 continue
             logger.info("contact anonymised on request", extra={"report_id": report.id,
                                                                  "merged_support": bool(merged_into)})
-            return views.erased(report, saved, True, merged_into[0] if merged_into else None), True
+            return views.erased(report, saved, True, merged_into[0] if merged_into else None)
         raise AssertionError("unreachable")
 
     @trace_use_case
