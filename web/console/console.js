@@ -4,7 +4,7 @@
 // directory (directory.js).
 // Cognito's endpoint and app client come from /config.json (`cognito_endpoint`, `cognito_client_id`).
 import { api, ApiError, config, query } from "../shared/api.js";
-import { apiMessage, currentLang, onLanguage, t } from "../shared/i18n.js";
+import { apiMessage, localName, onLanguage, t } from "../shared/i18n.js";
 import { $, clearErrors, h, startPage } from "../shared/layout.js";
 import { openCase } from "./case.js";
 import { showDirectory } from "./directory.js";
@@ -64,7 +64,7 @@ async function showView(view) {
   }
 }
 
-const label = (x) => x && (currentLang() === "en" ? x.name_en || x.name : x.name);
+const label = localName;
 
 /** Category and ward names for the queue's codes (two cached public lists; the codes stay if they fail). */
 async function loadNames() {

@@ -1,7 +1,7 @@
 // Results map and list: published, closed and rejected reports from /public/reports (GeoJSON), filtered and
 // paged by cursor, drawn over the ward polygons; #<id> opens one report's public page.
 import { api, query } from "../shared/api.js";
-import { currentLang, formatDate, onLanguage, t } from "../shared/i18n.js";
+import { formatDate, localName, onLanguage, t } from "../shared/i18n.js";
 import { $, h, startPage } from "../shared/layout.js";
 import { createMap, L } from "../shared/map.js";
 
@@ -10,7 +10,7 @@ const PAGE = 20;
 startPage();
 const state = { features: [], cursor: null, layer: null, map: null, categories: [], wards: [] };
 
-const label = (x) => (currentLang() === "en" ? x.name_en || x.name : x.name);
+const label = localName;
 
 function options(select, items, toOption) {
   const chosen = select.value;

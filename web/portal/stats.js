@@ -1,13 +1,13 @@
 // Statistics: the month's province figures and the agency ranking from /public/stats, as a table and a bar
 // chart (plain elements sized by CSS: no chart library), with the minimum-sample rule in one line.
 import { api, query } from "../shared/api.js";
-import { currentLang, onLanguage, t } from "../shared/i18n.js";
+import { localName, onLanguage, t } from "../shared/i18n.js";
 import { $, h, startPage } from "../shared/layout.js";
 
 startPage();
 let data = null;
 
-const label = (x) => (currentLang() === "en" ? x.name_en || x.name : x.name);
+const label = localName;
 const pct = (x) => (x === null || x === undefined ? "—" : Math.round(x * 100) + "%");
 
 function row(cells, header = false) {

@@ -1,16 +1,14 @@
 // The tracking page: code + token (typed, or from the link's fragment, never a query string) -> status,
 // due date, timeline, the published result with its evidence photos; rate it and reopen it as the API allows.
 import { api, ApiError } from "../shared/api.js";
-import { apiMessage, currentLang, formatDate, onLanguage, t } from "../shared/i18n.js";
+import { apiMessage, currentLang, formatDate, localName, onLanguage, t } from "../shared/i18n.js";
 import { $, h, startPage } from "../shared/layout.js";
 import { readTrackingLink, trackingHash } from "./tracking-link.js";
 
 startPage();
 let shown = null; // { id, token, mine, open }
 
-function name(x) {
-  return currentLang() === "en" ? x.name_en || x.name : x.name;
-}
+const name = localName;
 
 function errorText(e) {
   return e instanceof ApiError && e.status ? apiMessage(e) : t("error.network");

@@ -17,6 +17,11 @@ export function currentLang() {
   return lang;
 }
 
+/** An API entry's name in the chosen language (`name_en` when English is chosen and it has one). */
+export function localName(x) {
+  return x && (lang === "en" ? x.name_en || x.name : x.name);
+}
+
 /** The string for `key` in the chosen language, `{name}` placeholders filled from `vars`. */
 export function t(key, vars = {}) {
   const text = CATALOGUES[lang][key] ?? CATALOGUES.vi[key] ?? key;
