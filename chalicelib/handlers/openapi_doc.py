@@ -142,6 +142,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "The answer says what was removed and what is kept and why; asked again, `erased` is false",
         "citizen", 200, "Erased", headers=(TRACKING_TOKEN,)),
     ("GET", "/staff/me"): Operation("The signed-in staff member", "staff", 200, "StaffMe", staff=True),
+    ("GET", "/staff/agencies"): Operation(
+        "The province's agencies (codes and names) for assigning, forwarding and the directory", "staff", 200,
+        "AgencyList", staff=True),
     ("GET", "/staff/reports"): Operation("The caller's queue (one index query)", "staff", 200, "QueuePage",
                                          query=StaffListQuery, staff=True),
     ("GET", "/staff/reports/{report_id}"): Operation("The case file", "staff", 200, "CaseFile", staff=True),

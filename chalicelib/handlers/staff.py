@@ -27,6 +27,15 @@ def whoami() -> Response:
                           "agency_id": actor.agency_id})
 
 
+@route(bp, "/staff/agencies", ["GET"])
+def agencies() -> Response:
+    """Every signed-in officer may read who can be assigned (no contact addresses)."""
+    from chalicelib.views.staff import agency_list
+
+    _actor()
+    return json_response(agency_list(container.profile()))
+
+
 @route(bp, "/staff/reports", ["GET"])
 def list_reports() -> Response:
     from chalicelib.rules.listing import StaffFilters

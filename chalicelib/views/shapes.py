@@ -279,6 +279,18 @@ class StaffMe(Shape):
     agency_id: str | None
 
 
+class AgencyEntry(Shape):
+    id: str
+    name: str
+    name_en: str
+    kind: Literal["ioc", "ward_people_committee", "department", "police"]
+    ward_code: str | None  # the ward a People's Committee answers for; null for the others
+
+
+class AgencyList(Shape):
+    agencies: list[AgencyEntry]
+
+
 class ReporterContact(Shape):
     name: str  # "anonymised" once the retention rule or the reporter's erase request removed it
     phone: str  # "" when an e-mailed report's sender gave none, or once anonymised
@@ -825,6 +837,7 @@ VIEW_SHAPES: dict[str, type[BaseModel]] = {
     "staff.action_taken": ActionTaken,
     "staff.transition": Transition,
     "staff.queue_row": QueueRow,
+    "staff.agency_list": AgencyList,
     "public.public_view": PublicView,
     "public.public_item": PublicItem,
     "public.public_report": PublicReport,

@@ -113,3 +113,14 @@ def queue_row(r: Report, now: datetime, with_reporter: bool = True) -> dict[str,
         "version": r.version, "description": description[:QUEUE_DESCRIPTION_CHARS],
         "support_count": r.support_count,
     }
+
+
+def agency_list(profile: ProvinceProfile) -> dict[str, Any]:
+    """The province's agencies for the console's pickers (assign, forward, return, the directory): the IOC,
+    departments and police first, then the ward committees by name. Codes and names only: the focal and lead
+    addresses stay in the profile."""
+    order = {"ioc": 0, "department": 1, "police": 2, "ward_people_committee": 3}
+    agencies = sorted(profile.agencies, key=lambda a: (order[a.kind], a.name_vi if a.ward_code else ""))
+    return {"agencies": [{"id": a.id, "name": a.name_vi, "name_en": a.name_en, "kind": a.kind,
+                          "ward_code": a.ward_code} for a in agencies]}
+

@@ -6,6 +6,7 @@ public page; a second operator acting first makes the case reload and say what c
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from browser import DESKTOP, Portal, contrast_failures, screenshot
@@ -155,6 +156,9 @@ def test_a_report_goes_from_the_iocs_queue_to_the_public_page_with_an_evidence_p
     expect(ioc.locator("form.action")).to_have_count(len(staff_case(portal, "ioc.operator", report_id)))
     screenshot(ioc, "console-case")
     assert contrast_failures(ioc) == []
+    department = ioc.locator('#agencies option[value="so-xay-dung"]')  # GET /staff/agencies, not only the wards
+    expect(department).to_have_text(re.compile("^Sở Xây dựng"))
+    assert ioc.locator('#agencies option[value^="ubnd-"]').count() > 50
     act(ioc, "assign", "Giao xử lý", **{"Đơn vị xử lý (mã)": "ubnd-22015"})
     expect(ioc.locator("#case-status")).to_have_text("Đã giao")
 

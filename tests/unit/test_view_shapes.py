@@ -153,6 +153,7 @@ def outputs():
         yield "public.public_view", public.public_view(PROFILE, r)
         yield "public.public_item", public.public_item(PROFILE, r)
         yield "public.public_report", public.public_report(PROFILE, r, [photo], HISTORY)
+    yield "staff.agency_list", staff.agency_list(PROFILE)
     for entry in HISTORY:
         yield "common.history_entry", common.history_entry(entry, with_actor=False)
     items = [public.public_item(PROFILE, r) for r in VARIANTS]

@@ -1,13 +1,18 @@
-// The agency boxes' suggestions (<datalist id="agencies">): the ward committees (UBND, the default agency of
-// every report, `ubnd-<ward code>`) from the wards the map already loads; any other code may be typed.
+// The agency boxes' suggestions (<datalist id="agencies">): the province's agencies as GET /staff/agencies
+// lists them (the IOC, departments, police, then every ward's People's Committee), code as the value and
+// the name in the chosen language as the label. Read once per sign-in; the boxes accept only a code.
 import { api } from "../shared/api.js";
+import { localName } from "../shared/i18n.js";
 import { $, h } from "../shared/layout.js";
 
-/** Fill #agencies once, from the wards' GeoJSON features (fetched when not given). */
-export async function fillAgencies(features) {
+let listed = null;
+
+/** Fill #agencies from the API (`auth()` gives the request headers); a failed read leaves the box free text. */
+export async function fillAgencies(auth) {
   const list = $("#agencies");
-  if (!list || list.children.length) return;
-  const wards = features || (await api.get("/wards.geojson")).features;
-  list.replaceChildren(...wards.map((f) => f.properties)
-    .map((p) => h("option", { value: `ubnd-${p.code}` }, `UBND ${p.name}`)));
+  if (!list) return;
+  listed ??= auth().then((options) => api.get("/staff/agencies", options)).then((b) => b.agencies)
+    .catch(() => { listed = null; return []; });
+  const agencies = await listed;
+  list.replaceChildren(...agencies.map((a) => h("option", { value: a.id }, localName(a))));
 }

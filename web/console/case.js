@@ -70,7 +70,6 @@ async function drawMap(c) {
   });
   caseMap.marker?.remove();
   caseMap.marker = lat != null && lng != null ? pin(L.latLng(lat, lng)).addTo(map) : null;
-  await fillAgencies(wards.getLayers().map((l) => l.feature));
 }
 
 /**
@@ -105,7 +104,7 @@ export async function openCase(id, { auth, notice = () => "", changed = () => nu
       (c.allowed_actions || []).filter((a) => ACTION_FIELDS[a]).map((a) => actionForm(c, a, { auth, again, changed }))),
   ].filter(Boolean));
   $("#case").hidden = false;
-  await drawMap(c).catch(() => null);  // the case is usable without its map
+  await Promise.all([drawMap(c).catch(() => null), fillAgencies(auth)]);  // the case is usable without its map
   return c;
 }
 

@@ -93,5 +93,5 @@ export async function showDirectory(getAuth) {
   $("#directory-forms").replaceChildren(invite, move);
   $("#directory-more").onclick = () => list(true).catch((e) => fail($("#directory-error"), e));
   $("#directory").hidden = false;
-  await Promise.all([list(), fillAgencies()]);
+  await Promise.all([list(), fillAgencies(auth)]);
 }
