@@ -81,6 +81,8 @@ def test_the_ioc_signs_in_sees_a_new_report_with_its_badge_and_signs_out(portal:
     expect(row).to_contain_text("Hạ tầng đô thị")  # names, not the codes
     expect(row).to_contain_text("Phường Buôn Ma Thuột")
     screenshot(page, "console-queue")
+    row.click()
+    expect(page.locator("#case-supports")).to_have_text("1 người cùng phản ánh")  # the case file says it too
     assert contrast_failures(page) == []  # WCAG AA, as the portal's pages
 
     page.get_by_role("button", name="English").click()
