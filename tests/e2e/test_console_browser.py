@@ -66,6 +66,9 @@ def test_the_ioc_signs_in_sees_a_new_report_with_its_badge_and_signs_out(portal:
     page, extra = console_page(portal)
     response = page.goto(portal.url + "/dieu-hanh")
     assert "unsafe-inline" not in response.headers["content-security-policy"]
+    expect(page.locator("#site a.brand")).to_have_attribute("href", "/dieu-hanh")
+    expect(page.locator("#site nav")).to_have_count(0)  # an officer's header is not the citizens' menu
+    assert page.evaluate("document.getElementById('site').childNodes.length") == 2  # the name and the languages
     page.get_by_label("Tên đăng nhập", exact=True).fill("ioc.operator")
     page.get_by_label("Mật khẩu", exact=True).fill("not-" + DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()

@@ -169,7 +169,7 @@ function wire() {
 }
 
 async function main() {
-  startPage();
+  startPage({ nav: [], home: "/dieu-hanh" });
   const settings = await config();
   if (!settings.cognito_endpoint || !settings.cognito_client_id) {
     say($("#sign-in-error"), t("console.error.config"));

@@ -10,19 +10,22 @@ const NAV = [
   ["/thong-ke", "nav.stats"],
 ];
 
-/** Render the header (site name, navigation, language switch) into <header id="site">, then translate. */
-export function startPage() {
+/**
+ * Render the header (site name, navigation, language switch) into <header id="site">, then translate.
+ * The staff console passes its own `home` and no `nav`: an officer's header is not the citizens' menu.
+ */
+export function startPage({ nav = NAV, home = "/" } = {}) {
   const here = location.pathname.replace(/\/$/, "") || "/";
   const current = here === "/gui-phan-anh" ? "/" : here.startsWith("/theo-doi/") ? "/tra-cuu" : here;
   const header = document.getElementById("site");
-  header.replaceChildren(
-    h("a", { class: "brand", href: "/", "data-i18n": "site.title" }),
-    h("nav", {}, NAV.map(([href, key]) =>
-      h("a", { href, "data-i18n": key, "aria-current": href === current ? "page" : null }))),
+  header.replaceChildren(...[
+    h("a", { class: "brand", href: home, "data-i18n": "site.title" }),
+    nav.length ? h("nav", {}, nav.map(([href, key]) =>
+      h("a", { href, "data-i18n": key, "aria-current": href === current ? "page" : null }))) : null,
     h("div", { class: "langs", role: "group", "data-i18n-attr": "aria-label:lang.label" },
       h("button", { type: "button", "data-lang": "vi", lang: "vi" }, "Tiếng Việt"),
       h("button", { type: "button", "data-lang": "en", lang: "en" }, "English")),
-  );
+  ].filter(Boolean));
   translate();
   languageSwitch();
 }
