@@ -151,6 +151,12 @@ def allowed_actions(report: Report, actor: Actor) -> list[str]:
             and _READY.get(s.action, lambda r: True)(report)]
 
 
+def allowed_corrections(report: Report, actor: Actor) -> list[str]:
+    """The corrections (relocate) this actor may make now: offered apart from the workflow's actions, so the
+    console can draw their forms without a correction ever counting as a step."""
+    return [s.action for s in CORRECTIONS if report.status in s.sources and roles_for(actor, s.action, report)]
+
+
 def authorise(report: Report, action: str, actor: Actor) -> str:
     """The role the action is taken under; 400 unknown action, 403 not theirs, 409 not in this state."""
     step = STEPS.get(action)

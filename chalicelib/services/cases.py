@@ -37,7 +37,14 @@ from chalicelib.rules.nearby import check_merge, supporter_key
 from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report
 from chalicelib.rules.rounds import REOPEN_WINDOW_DAYS, reopen_deadline, result_working_hours
-from chalicelib.rules.workflow import STATES, allowed_actions, evidence_allowed, roles_for, transition
+from chalicelib.rules.workflow import (
+    STATES,
+    allowed_actions,
+    allowed_corrections,
+    evidence_allowed,
+    roles_for,
+    transition,
+)
 from chalicelib.services.clock import Clock, utc_now
 from chalicelib.views import citizen as citizen_views
 from chalicelib.views import staff as staff_views
@@ -94,6 +101,7 @@ class CaseService:
         return staff_views.case_file(self.profile, report, self._reports.history(report.id),
                                      with_reporter=can_see_reporter(actor, report),
                                      allowed_actions=allowed_actions(report, actor),
+                                     allowed_corrections=allowed_corrections(report, actor),
                                      media=self._media.staff_media(report.id) if self._media else [])
 
     def staff_list(self, actor: Actor, filters: StaffFilters, limit: int | None = None,

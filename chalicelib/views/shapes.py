@@ -356,6 +356,7 @@ class StaffView(_StaffReport):
 class CaseFile(StaffView):
     round_label: str
     allowed_actions: list[str]
+    allowed_corrections: list[str]  # corrections the caller may make now (relocate: POST .../location)
     media: list[StaffMedia]
 
 

@@ -72,10 +72,13 @@ def staff_view(
 
 
 def case_file(profile: ProvinceProfile, report: Report, history: list[AuditEntry], *, with_reporter: bool,
-              allowed_actions: list[str], media: list[dict[str, Any]]) -> dict[str, Any]:
-    """The whole case file: report, reporter (if allowed), media, result, audit trail, what the caller may do."""
+              allowed_actions: list[str], allowed_corrections: list[str],
+              media: list[dict[str, Any]]) -> dict[str, Any]:
+    """The whole case file: report, reporter (if allowed), media, result, audit trail, what the caller may do
+    (workflow actions, and corrections such as relocate)."""
     return {**staff_view(profile, report, history, with_reporter=with_reporter),
-            "round_label": round_label(report.round), "allowed_actions": allowed_actions, "media": media}
+            "round_label": round_label(report.round), "allowed_actions": allowed_actions,
+            "allowed_corrections": allowed_corrections, "media": media}
 
 
 def action_taken(profile: ProvinceProfile, report: Report, audit: AuditEntry, *, with_reporter: bool,

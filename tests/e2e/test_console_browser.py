@@ -39,12 +39,12 @@ def console_config(portal: Portal) -> dict[str, str]:
     return {"cognito_endpoint": endpoint + "/", "cognito_client_id": client_id}
 
 
-def staff_case(portal: Portal, user: str, report_id: str) -> list[str]:
-    """The actions the API allows `user` on the report: the case file draws one form for each."""
+def staff_file(portal: Portal, user: str, report_id: str) -> dict:
+    """The case file as the API gives it to `user`."""
     answer = HTTP.get(f"{portal.api_url}/staff/reports/{report_id}",
                       headers={"Authorization": f"Bearer {staff_token(portal, user)}"}, timeout=30)
     assert answer.status_code == 200, answer.text
-    return answer.json()["allowed_actions"]
+    return answer.json()
 
 
 def console_page(portal: Portal) -> tuple[object, dict[str, str]]:
@@ -158,9 +158,15 @@ def test_a_report_goes_from_the_iocs_queue_to_the_public_page_with_an_evidence_p
     expect(ioc.locator("#case-status")).to_have_text("Chờ phân loại")
     expect(ioc.locator("#case-contact")).to_contain_text("Trần Thị Bình · +84912345678")  # the IOC may see the reporter
     ioc.locator("#case-map path.leaflet-interactive").first.wait_for(state="attached")
-    expect(ioc.locator("form.action")).to_have_count(len(staff_case(portal, "ioc.operator", report_id)))
+    offered = staff_file(portal, "ioc.operator", report_id)
+    expect(ioc.locator("form.action")).to_have_count(len(offered["allowed_actions"] + offered["allowed_corrections"]))
     screenshot(ioc, "console-case")
     assert contrast_failures(ioc) == []
+    ioc.locator("#case-map").click()  # a tap on the map proposes that point to the relocate form
+    lat, lng = (float(ioc.locator(f"#f-relocate-{name}").input_value()) for name in ("lat", "lng"))
+    assert 12 < lat < 13.5 and 107.5 < lng < 109, (lat, lng)  # in Đắk Lắk, around the report's ward
+    act(ioc, "relocate", "Sửa vị trí", **{"Ghi chú": "Chỉnh theo ảnh chụp"})
+    assert staff_file(portal, "ioc.operator", report_id)["location"]["lat"] == pytest.approx(lat, abs=1e-6)
     department = ioc.locator('#agencies option[value="so-xay-dung"]')  # GET /staff/agencies, not only the wards
     expect(department).to_have_text(re.compile("^Sở Xây dựng"))
     assert ioc.locator('#agencies option[value^="ubnd-"]').count() > 50

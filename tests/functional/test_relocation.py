@@ -23,6 +23,7 @@ def case_file(client, staff, report_id):
 
 def test_a_report_still_with_the_ioc_follows_its_new_ward_and_the_trail_keeps_both_places(client, staff):
     report_id, _ = submit(client)
+    assert case_file(client, staff, report_id)["allowed_corrections"] == ["relocate"]  # the console's form
     status, body = relocate(client, staff, "ioc", report_id, **TUY_HOA, note="Người gọi đọc nhầm địa chỉ")
     assert status == 200, body
     assert body["location"]["ward_code"] == "22015" and body["location"]["ward_name"] == "Phường Tuy Hòa"

@@ -145,7 +145,8 @@ def outputs():
         for with_reporter in (True, False):
             yield "staff.staff_view", staff.staff_view(PROFILE, r, HISTORY, with_reporter=with_reporter)
             yield "staff.case_file", staff.case_file(PROFILE, r, HISTORY, with_reporter=with_reporter,
-                                                     allowed_actions=["assign", "reject"], media=staff_media)
+                                                     allowed_actions=["assign", "reject"],
+                                                     allowed_corrections=["relocate"], media=staff_media)
             yield "staff.action_taken", staff.action_taken(PROFILE, r, HISTORY[1], with_reporter=with_reporter,
                                                            allowed_actions=[])
         yield "staff.transition", staff.transition(HISTORY[0], r.version)

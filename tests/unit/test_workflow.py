@@ -14,7 +14,16 @@ from chalicelib.rules.errors import Conflict, Forbidden, InvalidInput
 from chalicelib.rules.report import Report, Reporter
 from chalicelib.rules.rounds import result_working_hours
 from chalicelib.rules.sla import next_check_at
-from chalicelib.rules.workflow import ACTIONS, STATES, WORKFLOW, allowed_actions, may, target_of, transition
+from chalicelib.rules.workflow import (
+    ACTIONS,
+    STATES,
+    WORKFLOW,
+    allowed_actions,
+    allowed_corrections,
+    may,
+    target_of,
+    transition,
+)
 
 PROFILE = load_profile("daklak")
 CAL = PROFILE.working_calendar
@@ -415,3 +424,14 @@ def test_time_to_result_counts_working_hours_of_the_round():
     assert result_working_hours(report, PROFILE) == pytest.approx(9.0 + 1.5)  # 08:00-17:00, then 07:30-09:00
     reopened = report.evolve(extra={"round_started_at": iso(datetime(2026, 3, 3, 8, 0, tzinfo=VN_TZ))})
     assert result_working_hours(reopened, PROFILE) == pytest.approx(1.0)
+
+
+def test_relocate_is_offered_to_the_ioc_as_a_correction_until_a_result_is_in():
+    for status in ("received", "assigned", "in_progress", "returned", "reopened"):
+        report = a_report(status)
+        assert allowed_corrections(report, IOC_ACTOR) == ["relocate"], status
+        assert "relocate" not in allowed_actions(report, IOC_ACTOR)  # a correction is not a workflow step
+        assert allowed_corrections(report, OFFICER) == []
+    for status in ("result_submitted", "published", "closed", "rejected", "merged"):
+        assert allowed_corrections(a_report(status), IOC_ACTOR) == [], status
+

@@ -1,7 +1,8 @@
 // The fields each staff action's form asks for (POST /staff/reports/{id}/actions, chalicelib/schemas/actions.py;
-// relocate is POST /staff/reports/{id}/location): the case file draws exactly its `allowed_actions`, each as a
-// small form of these fields. Kinds: text (default), long, number, choice (a select of `choices`), agency (a
-// text box with the ward committees' datalist), file (evidence photos, uploaded before the action is sent).
+// relocate is POST /staff/reports/{id}/location): the case file draws exactly its `allowed_actions` and
+// `allowed_corrections`, each as a small form of these fields. Kinds: text (default), long, number, choice (a
+// select of `choices`), agency (a text box with the agencies' datalist), file (evidence photos, uploaded
+// before the action is sent).
 
 export const REJECT_REASONS = ["spam", "duplicate", "out_of_scope", "insufficient_information"];
 export const ENFORCEMENT_TYPES = ["reminder", "written_commitment", "record", "fine"];

@@ -1,6 +1,7 @@
 // The case file of one report (GET /staff/reports/{id}): what was reported, the reporter's contact when the
 // API gives it (the IOC and the assigned agency only), the photos (a rendition each; the original on demand),
-// a small map with the point and its ward, the history, and one form per action of `allowed_actions`.
+// a small map with the point and its ward, the history, and one form per entry of `allowed_actions` and
+// `allowed_corrections` (relocate: a tap on the map fills its point).
 // A 409 (someone acted first) draws the case again as it now stands and says what changed.
 import { api, ApiError, uploadPresigned } from "../shared/api.js";
 import { apiMessage, formatDate, t } from "../shared/i18n.js";
@@ -52,13 +53,29 @@ function photo(m) {
 
 /** The case map: made once and moved into each drawn case (removing a Leaflet map mid-animation throws). */
 function caseMapElement() {
-  caseMap ??= { el: h("div", { id: "case-map", class: "case-map" }), ready: null, marker: null };
+  caseMap ??= { el: h("div", { id: "case-map", class: "case-map" }), ready: null, marker: null, proposed: null };
   return caseMap.el;
 }
 
+/** A tap on the case map proposes that point to the relocate form (the IOC corrects a misplaced report). */
+async function proposePlace(latlng) {
+  const lat = $("#f-relocate-lat");
+  const lng = $("#f-relocate-lng");
+  if (!lat || !lng) return;  // this case cannot be relocated (any more)
+  lat.value = latlng.lat.toFixed(6);
+  lng.value = latlng.lng.toFixed(6);
+  const ward = $("#f-relocate-ward_code");
+  if (ward) ward.value = "";  // the point decides the ward
+  const { map } = await caseMap.ready;
+  caseMap.proposed?.remove();
+  caseMap.proposed = pin(latlng, { color: "#1d4ed8" }).addTo(map);
+}
+
 async function drawMap(c) {
-  caseMap.ready ??= createMap(caseMap.el);
+  caseMap.ready ??= createMap(caseMap.el, { onWardClick: (e) => proposePlace(e.latlng) });
   const { map, wards } = await caseMap.ready;
+  caseMap.proposed?.remove();
+  caseMap.proposed = null;
   const { lat, lng, ward_code: ward } = c.location || {};
   map.invalidateSize();
   wards.resetStyle();
@@ -103,7 +120,8 @@ export async function openCase(id, { auth, notice = () => "", changed = () => nu
       h("li", {}, `${formatDate(e.at, true)} · ${word("console.action.", e.action)} · ${e.from ? word("console.status.", e.from) + " → " : ""}`
         + `${word("console.status.", e.to)}${e.actor ? " · " + e.actor : ""}${e.note ? " · " + e.note : ""}`))),
     h("div", { class: "actions" },
-      (c.allowed_actions || []).filter((a) => ACTION_FIELDS[a]).map((a) => actionForm(c, a, { auth, again, changed }))),
+      [...(c.allowed_actions || []), ...(c.allowed_corrections || [])].filter((a) => ACTION_FIELDS[a])
+        .map((a) => actionForm(c, a, { auth, again, changed }))),
   ].filter(Boolean));
   $("#case").hidden = false;
   await Promise.all([drawMap(c).catch(() => null), fillAgencies(auth)]);  // the case is usable without its map
@@ -115,7 +133,8 @@ function actionForm(c, action, { auth, again, changed }) {
     h("p", {}, h("label", { for: `f-${action}-${f.name}` }, t("console.field." + f.name)), input(action, f)));
   const error = h("p", { class: "error", role: "alert", hidden: true });
   const form = h("form", { class: "card action", dataset: { action } },
-    h("h3", {}, t("console.action." + action)), ...fields, error,
+    h("h3", {}, t("console.action." + action)),
+    action === "relocate" ? h("p", { class: "help" }, t("console.relocate.help")) : null, ...fields, error,
     h("button", { type: "submit" }, t("console.action." + action)));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
