@@ -18,6 +18,7 @@ from chalice import Blueprint
 from chalicelib import container
 from chalicelib.handlers.sources import NOTIFY_FUNCTION, REPORTS_STREAM_ARN, STATS_FUNCTION
 from chalicelib.observability import lambda_context, logged_event, logger
+from chalicelib.rules.nearby import carried_to
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -40,6 +41,10 @@ def notify_report_changes(event: DynamoDBEvent) -> PartialItemFailureResponse:
 
     def stage(record: DynamoDBRecord) -> int:
         change = container.stream_change(record.raw_event)
+        merged = change.new
+        into = carried_to(change.old, merged) if merged is not None else None
+        if merged is not None and into is not None:  # its supporters follow it (a retry redoes this, harmlessly)
+            container.support().carry_over(merged, into)
         return fanout.stage(change.event_id, change.old, change.new, record)
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False,

@@ -71,6 +71,15 @@ def check_merge(merged: Report, survivor: Report) -> None:
         raise InvalidInput("merge_unrelated", "into", value=survivor.id)
 
 
+def carried_to(old: Report | None, new: Report) -> str | None:
+    """The survivor's id when this change merged a report that people support: its supporters follow it there
+    (the survivor's result then reaches them, and they count on it). None for any other change."""
+    if old is None or old.status == "merged" or new.status != "merged" or new.support_count <= 0:
+        return None
+    into = (new.extra.get("merge") or {}).get("into")
+    return into if isinstance(into, str) and into else None
+
+
 def merge_public_reason(into: str, link: str) -> tuple[str, str]:
     """The merged report's public reason (vi, en): it names and links the surviving report."""
     vi, en = MERGE_TEXTS["public_reason"]

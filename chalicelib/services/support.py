@@ -80,3 +80,29 @@ class SupportService:
             emit("ReportSupported", province=self.profile.slug, category=report.category, via=via)
         logger.info("report supported", extra={"report_id": report.id, "via": via, "counted": counted})
         return views.support_taken(report, count, counted), counted
+
+    def carry_over(self, merged: Report, into: str) -> int:
+        """The merged report's supporters become the survivor's (how many were new there).
+
+        Run from the reports stream on the merge's record, so a crash half-way is retried; each support is
+        the same conditional transaction as a "me too", so a redelivered record counts nobody twice (one
+        read per supporter first, one transaction per new one). The
+        survivor's own reporter is skipped, like a "me too" on one's own report.
+        """
+        found = self._reports.get(into)
+        if found is None:
+            logger.warning("merge survivor not found", extra={"report_id": merged.id, "into": into})
+            return 0
+        survivor, now = found[0], self._clock()
+        own = supporter_key(self._limits_key, survivor.reporter.phone)
+        carried = 0
+        for s in self._supporters.contacts(merged.id):
+            if s.key == own or self._supporters.has(survivor.id, s.key):
+                continue  # a redelivered record finds them there and writes nothing (a refused write costs more)
+            try:
+                carried += self._supporters.add(Supporter(survivor.id, s.key, s.phone, s.name, "merge", now, merged.id))
+            except MissingReference:
+                return carried
+        logger.info("supporters carried over", extra={"report_id": merged.id, "into": survivor.id, "carried": carried})
+        return carried
+

@@ -2,7 +2,8 @@
 
 The story of the feature: a second report 30 m from an open one of the same
 category sees it in its receipt; a citizen supports it instead of reporting;
-the IOC merges a third into it; at publication all of them get their SMS, and
+the IOC merges a third into it (its reporter and supporters follow it to the
+survivor); at publication all of them get their SMS, and
 nobody's contact reaches anyone else, a public answer or a log line.
 """
 
@@ -117,7 +118,7 @@ def test_twenty_identical_supports_at_once_count_one(client, serialised_moto):
     assert len(SupportStore().contacts(first)) == 1
 
 
-def test_a_merged_reporter_supports_the_survivor_and_everyone_hears_of_the_result_alone(client, staff, province):
+def test_a_merged_reports_people_support_the_survivor_and_everyone_hears_of_the_result_alone(client, staff, province):
     tap = StreamTap(province)
     survivor, _ = submit(client, **at(HERE, "first"))
     second, token = submit(client, **at(THIRTY_M_NORTH, "second"))
@@ -143,7 +144,12 @@ def test_a_merged_reporter_supports_the_survivor_and_everyone_hears_of_the_resul
     assert [(h["action"], h["note"]) for h in case["history"]][-1] == ("merge_in", f"from={third}")
     merged_case = body_of(client.http.get(f"/staff/reports/{third}", headers=staff.headers("ioc")))
     assert merged_case["history"][-1]["action"] == "merge"
-    assert invoke(client, {"Records": tap.take()}) == {"batchItemFailures": []}
+    records = tap.take()
+    assert invoke(client, {"Records": records}) == {"batchItemFailures": []}
+    carried = body_of(client.http.get(f"/staff/reports/{survivor}", headers=staff.headers("ioc")))
+    assert carried["support_count"] == 4  # the merged report's own supporter follows it to the survivor
+    assert invoke(client, {"Records": records}) == {"batchItemFailures": []}  # redelivered: nobody counted twice
+    assert body_of(client.http.get(f"/staff/reports/{survivor}", headers=staff.headers("ioc")))["support_count"] == 4
     merged_sms = [(to, text) for to, text in sms() if to == E164["third"]]
     assert len(merged_sms) == 2 and f"/theo-doi/{survivor}" in merged_sms[-1][1]  # its receipt, then the merge
     told = [text for to, text in sms() if to == E164["third_fan"]]  # the merged one's supporter: the merge only
@@ -154,7 +160,8 @@ def test_a_merged_reporter_supports_the_survivor_and_everyone_hears_of_the_resul
         to_state_step(client, staff, survivor, state)
     assert invoke(client, {"Records": tap.take()}) == {"batchItemFailures": []}
     published = sms()[before:]
-    assert sorted(to for to, _ in published) == sorted(E164[k] for k in ("first", "second", "third", "fan"))
+    assert sorted(to for to, _ in published) == sorted(E164[k] for k in ("first", "second", "third", "fan",
+                                                                         "third_fan"))
     assert len({text for _, text in published}) == 1 and survivor in published[0][1]
     assert all(no_contact_in(text) for _, text in sms())
 
