@@ -86,8 +86,8 @@ class SupportService:
 
         Run from the reports stream on the merge's record, so a crash half-way is retried; each support is
         the same conditional transaction as a "me too", so a redelivered record counts nobody twice (one
-        read per supporter first, one transaction per new one). The
-        survivor's own reporter is skipped, like a "me too" on one's own report.
+        read per supporter first, one transaction per new one). The survivor's own reporter is skipped, like
+        a "me too" on one's own report.
         """
         found = self._reports.get(into)
         if found is None:
