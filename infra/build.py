@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from infra import dashboard
+from infra import dashboard, lambda_zip
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "infra" / "province.json"
@@ -412,8 +412,24 @@ def build(stage: str, outdir: Path | None = None, project_dir: Path = ROOT, temp
     merge_file.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     packaged = run_chalice_package(stage, outdir, merge=merge_file, project_dir=project_dir, code=code)
     replace_intrinsics(merged, packaged)
+    if code:
+        check_runtime(packaged)
+        try:
+            lambda_zip.finish(outdir / "deployment.zip")
+        except lambda_zip.PackageError as err:
+            raise BuildError(str(err)) from err
     (outdir / "sam.json").write_text(json.dumps(packaged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return outdir / "sam.json"
+
+
+def check_runtime(template: dict[str, Any]) -> None:
+    """The bytecode compiled into the zip is this interpreter's: every function must run the same Python."""
+    here = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    runtimes = {res["Properties"].get("Runtime") for res in template.get("Resources", {}).values()
+                if res.get("Type") == "AWS::Serverless::Function"}
+    if runtimes - {here}:
+        raise BuildError(f"the functions run {sorted(map(str, runtimes))} but the package is built by {here}: "
+                         f"build with the runtime's Python (its .pyc files are only valid there)")
 
 
 def _is_intrinsic(value: Any) -> bool:

@@ -1,13 +1,17 @@
 """`make package` output: the zip Lambda runs and the templates CloudFormation deploys.
 
 The zip must carry Pillow's manylinux build (with its vendored libraries in
-pillow.libs/), never one compiled against this machine; every province's
-packaged template must pass cfn-lint.
+pillow.libs/), never one compiled against this machine, and the bytecode of
+every module (Lambda's /var/task is read-only: without it every cold start
+compiles from source); every province's packaged template must pass cfn-lint.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import marshal
 import re
+import sys
 import zipfile
 
 import pytest
@@ -67,3 +71,30 @@ def test_packaged_template_points_at_the_zip_beside_it():
                  if r["Type"] == "AWS::Serverless::Function"}
     assert code_uris == {"./deployment.zip"}
     assert (out / "deployment.zip").stat().st_size > 1_000_000
+
+
+def _pyc(source: str) -> str:
+    head, _, stem = source.rpartition("/")
+    return f"{head + '/' if head else ''}__pycache__/{stem[:-3]}.{sys.implementation.cache_tag}.pyc"
+
+
+def test_zip_holds_the_bytecode_of_our_code_and_its_dependencies(deployment_zip):
+    names = set(deployment_zip.namelist())
+    ours = [n for n in names if n.endswith(".py") and (n == "app.py" or n.startswith("chalicelib/"))]
+    assert len(ours) > 50
+    assert [n for n in ours if _pyc(n) not in names] == []
+    for module in ("chalice/app.py", "pydantic/main.py", "pydantic_core/__init__.py", "botocore/client.py",
+                   "pynamodb/models.py", "aws_lambda_powertools/logging/logger.py", "phonenumbers/__init__.py"):
+        assert module in names and _pyc(module) in names, module
+    sources = sum(n.endswith(".py") for n in names)
+    assert sum(n.endswith(".pyc") for n in names) == sources
+
+
+def test_bytecode_is_unchecked_hash_for_this_runtime_and_names_the_lambda_path(deployment_zip):
+    for source in ("app.py", "chalicelib/handlers/intake.py", "botocore/session.py"):
+        data = deployment_zip.read(_pyc(source))
+        assert data[:4] == importlib.util.MAGIC_NUMBER  # the build's Python is the functions' runtime
+        flags = int.from_bytes(data[4:8], "little")
+        assert flags == 0b01, f"{source}: flags {flags:#b} (want hash-based, unchecked: mtimes do not matter)"
+        assert data[8:16] == importlib.util.source_hash(deployment_zip.read(source))
+        assert marshal.loads(data[16:]).co_filename == f"/var/task/{source}"
