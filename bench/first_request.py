@@ -23,6 +23,12 @@ once, outside the timing, and every event is prepared before its process is spaw
 interleaved run after run, so machine noise hits them alike; printed: medians, spread (min-max) and each
 kind's median over the floor's. Targets: intake <= 1.2x, the others <= 1.5x. With `--baseline DIR`, another
 checkout's app is timed in the same rotation (same stage, same floor): a before/after in one run.
+
+With `--package build/dev` (what `make package` wrote), the functions run from the unpacked package instead,
+laid out as Lambda lays it out (`python -S`, the code directory then the function's layers on sys.path,
+nothing compiled at import written back): once as built and once without its .pyc files, what the package
+was before the package step compiled them. Given twice (`--package <a copy of an older build> --package
+build/dev`), both are timed in one rotation, and a side-by-side table gives each over the first.
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ import sys
 import tempfile
 import time
 import uuid
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -210,15 +218,69 @@ class Stage:
         self.server.stop()
 
 
-def sample(stage: Stage, kind: str, workdir: Path, root: Path = ROOT) -> float:
-    """Seconds from spawning a fresh interpreter to its answer (its event prepared before the clock starts);
-    `root`: the checkout whose app runs (this one, or --baseline's)."""
+@dataclass(frozen=True)
+class App:
+    """Where the timed app comes from: a checkout (run with the venv), or an unpacked package.
+
+    An unpacked package runs as Lambda lays it out: `python -S` (no venv site-packages), the function's
+    code directory first on sys.path then each of its layers' python/, PYTHONDONTWRITEBYTECODE=1 (Lambda's
+    /var/task and /opt are read-only: nothing compiled at import is kept for the next cold start).
+    """
+
+    label: str
+    root: Path
+    paths: dict[str, list[Path]] | None = None  # per function (packages only): the code dir, then its layers
+
+    def command(self, kind: str, event: Path) -> tuple[list[str], dict[str, str], Path]:
+        """(argv, environment additions, working directory) for one sample."""
+        if self.paths is None or kind == "floor":  # the floor always runs on the venv's boto3
+            return [sys.executable, str(PROBE), FUNCTIONS[kind], str(event)], {"PYTHONPATH": str(self.root)}, self.root
+        probe = event.parent / "probe" / PROBE.name  # not bench/ as sys.path[0]: the package holds everything
+        if not probe.exists():
+            probe.parent.mkdir(exist_ok=True)
+            probe.write_bytes(PROBE.read_bytes())
+        paths = os.pathsep.join(str(p) for p in self.paths[FUNCTIONS[kind]])
+        return ([sys.executable, "-S", str(probe), FUNCTIONS[kind], str(event)],
+                {"PYTHONPATH": paths, "PYTHONDONTWRITEBYTECODE": "1"}, self.root)
+
+
+def unpack(package: Path, into: Path, *, bytecode: bool) -> dict[str, list[Path]]:
+    """Unzip a `make package` output (sam.json, deployment.zip, the layers' zips) as Lambda would; per
+    function, its sys.path entries. Without bytecode the .pyc files are left out: Python compiles each
+    module from source, as it did before the package step compiled them."""
+    template = json.loads((package / "sam.json").read_text(encoding="utf-8"))
+    resources = template["Resources"]
+
+    def extract(zip_name: str, where: Path) -> Path:
+        if not where.exists():
+            with zipfile.ZipFile(package / zip_name) as archive:
+                archive.extractall(where, [n for n in archive.namelist() if bytecode or not n.endswith(".pyc")])
+        return where
+
+    paths: dict[str, list[Path]] = {}
+    for res in resources.values():
+        if res.get("Type") != "AWS::Serverless::Function":
+            continue
+        props = res["Properties"]
+        name = "api_handler" if props["Handler"] == "app.app" else props["Handler"].rsplit(".", 1)[1]
+        entries = [extract(props["CodeUri"], into / "task")]
+        for layer in props.get("Layers", []):
+            logical = layer["Ref"]
+            layer_props = resources[logical]["Properties"]
+            content = layer_props.get("Content") or layer_props["ContentUri"]
+            entries.append(extract(content, into / f"opt-{logical}") / "python")
+        paths[name] = entries
+    return paths
+
+
+def sample(stage: Stage, kind: str, workdir: Path, app: App) -> float:
+    """Seconds from spawning a fresh interpreter to its answer (its event prepared before the clock starts)."""
     path = workdir / f"{kind}.json"
     path.write_text(json.dumps(stage.event(kind), ensure_ascii=False), encoding="utf-8")
-    env = {**stage.env, "PYTHONPATH": str(root)}
+    cmd, extra, cwd = app.command(kind, path)
+    env = {**stage.env, **extra}
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, str(PROBE), FUNCTIONS[kind], str(path)], cwd=root, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None
     line = ""
     for line in process.stdout:  # EMF metric lines come first; the probe's own line starts with "ok "
@@ -228,7 +290,7 @@ def sample(stage: Stage, kind: str, workdir: Path, root: Path = ROOT) -> float:
     _, err = process.communicate()
     expected = {"intake": "ok 201", "staff": "ok 200"}.get(kind, "ok")
     if not line.startswith(expected) or (kind in ("stream", "thumbnail") and "failures=0" not in line):
-        raise SystemExit(f"{kind}: unexpected answer {line!r}\n{err[-3000:]}")
+        raise SystemExit(f"{kind} ({app.label}): unexpected answer {line!r}\n{err[-3000:]}")
     return elapsed
 
 
@@ -245,6 +307,31 @@ def report(title: str, times: dict[str, list[float]]) -> None:
         print(line)
 
 
+def package_apps(packages: list[Path], tmp: Path) -> list[App]:
+    """Each package unpacked as built and, if it carries bytecode, once more without it (source only)."""
+    apps = []
+    for n, package in enumerate(packages):
+        with zipfile.ZipFile(package / "deployment.zip") as archive:
+            has_pyc = any(name.endswith(".pyc") for name in archive.namelist())
+        for bytecode in (False, True) if has_pyc else (False,):
+            label = f"{package}, source only" if has_pyc and not bytecode else str(package)
+            where = tmp / f"package-{n}-{'pyc' if bytecode else 'src'}"
+            apps.append(App(label, where / "task", unpack(package, where, bytecode=bytecode)))
+    return apps
+
+
+def compare(apps: list[App], kinds: list[str], times: dict[str, dict[str, list[float]]]) -> None:
+    """Each kind's median per app, over the first app's (the before of a before/after)."""
+    first = apps[0].label
+    print(f"side by side (median; ratio = median / {first}'s):")
+    for kind in kinds[1:]:
+        base = statistics.median(times[first][kind])
+        cells = [f"{statistics.median(times[a.label][kind]) * 1000:5.0f} ms "
+                 f"{statistics.median(times[a.label][kind]) / base:4.2f}x" for a in apps]
+        print(f"  {kind:9s} " + " | ".join(cells))
+    print("  columns: " + " | ".join(a.label for a in apps))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="interleaved samples per kind (>= 5)")
@@ -252,26 +339,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, default=None,
                         help="another checkout of this repository (e.g. `git worktree add /tmp/base main`): its app "
                              "is timed too, interleaved with this one's, against the same floor")
+    parser.add_argument("--package", type=Path, action="append", default=[],
+                        help="a `make package` output directory (build/dev: sam.json, deployment.zip, layers), run "
+                             "unpacked as Lambda lays it out, as built and without its .pyc files; repeat it for a "
+                             "before/after (e.g. a copy of an older build first); the checkout is not timed then")
     args = parser.parse_args(argv)
     kinds = ["floor", *(args.only or [k for k in FUNCTIONS if k != "floor"])]
-    roots = {"this checkout": ROOT, **({"baseline": args.baseline.resolve()} if args.baseline else {})}
-    trials = [(name, root, kind) for kind in kinds for name, root in roots.items()
-              if kind != "floor" or name == "this checkout"]
-    times: dict[str, dict[str, list[float]]] = {name: {} for name in roots}
     stage = Stage()
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for _, root, kind in trials:  # compile .pyc files and warm the file cache, outside the measurement
-                sample(stage, kind, Path(tmp), root)
+            if args.package:
+                apps = package_apps([p.resolve() for p in args.package], Path(tmp))
+            else:
+                apps = [App("this checkout", ROOT),
+                        *([App("baseline", args.baseline.resolve())] if args.baseline else [])]
+            trials = [(app, kind) for kind in kinds for app in apps if kind != "floor" or app is apps[0]]
+            times: dict[str, dict[str, list[float]]] = {app.label: {} for app in apps}
+            for app, kind in trials:  # compile .pyc files and warm the file cache, outside the measurement
+                sample(stage, kind, Path(tmp), app)
             for run in range(max(args.runs, 5)):
                 order = trials[run % len(trials):] + trials[:run % len(trials)]  # rotate who goes first
-                for name, root, kind in order:
-                    times[name].setdefault(kind, []).append(sample(stage, kind, Path(tmp), root))
+                for app, kind in order:
+                    times[app.label].setdefault(kind, []).append(sample(stage, kind, Path(tmp), app))
     finally:
         stage.stop()
-    for name in roots:
-        series = {"floor": times["this checkout"]["floor"], **{k: times[name][k] for k in kinds if k != "floor"}}
-        report(f"first request ({name}: {roots[name]})" if args.baseline else "first request", series)
+    for app in apps:
+        series = {"floor": times[apps[0].label]["floor"], **{k: times[app.label][k] for k in kinds if k != "floor"}}
+        report(f"first request ({app.label}: {app.root})" if len(apps) > 1 else "first request", series)
+    if len(apps) > 1:
+        compare(apps, kinds, times)
     return 0
 
 
