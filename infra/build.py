@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chalicelib.config import INBOX_FUNCTION, THUMBNAIL_FUNCTION
 from infra import dashboard, lambda_zip
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +77,14 @@ API_ACCESS_LOG_FORMAT = {
 }
 
 WEB_ACL = "ApiWebAcl"  # infra/province.json: the WAF web ACL in front of the API stage
+
+# Pillow and pillow-heif, a third of the shared zip, leave it for a layer (infra/lambda_zip.py) attached only to
+# the functions that decode photos: the thumbnailer, and the inbox reader (it vets photos attached to e-mail).
+# Everything else imports neither (chalicelib/adapters/imaging imports Pillow inside the functions that decode).
+IMAGING_LAYER = "ImagingLayer"
+IMAGING_LAYER_ZIP = "imaging-layer.zip"
+IMAGING_DISTRIBUTIONS = ("pillow", "pillow-heif")
+IMAGING_FUNCTIONS = (THUMBNAIL_FUNCTION, INBOX_FUNCTION)
 
 
 class BuildError(RuntimeError):
@@ -269,6 +278,16 @@ def web_acl_association(api_stage: str) -> dict[str, Any]:
         "WebACLArn": {"Fn::GetAtt": [WEB_ACL, "Arn"]}}}
 
 
+def imaging_layer() -> dict[str, Any]:
+    """The layer of Pillow and pillow-heif, from the zip the package step writes beside deployment.zip."""
+    return {"Type": "AWS::Lambda::LayerVersion", "Properties": {
+        "LayerName": {"Fn::Sub": f"{APP_NAME}-${{Stage}}-imaging"},
+        "Description": "Pillow and pillow-heif, for the functions that decode photos",
+        "Content": f"./{IMAGING_LAYER_ZIP}",  # `aws cloudformation package` uploads it, like CodeUri
+        "CompatibleRuntimes": [f"python{sys.version_info.major}.{sys.version_info.minor}"],
+        "CompatibleArchitectures": ["x86_64"]}}
+
+
 def merge_template(base: dict[str, Any], chalice_template: dict[str, Any], info: StageInfo) -> dict[str, Any]:
     """infra/province.json plus the wiring of every function Chalice generated, for one stage."""
     merged = copy.deepcopy(base)
@@ -324,10 +343,15 @@ def merge_template(base: dict[str, Any], chalice_template: dict[str, Any], info:
         }
         if events:
             props["Events"] = events
+        if fn.name in IMAGING_FUNCTIONS:
+            props["Layers"] = [{"Ref": IMAGING_LAYER}]
         if scheduled:
             props["EventInvokeConfig"] = {"MaximumRetryAttempts": SCHEDULE_RETRIES, "DestinationConfig": {
                 "OnFailure": {"Type": "SQS", "Destination": {"Fn::GetAtt": [SCHEDULE_FAILURE_QUEUE, "Arn"]}}}}
         resources[fn.logical_id] = {"DependsOn": [log_group], "Properties": props}
+
+    if any(fn.name in IMAGING_FUNCTIONS for fn in functions):
+        resources[IMAGING_LAYER] = imaging_layer()
 
     if "RestAPI" in chalice_template.get("Resources", {}):
         api_name = {"Fn::Sub": f"{APP_NAME}-${{Stage}}"}
@@ -404,6 +428,7 @@ def build(stage: str, outdir: Path | None = None, project_dir: Path = ROOT, temp
     outdir = Path(outdir or project_dir / "build" / stage).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
     (outdir / "deployment.zip").unlink(missing_ok=True)
+    (outdir / IMAGING_LAYER_ZIP).unlink(missing_ok=True)
     base = json.loads(template.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix=f"chalice-{stage}-") as scratch:
         plain = run_chalice_package(stage, Path(scratch) / "plain", project_dir=project_dir, code=False)
@@ -414,8 +439,9 @@ def build(stage: str, outdir: Path | None = None, project_dir: Path = ROOT, temp
     replace_intrinsics(merged, packaged)
     if code:
         check_runtime(packaged)
+        layers = {outdir / IMAGING_LAYER_ZIP: IMAGING_DISTRIBUTIONS} if IMAGING_LAYER in packaged["Resources"] else {}
         try:
-            lambda_zip.finish(outdir / "deployment.zip")
+            lambda_zip.finish(outdir / "deployment.zip", layers)
         except lambda_zip.PackageError as err:
             raise BuildError(str(err)) from err
     (outdir / "sam.json").write_text(json.dumps(packaged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
