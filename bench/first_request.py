@@ -230,11 +230,13 @@ class App:
     label: str
     root: Path
     paths: dict[str, list[Path]] | None = None  # per function (packages only): the code dir, then its layers
+    compiled: bool = True  # a package unpacked with its .pyc files
 
     def command(self, kind: str, event: Path) -> tuple[list[str], dict[str, str], Path]:
         """(argv, environment additions, working directory) for one sample."""
-        if self.paths is None or kind == "floor":  # the floor always runs on the venv's boto3
-            return [sys.executable, str(PROBE), FUNCTIONS[kind], str(event)], {"PYTHONPATH": str(self.root)}, self.root
+        if self.paths is None or kind == "floor":  # the floor: the venv's boto3, never a package's (nor its .pyc)
+            root = self.root if self.paths is None else ROOT
+            return [sys.executable, str(PROBE), FUNCTIONS[kind], str(event)], {"PYTHONPATH": str(root)}, root
         probe = event.parent / "probe" / PROBE.name  # not bench/ as sys.path[0]: the package holds everything
         if not probe.exists():
             probe.parent.mkdir(exist_ok=True)
@@ -316,7 +318,7 @@ def package_apps(packages: list[Path], tmp: Path) -> list[App]:
         for bytecode in (False, True) if has_pyc else (False,):
             label = f"{package}, source only" if has_pyc and not bytecode else str(package)
             where = tmp / f"package-{n}-{'pyc' if bytecode else 'src'}"
-            apps.append(App(label, where / "task", unpack(package, where, bytecode=bytecode)))
+            apps.append(App(label, where / "task", unpack(package, where, bytecode=bytecode), compiled=bytecode))
     return apps
 
 
@@ -361,6 +363,9 @@ def main(argv: list[str] | None = None) -> int:
                 order = trials[run % len(trials):] + trials[:run % len(trials)]  # rotate who goes first
                 for app, kind in order:
                     times[app.label].setdefault(kind, []).append(sample(stage, kind, Path(tmp), app))
+            for app in apps:  # source only must stay so: a .pyc written by any sample would void its figures
+                if app.paths is not None and not app.compiled and next(app.root.parent.rglob("*.pyc"), None):
+                    raise SystemExit(f"{app.label}: bytecode was written into the unpacked package")
     finally:
         stage.stop()
     for app in apps:
