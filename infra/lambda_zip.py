@@ -17,6 +17,8 @@ once.
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -54,10 +56,14 @@ def distribution_files(archive: zipfile.ZipFile, distribution: str) -> set[str]:
     return files & set(archive.namelist())
 
 
-def compile_tree(root: Path, prefix: str) -> None:
-    """Compile every .py under root, as the runtime will find it under `prefix` (tracebacks name that path)."""
+def compile_tree(root: Path, prefix: str, skip: tuple[str, ...] = ()) -> None:
+    """Compile every .py under root, as the runtime will find it under `prefix` (tracebacks name that path),
+    but those under the `skip` directories (relative to root, e.g. "pkg/data/")."""
     cmd = [sys.executable, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash",
-           "-s", str(root), "-p", prefix, str(root)]
+           "-s", str(root), "-p", prefix]
+    if skip:  # compileall matches -x against the full path of each file
+        cmd += ["-x", "|".join(re.escape(f"{root}{os.sep}{d.strip('/')}{os.sep}") for d in skip)]
+    cmd.append(str(root))
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise PackageError(f"compileall failed under {root}:\n{done.stdout}\n{done.stderr}")
@@ -93,8 +99,10 @@ def _renamed(info: zipfile.ZipInfo, name: str) -> zipfile.ZipInfo:
     return new
 
 
-def finish(zip_path: Path, layers: dict[Path, tuple[str, ...]] | None = None) -> None:
-    """Compile the zip's sources in place; move each layer's distributions out of it into that layer's zip."""
+def finish(zip_path: Path, layers: dict[Path, tuple[str, ...]] | None = None, uncompiled: tuple[str, ...] = ()
+           ) -> None:
+    """Compile the zip's sources in place (but those under the `uncompiled` directories); move each layer's
+    distributions out of it into that layer's zip."""
     layers = layers or {}
     with tempfile.TemporaryDirectory(prefix="lambda-zip-") as scratch:
         tree = Path(scratch) / "task"
@@ -117,5 +125,5 @@ def finish(zip_path: Path, layers: dict[Path, tuple[str, ...]] | None = None) ->
                 (tree / info.filename).replace(dest)
             compile_tree(layer_tree, LAYER_ROOT)
             _write(layer, _entries(layer_infos, layer_tree / LAYER_PREFIX, rename=LAYER_PREFIX))
-        compile_tree(tree, TASK_ROOT)
+        compile_tree(tree, TASK_ROOT, uncompiled)
         _write(zip_path, _entries([i for i in infos if i.filename not in taken], tree))

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from infra_builds import PROVINCE_STAGES, ZIP_STAGE, cfn_lint, packaged
 
-from infra.build import IMAGING_LAYER_ZIP
+from infra.build import IMAGING_LAYER_ZIP, UNCOMPILED
 from infra.lambda_zip import LAYER_PREFIX
 
 AL2023_GLIBC = (2, 34)  # Lambda python3.12 runs on Amazon Linux 2023
@@ -104,9 +104,13 @@ def _run(unpacked: Path, code: str, *layers: str) -> subprocess.CompletedProcess
 def test_every_handler_loads_from_the_shared_zip_alone_and_none_imports_pillow(unpacked):
     code = ("import importlib, pkgutil, sys; import app, chalicelib.handlers as h, chalicelib.adapters.imaging\n"
             "for m in pkgutil.iter_modules(h.__path__): importlib.import_module(f'chalicelib.handlers.{m.name}')\n"
-            "print(sorted(app.app.handler_map), [m for m in ('PIL', 'pillow_heif') if m in sys.modules])\n"
+            "from chalicelib.rules.notices import sms_reachable; assert sms_reachable('0905 123 456')\n"
+            f"skipped = [m for m in sys.modules if (m.replace('.', '/') + '/').startswith({UNCOMPILED!r})]\n"
+            "print(sorted(app.app.handler_map), 'phonenumbers.data' in sys.modules, skipped,\n"
+            "      [m for m in ('PIL', 'pillow_heif') if m in sys.modules])\n"
             "import PIL")
     done = _run(unpacked, code)
+    assert "True [] []" in done.stdout, done.stdout + done.stderr  # nor the modules left uncompiled (UNCOMPILED)
     assert "'make_thumbnails'" in done.stdout and done.stdout.rstrip().endswith("[]"), done.stdout + done.stderr
     assert "ModuleNotFoundError: No module named 'PIL'" in done.stderr  # the zip alone has no Pillow to fall back on
 
@@ -170,8 +174,11 @@ def test_zip_holds_the_bytecode_of_our_code_and_its_dependencies(deployment_zip)
     for module in ("chalice/app.py", "pydantic/main.py", "pydantic_core/__init__.py", "botocore/client.py",
                    "pynamodb/models.py", "aws_lambda_powertools/logging/logger.py", "phonenumbers/__init__.py"):
         assert module in names and _pyc(module) in names, module
-    sources = sum(n.endswith(".py") for n in names)
-    assert sum(n.endswith(".pyc") for n in names) == sources
+    sources = {n for n in names if n.endswith(".py")}
+    uncompiled = {n for n in sources if n.startswith(UNCOMPILED)}
+    assert uncompiled and not {_pyc(n) for n in uncompiled} & names  # never imported: no bytecode to weigh
+    assert [n for n in sources - uncompiled if _pyc(n) not in names] == []
+    assert sum(n.endswith(".pyc") for n in names) == len(sources - uncompiled)
 
 
 def test_bytecode_is_unchecked_hash_for_this_runtime_and_names_the_lambda_path(deployment_zip):
