@@ -8,9 +8,10 @@ code zip and layers are read from its template: compressed and unzipped size per
 top-level entries that weigh most. `--zip` reads one zip alone (a build from before the layer, say). Without
 either, the package is estimated from the venv: every file of the distributions requirements.txt names (the
 ones `chalice package` installs) plus chalicelib/ and app.py, each deflated as the zip would (zlib level 6),
-the bytecode the package step adds compiled in memory, and the imaging distributions counted in their layer,
-so the figures need no package build. Lambda's limits: 50 MB zipped for a direct upload (the deploy goes
-through S3, `aws cloudformation package`), 250 MB unzipped for a function's code and layers together.
+the bytecode the package step adds compiled in memory (none for infra/build.py's UNCOMPILED), and the
+imaging distributions counted in their layer, so the figures need no package build. Lambda's limits: 50 MB
+zipped for a direct upload (the deploy goes through S3, `aws cloudformation package`), 250 MB unzipped for a
+function's code and layers together.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from chalicelib.config import API_FUNCTION  # noqa: E402
-from infra.build import IMAGING_DISTRIBUTIONS, IMAGING_FUNCTIONS, IMAGING_LAYER_ZIP  # noqa: E402
+from infra.build import IMAGING_DISTRIBUTIONS, IMAGING_FUNCTIONS, IMAGING_LAYER_ZIP, UNCOMPILED  # noqa: E402
 from infra.lambda_zip import LAYER_PREFIX  # noqa: E402
 
 MB = 1e6
@@ -70,7 +71,7 @@ def from_venv() -> dict[str, Sizes]:
         for file in dist.files or []:
             path = Path(str(dist.locate_file(file)))
             if path.is_file() and "__pycache__" not in path.parts:
-                _count(sizes, name, path.read_bytes(), path.suffix == ".py")
+                _count(sizes, name, path.read_bytes(), path.suffix == ".py" and not str(file).startswith(UNCOMPILED))
     for path in [ROOT / "app.py", *(ROOT / "chalicelib").rglob("*")]:
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
             _count(out["deployment.zip"], "our code", path.read_bytes(), path.suffix == ".py")
