@@ -41,6 +41,10 @@ def pyc_name(source: str) -> str:
     return str(path.parent / "__pycache__" / f"{path.stem}.{sys.implementation.cache_tag}.pyc").removeprefix("./")
 
 
+def is_bytecode(name: str) -> bool:
+    return name.endswith((".pyc", ".pyo")) or "__pycache__/" in name
+
+
 def distribution_files(archive: zipfile.ZipFile, distribution: str) -> set[str]:
     """The files a distribution installed into the zip, from its dist-info RECORD (the dist-info included)."""
     wanted = distribution.lower().replace("-", "_")
@@ -59,12 +63,15 @@ def distribution_files(archive: zipfile.ZipFile, distribution: str) -> set[str]:
 def compile_tree(root: Path, prefix: str, skip: tuple[str, ...] = ()) -> None:
     """Compile every .py under root, as the runtime will find it under `prefix` (tracebacks name that path),
     but those under the `skip` directories (relative to root, e.g. "pkg/data/")."""
-    cmd = [sys.executable, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash",
+    cmd = [sys.executable, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash",
            "-s", str(root), "-p", prefix]
     if skip:  # compileall matches -x against the full path of each file
         cmd += ["-x", "|".join(re.escape(f"{root}{os.sep}{d.strip('/')}{os.sep}") for d in skip)]
     cmd.append(str(root))
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    # Reproducible bytecode: one process (marshal flags an object by its reference count, which depends on what
+    # else a worker compiled before), and a fixed hash seed (a set constant is written in its iteration order).
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     if done.returncode != 0:
         raise PackageError(f"compileall failed under {root}:\n{done.stdout}\n{done.stderr}")
 
@@ -106,9 +113,9 @@ def finish(zip_path: Path, layers: dict[Path, tuple[str, ...]] | None = None, un
     layers = layers or {}
     with tempfile.TemporaryDirectory(prefix="lambda-zip-") as scratch:
         tree = Path(scratch) / "task"
-        with zipfile.ZipFile(zip_path) as archive:
-            infos = archive.infolist()
-            archive.extractall(tree)
+        with zipfile.ZipFile(zip_path) as archive:  # bytecode is ours to write (Chalice zips a __pycache__ it finds)
+            infos = [i for i in archive.infolist() if not (i.is_dir() or is_bytecode(i.filename))]
+            archive.extractall(tree, [i.filename for i in infos])
             moved = {layer: set().union(*(distribution_files(archive, d) for d in dists))
                      for layer, dists in layers.items()}
         taken: set[str] = set()
