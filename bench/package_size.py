@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from chalicelib.config import API_FUNCTION  # noqa: E402
 from infra.build import IMAGING_DISTRIBUTIONS, IMAGING_FUNCTIONS, IMAGING_LAYER_ZIP, UNCOMPILED  # noqa: E402
-from infra.lambda_zip import LAYER_PREFIX  # noqa: E402
+from infra.lambda_zip import LAYER_PREFIX, matches  # noqa: E402
 
 MB = 1e6
 BYTECODE = "(bytecode, .pyc)"
@@ -80,7 +80,7 @@ def from_venv() -> dict[str, Sizes]:
         for file in dist.files or []:
             path = Path(str(dist.locate_file(file)))
             if path.is_file() and "__pycache__" not in path.parts:
-                _count(sizes, name, path.read_bytes(), path.suffix == ".py" and not str(file).startswith(UNCOMPILED))
+                _count(sizes, name, path.read_bytes(), path.suffix == ".py" and not matches(str(file), UNCOMPILED))
     for path in [ROOT / "app.py", *(ROOT / "chalicelib").rglob("*")]:
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
             _count(out["deployment.zip"], "our code", path.read_bytes(), path.suffix == ".py")

@@ -85,10 +85,11 @@ IMAGING_LAYER = "ImagingLayer"
 IMAGING_LAYER_ZIP = "imaging-layer.zip"
 IMAGING_DISTRIBUTIONS = ("pillow", "pillow-heif")
 IMAGING_FUNCTIONS = (THUMBNAIL_FUNCTION, INBOX_FUNCTION)
-# Modules no function imports are not compiled: their bytecode would only weigh. phonenumbers' geocoder, carrier
-# and time-zone data (`phonenumbers.geocoder` & co., never imported: parse, validate and format read only
-# phonenumbers/data/) would otherwise be 4.6 MB zipped, 21 MB unzipped of bytecode in every function.
-UNCOMPILED = ("phonenumbers/geodata/", "phonenumbers/carrierdata/", "phonenumbers/tzdata/")
+# Modules no function imports are not compiled (paths matched from the zip's root): their bytecode would only weigh
+# (and be files to unpack). phonenumbers' geocoder, carrier and time-zone data (never imported: parse, validate and
+# format read phonenumbers/data/ only) would be 4.6 MB zipped, 21 MB unzipped of it; the metadata of the regions
+# other than Vietnam's is loaded only for a number of theirs, and then compiled on the spot (about 550 files).
+UNCOMPILED = (r"phonenumbers/(geodata|carrierdata|tzdata)/", r"phonenumbers/(data|shortdata)/region_(?!VN\.py$)")
 
 
 class BuildError(RuntimeError):
