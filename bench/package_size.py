@@ -15,7 +15,8 @@ function's code and layers together.
 
 `--unpack N` also times unpacking each function's zips into a fresh directory (median of N; `unzip` if there
 is one, under /dev/shm unless `--unpack-dir` says otherwise): a stand-in for what Lambda does with them
-before a new environment's first import, which cannot be timed without AWS.
+before a new environment's first import, which cannot be timed without AWS. With `--package` and `--zip
+OLD/deployment.zip` both, the old zip is unpacked in the same rotation, and the ratios are over it.
 """
 
 from __future__ import annotations
@@ -140,47 +141,52 @@ SHM = Path("/dev/shm")
 UNZIP = shutil.which("unzip")  # Info-ZIP's, as a native unpacker is closer to Lambda's than Python's zipfile
 
 
-def unpack_seconds(zips: list[Path], runs: int, into: Path | None = None) -> float:
-    """Median seconds to extract these zips into a fresh directory (the file cache warm: the first run is not
-    counted)."""
-    times = []
-    for run in range(runs + 1):
-        where = Path(tempfile.mkdtemp(prefix="unpack-", dir=into))
-        try:
-            start = time.perf_counter()
-            for path in zips:
-                if UNZIP:
-                    subprocess.run([UNZIP, "-q", str(path), "-d", str(where / path.stem)], check=True)
-                else:
-                    with zipfile.ZipFile(path) as archive:
-                        archive.extractall(where / path.stem)
-            if run:
-                times.append(time.perf_counter() - start)
-        finally:
-            shutil.rmtree(where, ignore_errors=True)
-    return statistics.median(times)
+def unpack_once(zips: tuple[Path, ...], into: Path | None) -> float:
+    """Seconds to extract these zips into a fresh directory."""
+    where = Path(tempfile.mkdtemp(prefix="unpack-", dir=into))
+    try:
+        start = time.perf_counter()
+        for path in zips:
+            if UNZIP:
+                subprocess.run([UNZIP, "-q", str(path), "-d", str(where / path.stem)], check=True)
+            else:
+                with zipfile.ZipFile(path) as archive:
+                    archive.extractall(where / path.stem)
+        return time.perf_counter() - start
+    finally:
+        shutil.rmtree(where, ignore_errors=True)
 
 
 def print_unpack(groups: dict[tuple[Path, ...], list[str]], runs: int, into: Path | None) -> None:
+    """Each group's zips unpacked in turn, run after run (machine noise hits them alike); medians, the first
+    run not counted (it warms the file cache)."""
     tool = "unzip" if UNZIP else "Python's zipfile"
-    print(f"unpacked into a fresh directory under {into or tempfile.gettempdir()} ({tool}, median of {runs}; "
-          "a stand-in for Lambda's own unpacking):")
+    print(f"unpacked into a fresh directory under {into or tempfile.gettempdir()} ({tool}, median of {runs} "
+          "interleaved runs; a stand-in for Lambda's own unpacking):")
+    times: dict[tuple[Path, ...], list[float]] = {zips: [] for zips in groups}
+    for run in range(runs + 1):
+        for zips in groups:
+            seconds = unpack_once(zips, into)
+            if run:
+                times[zips].append(seconds)
+    first = statistics.median(next(iter(times.values())))
     for zips, names in groups.items():
         who = names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
-        seconds = unpack_seconds(list(zips), runs, into)
-        print(f"  {who:40s} {seconds * 1000:6.0f} ms  ({' + '.join(p.name for p in zips)})")
+        median = statistics.median(times[zips])
+        print(f"  {who:40s} {median * 1000:6.0f} ms {median / first:5.2f}x  ({' + '.join(str(p) for p in zips)})")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--package", type=Path, default=None, help="a `make package` output directory (build/dev)")
-    parser.add_argument("--zip", type=Path, default=None, help="one built zip to read alone")
+    parser.add_argument("--zip", type=Path, default=None,
+                        help="one built zip to read alone (with --package and --unpack: the before of a before/after)")
     parser.add_argument("--top", type=int, default=12)
     parser.add_argument("--unpack", type=int, default=0, metavar="N", help="time unpacking each function's zips")
     parser.add_argument("--unpack-dir", type=Path, default=SHM if SHM.is_dir() else None,
                         help="where to unpack (default /dev/shm, in memory: a disk's own noise left out)")
     args = parser.parse_args(argv)
-    if args.zip:
+    if args.zip and not args.package:
         print_top(str(args.zip), from_zip(args.zip), args.top)
         if args.unpack:
             print_unpack({(args.zip,): ["every function"]}, args.unpack, args.unpack_dir)
@@ -204,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         who = "every function" if len(users[part]) == len(functions) else ", ".join(users[part])
         print_top(f"{part} ({who})", sizes, args.top)
     if args.unpack and args.package:
-        groups: dict[tuple[Path, ...], list[str]] = {}
+        groups: dict[tuple[Path, ...], list[str]] = {(args.zip,): ["every function, before"]} if args.zip else {}
         for name, parts in functions.items():
             groups.setdefault(tuple(args.package / p for p in parts), []).append(name)
         print_unpack(groups, args.unpack, args.unpack_dir)
