@@ -6,7 +6,7 @@ from source. Chalice zips sources only, so the package step compiles them here (
 `--invalidation-mode unchecked-hash`: the bytecode is trusted as shipped, whatever mtimes the zip gives the
 sources on extraction, and no source is read back to check a hash).
 
-Pillow and pillow-heif (a third of the zip: `bench/package_size.py`) are decoded only by the functions
+Pillow and pillow-heif (28% of Chalice's zip: `bench/package_size.py`) are decoded only by the functions
 that read photos, so their files move to a Lambda layer (`python/` inside the zip, which Lambda puts on
 sys.path as /opt/python), attached by infra/build.py to those functions only.
 
