@@ -28,7 +28,8 @@ With `--package build/dev` (what `make package` wrote), the functions run from t
 laid out as Lambda lays it out (`python -S`, the code directory then the function's layers on sys.path,
 nothing compiled at import written back): once as built and once without its .pyc files, what the package
 was before the package step compiled them. Given twice (`--package <a copy of an older build> --package
-build/dev`), both are timed in one rotation, and a side-by-side table gives each over the first.
+build/dev`), both are timed in one rotation, and a side-by-side table gives each over the first; with
+`--checkout`, this checkout's app joins the rotation as the last column.
 """
 
 from __future__ import annotations
@@ -345,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="a `make package` output directory (build/dev: sam.json, deployment.zip, layers), run "
                              "unpacked as Lambda lays it out, as built and without its .pyc files; repeat it for a "
                              "before/after (e.g. a copy of an older build first); the checkout is not timed then")
+    parser.add_argument("--checkout", action="store_true",
+                        help="with --package: time this checkout too, in the same rotation (last column)")
     args = parser.parse_args(argv)
     kinds = ["floor", *(args.only or [k for k in FUNCTIONS if k != "floor"])]
     stage = Stage()
@@ -352,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             if args.package:
                 apps = package_apps([p.resolve() for p in args.package], Path(tmp))
+                apps += [App("this checkout", ROOT)] if args.checkout else []
             else:
                 apps = [App("this checkout", ROOT),
                         *([App("baseline", args.baseline.resolve())] if args.baseline else [])]
