@@ -50,6 +50,8 @@ PROBE = ROOT / "bench" / "first_request_probe.py"
 STAGE = "dev"
 REGION = "ap-southeast-1"
 TARGETS = {"intake": 1.2, "stream": 1.5, "thumbnail": 1.5, "staff": 1.5}
+GRID_STEP = 0.006  # degrees, ~650 m: more than twice the profile's nearby radius (250 m)
+GRID_SIDE = 12  # 144 points within ~3.6 km of Buon Ma Thuot's centre: more than a bench run submits
 FUNCTIONS = {"floor": "floor", "intake": "api_handler", "stream": "notify_report_changes",
              "thumbnail": "make_thumbnails", "staff": "api_handler"}
 
@@ -131,10 +133,19 @@ class Stage:
         return str(sign_in(idp, pool, client, "ioc.operator", DEMO_PASSWORD)["IdToken"])
 
     def body(self) -> tuple[dict[str, Any], str]:
-        """A report from a phone and an address of its own (the abuse limits refuse none of them)."""
+        """A report from a phone, an address and a place of its own (the abuse limits refuse none of them).
+
+        Each lands on its own point of a grid around the city centre, `GRID_STEP` apart (over twice the
+        nearby radius): a real cell holds a few open reports of a category, and piling every sample on one
+        point would make each run's nearby queries read all the earlier ones (a cost no citizen meets).
+        """
         self.n += 1
         phone = f"0905 {self.n // 1000:03d} {self.n % 1000:03d}"
-        return {**REPORT, "reporter": {**REPORT["reporter"], "phone": phone}}, f"198.51.{self.n // 250}.{self.n % 250}"
+        row, column = divmod(self.n, GRID_SIDE)
+        location = {"lat": round(REPORT["location"]["lat"] + (row - GRID_SIDE // 2) * GRID_STEP, 5),
+                    "lng": round(REPORT["location"]["lng"] + (column - GRID_SIDE // 2) * GRID_STEP, 5)}
+        return ({**REPORT, "location": location, "reporter": {**REPORT["reporter"], "phone": phone}},
+                f"198.51.{self.n // 250}.{self.n % 250}")
 
     def submitted(self) -> dict[str, Any]:
         """A report written now through the app in this process (not timed)."""
