@@ -224,11 +224,16 @@ class Stage:
 def sample(stage: Stage, kind: str, workdir: Path, root: Path = ROOT) -> float:
     """Seconds from spawning a fresh interpreter to its answer (its event prepared before the clock starts);
     `root`: the checkout whose app runs (this one, or --baseline's)."""
+    return _spawn(stage, kind, workdir, root)[0]
+
+
+def _spawn(stage: Stage, kind: str, workdir: Path, root: Path, flags: tuple[str, ...] = ()) -> tuple[float, str]:
+    """(seconds to the answer, the probe's standard error); `flags`: the interpreter's own options."""
     path = workdir / f"{kind}.json"
     path.write_text(json.dumps(stage.event(kind), ensure_ascii=False), encoding="utf-8")
     env = {**stage.env, "PYTHONPATH": str(root)}
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, str(PROBE), FUNCTIONS[kind], str(path)], cwd=root, env=env,
+    process = subprocess.Popen([sys.executable, *flags, str(PROBE), FUNCTIONS[kind], str(path)], cwd=root, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None
     line = ""
@@ -240,7 +245,52 @@ def sample(stage: Stage, kind: str, workdir: Path, root: Path = ROOT) -> float:
     expected = {"intake": "ok 201", "staff": "ok 200"}.get(kind, "ok")
     if not line.startswith(expected) or (kind in ("stream", "thumbnail") and "failures=0" not in line):
         raise SystemExit(f"{kind}: unexpected answer {line!r}\n{err[-3000:]}")
-    return elapsed
+    return elapsed, err
+
+
+# Who a first request's imports belong to, by top-level package: the floor pays the AWS SDK and the standard
+# library too; the design card fixes the frameworks; what is left is ours.
+OWNERS = (
+    ("AWS SDK", ("boto3", "botocore", "s3transfer", "urllib3", "jmespath", "dateutil", "six", "certifi")),
+    ("Chalice", ("chalice",)),
+    ("Powertools", ("aws_lambda_powertools",)),
+    ("pydantic", ("pydantic", "pydantic_core", "annotated_types", "typing_extensions", "typing_inspection")),
+    ("PynamoDB", ("pynamodb",)),
+    ("phonenumbers", ("phonenumbers",)),
+    ("Pillow", ("PIL", "pillow_heif")),
+    ("PyJWT+crypto", ("jwt", "cryptography", "cffi", "_cffi_backend")),
+    ("ours", ("chalicelib", "app")),
+)
+
+
+def import_owners(importtime: str) -> dict[str, float]:
+    """Milliseconds of `-X importtime` self time per owner (the rest: the standard library and other packages)."""
+    owner_of = {package: owner for owner, packages in OWNERS for package in packages}
+    totals: dict[str, float] = {}
+    for line in importtime.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        fields = line[len("import time:"):].split("|")
+        if not fields[0].strip().isdigit():
+            continue  # the header line
+        owner = owner_of.get(fields[2].strip().split(".")[0], "stdlib+other")
+        totals[owner] = totals.get(owner, 0.0) + int(fields[0]) / 1000
+    return totals
+
+
+def import_rows(stage: Stage, kinds: list[str], workdir: Path) -> dict[str, dict[str, float]]:
+    """One `-X importtime` run per kind: where each first request's import time goes, by owner."""
+    return {kind: import_owners(_spawn(stage, kind, workdir, ROOT, ("-X", "importtime"))[1]) for kind in kinds}
+
+
+def report_imports(rows: dict[str, dict[str, float]]) -> None:
+    owners = [name for name, _ in OWNERS] + ["stdlib+other"]
+    print("imports before each first answer (this checkout), ms of -X importtime self time, one run each "
+          "(the tracing inflates them; read them as shares)")
+    print(f"  {'':9s}" + "".join(f"{name[:12]:>13s}" for name in [*owners, "total"]))
+    for kind, row in rows.items():
+        print(f"  {kind:9s}" + "".join(f"{row.get(name, 0.0):13.1f}" for name in owners)
+              + f"{sum(row.values()):13.1f}")
 
 
 def report(title: str, times: dict[str, list[float]]) -> None:
@@ -263,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, default=None,
                         help="another checkout of this repository (e.g. `git worktree add /tmp/base main`): its app "
                              "is timed too, interleaved with this one's, against the same floor")
+    parser.add_argument("--imports", action="store_true",
+                        help="then one -X importtime run per kind: import time by owner (AWS SDK, frameworks, ours)")
     args = parser.parse_args(argv)
     kinds = ["floor", *(args.only or [k for k in FUNCTIONS if k != "floor"])]
     roots = {"this checkout": ROOT, **({"baseline": args.baseline.resolve()} if args.baseline else {})}
@@ -278,11 +330,14 @@ def main(argv: list[str] | None = None) -> int:
                 order = trials[run % len(trials):] + trials[:run % len(trials)]  # rotate who goes first
                 for name, root, kind in order:
                     times[name].setdefault(kind, []).append(sample(stage, kind, Path(tmp), root))
+            imports = import_rows(stage, kinds, Path(tmp)) if args.imports else {}
     finally:
         stage.stop()
     for name in roots:
         series = {"floor": times["this checkout"]["floor"], **{k: times[name][k] for k in kinds if k != "floor"}}
         report(f"first request ({name}: {roots[name]})" if args.baseline else "first request", series)
+    if imports:
+        report_imports(imports)
     return 0
 
 
