@@ -221,31 +221,41 @@ class Stage:
         self.server.stop()
 
 
-def sample(stage: Stage, kind: str, workdir: Path, root: Path = ROOT) -> float:
-    """Seconds from spawning a fresh interpreter to its answer (its event prepared before the clock starts);
-    `root`: the checkout whose app runs (this one, or --baseline's)."""
-    return _spawn(stage, kind, workdir, root)[0]
+def sample(stage: Stage, kind: str, workdir: Path, root: Path = ROOT) -> tuple[float, float]:
+    """(seconds from spawning a fresh interpreter to its first answer, seconds its second answer took): each
+    event is prepared before the clock starts; `root`: the checkout whose app runs (this one, or --baseline's).
+    The second answer, in the same process, is the work itself once warm: the first minus it is what the
+    cold start adds."""
+    first, warm, _ = _spawn(stage, kind, workdir, root)
+    return first, warm
 
 
-def _spawn(stage: Stage, kind: str, workdir: Path, root: Path, flags: tuple[str, ...] = ()) -> tuple[float, str]:
-    """(seconds to the answer, the probe's standard error); `flags`: the interpreter's own options."""
-    path = workdir / f"{kind}.json"
-    path.write_text(json.dumps(stage.event(kind), ensure_ascii=False), encoding="utf-8")
+def _spawn(stage: Stage, kind: str, workdir: Path, root: Path,
+           flags: tuple[str, ...] = ()) -> tuple[float, float, str]:
+    """(first answer's seconds, second answer's seconds, the probe's standard error); `flags`: the
+    interpreter's own options."""
+    paths = [workdir / f"{kind}.json", workdir / f"{kind}-warm.json"]
+    for path in paths:
+        path.write_text(json.dumps(stage.event(kind), ensure_ascii=False), encoding="utf-8")
     env = {**stage.env, "PYTHONPATH": str(root)}
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, *flags, str(PROBE), FUNCTIONS[kind], str(path)], cwd=root, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([sys.executable, *flags, str(PROBE), FUNCTIONS[kind], *map(str, paths)], cwd=root,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None
-    line = ""
-    for line in process.stdout:  # EMF metric lines come first; the probe's own line starts with "ok "
+    lines: list[str] = []
+    for line in process.stdout:  # EMF metric lines come first; the probe's own lines start with "ok "
         if line.startswith("ok "):
-            break
-    elapsed = time.perf_counter() - start
+            if not lines:
+                elapsed = time.perf_counter() - start
+            lines.append(line)
+            if len(lines) == 2:
+                break
     _, err = process.communicate()
     expected = {"intake": "ok 201", "staff": "ok 200"}.get(kind, "ok")
-    if not line.startswith(expected) or (kind in ("stream", "thumbnail") and "failures=0" not in line):
-        raise SystemExit(f"{kind}: unexpected answer {line!r}\n{err[-3000:]}")
-    return elapsed, err
+    if len(lines) < 2 or any(not line.startswith(expected) or (kind in ("stream", "thumbnail")
+                                                               and "failures=0" not in line) for line in lines):
+        raise SystemExit(f"{kind}: unexpected answers {lines!r}\n{err[-3000:]}")
+    return elapsed, float(lines[1].split()[-1]), err
 
 
 # Who a first request's imports belong to, by top-level package: the floor pays the AWS SDK and the standard
@@ -280,7 +290,7 @@ def import_owners(importtime: str) -> dict[str, float]:
 
 def import_rows(stage: Stage, kinds: list[str], workdir: Path) -> dict[str, dict[str, float]]:
     """One `-X importtime` run per kind: where each first request's import time goes, by owner."""
-    return {kind: import_owners(_spawn(stage, kind, workdir, ROOT, ("-X", "importtime"))[1]) for kind in kinds}
+    return {kind: import_owners(_spawn(stage, kind, workdir, ROOT, ("-X", "importtime"))[2]) for kind in kinds}
 
 
 def report_imports(rows: dict[str, dict[str, float]]) -> None:
@@ -293,13 +303,15 @@ def report_imports(rows: dict[str, dict[str, float]]) -> None:
               + f"{sum(row.values()):13.1f}")
 
 
-def report(title: str, times: dict[str, list[float]]) -> None:
-    floor = statistics.median(times["floor"])
-    print(f"{title}, fresh interpreters, {len(times['floor'])} interleaved runs "
-          "(median, min-max; ratio = median / floor's median)")
-    for kind, values in times.items():
-        median = statistics.median(values)
-        line = f"  {kind:9s} {median * 1000:7.0f} ms  ({min(values) * 1000:.0f}-{max(values) * 1000:.0f})"
+def report(title: str, times: dict[str, list[tuple[float, float]]]) -> None:
+    floor = statistics.median(first for first, _ in times["floor"])
+    print(f"{title}, fresh interpreters, {len(times['floor'])} interleaved runs (median, min-max; ratio = median / "
+          "floor's median; warm: the same process's second answer, the work without the cold start)")
+    for kind, samples in times.items():
+        values = [first for first, _ in samples]
+        median, warm = statistics.median(values), statistics.median(w for _, w in samples)
+        line = (f"  {kind:9s} {median * 1000:7.0f} ms  ({min(values) * 1000:.0f}-{max(values) * 1000:.0f})"
+                f"  warm {warm * 1000:5.0f} ms")
         if kind != "floor":
             ratio, target = median / floor, TARGETS[kind]
             line += f"  {ratio:5.2f}x the floor (target <= {target:.1f}x: {'met' if ratio <= target else 'MISSED'})"
@@ -320,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     roots = {"this checkout": ROOT, **({"baseline": args.baseline.resolve()} if args.baseline else {})}
     trials = [(name, root, kind) for kind in kinds for name, root in roots.items()
               if kind != "floor" or name == "this checkout"]
-    times: dict[str, dict[str, list[float]]] = {name: {} for name in roots}
+    times: dict[str, dict[str, list[tuple[float, float]]]] = {name: {} for name in roots}
     stage = Stage()
     try:
         with tempfile.TemporaryDirectory() as tmp:
