@@ -33,7 +33,7 @@ from typing import Any
 from chalicelib.config import Settings
 from chalicelib.observability import logger
 from chalicelib.rules.actors import STAFF_ROLES, Actor
-from chalicelib.rules.errors import Forbidden, Unauthenticated
+from chalicelib.rules.errors import Forbidden, Unauthenticated, Unavailable
 
 AGENCY_CLAIM = "custom:agency_id"
 LEEWAY_SECONDS = 30
@@ -159,7 +159,11 @@ class StaffAuthenticator:
         if cached is not None and now - cached[0] < REVOCATION_CACHE_SECONDS:
             return cached[1]
         assert self._revoked_at is not None
-        revoked = self._revoked_at(sub)
+        try:
+            revoked = self._revoked_at(sub)
+        except Exception as exc:  # the table unreachable or throttled: refuse for now, never let a token through
+            logger.warning("revocation marker not read", extra={"actor": sub, "error": type(exc).__name__})
+            raise Unavailable("sign_in_check_unavailable") from exc
         if len(self._revocations) > 10_000:  # a bounded cache: staff are hundreds, not millions
             self._revocations.clear()
         self._revocations[sub] = (now, revoked)

@@ -325,6 +325,10 @@ ERRORS: dict[str, Text] = {
         "Hãy gửi vai trò (role) và/hoặc cơ quan (agency_id) mới.",
         "Send the new role and/or agency (agency_id).",
     ),
+    "sign_in_check_unavailable": (
+        "Chưa kiểm tra được phiên đăng nhập (dịch vụ tạm thời bận); thử lại sau ít giây.",
+        "Your sign-in could not be checked just now (the service is briefly busy); try again in a few seconds.",
+    ),
     "directory_index_behind": (
         "Tài khoản đã được cập nhật, nhưng danh bạ thư chưa kịp ghi; gửi lại yêu cầu (an toàn) "
         "hoặc chạy đồng bộ danh bạ.",
