@@ -169,7 +169,7 @@ def versions(prefix: str) -> list[tuple[str, str]]:
 
 def published_with_photo(client, staff, phone: str) -> tuple[str, str, str]:
     """A case published at the clock's start with the citizen's photo (GPS in its EXIF) made ready by the
-    thumbnailer, and a second, never vetted version of the same upload: (report id, media id, raw key)."""
+    thumbnailer, and a second, never vetted version of the same upload: (report id, tracking token, raw key)."""
     from chalicelib import container
 
     report_id, token = submit(client, phone=phone)
@@ -180,7 +180,7 @@ def published_with_photo(client, staff, phone: str) -> tuple[str, str, str]:
     assert container.media().process(key, put["VersionId"]) == "ready"
     s3.put_object(Bucket=bucket, Key=key, Body=b"a second upload", ContentType="image/jpeg")
     to_state(client, staff, report_id, "published")
-    return report_id, offer["media_id"], key
+    return report_id, token, key
 
 
 def staff_case(client, staff, report_id: str) -> dict:
@@ -190,7 +190,8 @@ def staff_case(client, staff, report_id: str) -> dict:
 def test_originals_go_90_days_after_publication_not_a_second_sooner_and_twice_changes_nothing(client, staff, clock):
     from chalicelib import container
 
-    report_id, media_id, key = published_with_photo(client, staff, "0905 444 001")
+    report_id, _, key = published_with_photo(client, staff, "0905 444 001")
+    media_id = key.rsplit("/", 1)[1]
     assert len(versions(key)) == 2
     due = clock["start"] + timedelta(days=90)
     short = originals_at(clock, due - timedelta(seconds=1))
@@ -257,3 +258,16 @@ def test_a_province_keeping_originals_30_days(client, staff, clock):
     service.profile = shorter
     assert originals_at(clock, month - timedelta(seconds=2), service).removed == 0
     assert originals_at(clock, month, service).removed == 1 and versions(key) == []
+
+
+def test_a_reopened_case_keeps_its_originals_until_it_is_published_again(client, staff, clock):
+    report_id, token, key = published_with_photo(client, staff, "0905 444 301")
+    ok = client.http.post(f"/reports/{report_id}/reopen", headers={**JSON, "X-Tracking-Token": token},
+                          body=json.dumps({"reason": "Ổ gà lại xuất hiện"}))
+    assert ok.status_code == 200, ok.body
+    later = clock["start"] + timedelta(days=91)
+    assert (originals_at(clock, later).read, len(versions(key))) == (0, 2)  # running again: off the index
+    for user, action, fields in (("ioc", "assign", {"agency_id": "ubnd-24133"}), ("officer", "accept", {}),
+                                 ("officer", "submit_result", {"text": "Đã thảm lại"}), ("ioc", "approve_result", {})):
+        must(client, staff, user, report_id, action, **fields)
+    assert originals_at(clock, later).removed == 1 and versions(key) == []
