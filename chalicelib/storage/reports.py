@@ -148,7 +148,7 @@ def sparse_keys(r: Report) -> dict[str, Any]:
         "public_shard": PUBLIC_SHARD if is_public(r) else None,
         **nearby_keys(r),
         **retention_keys(r),
-        "originals_shard": ORIGINALS_SHARD if originals_held(r) else None,
+        **originals_keys(r),
     }
 
 
@@ -156,6 +156,12 @@ def retention_keys(r: Report) -> dict[str, Any]:
     """retention-due: ended reports whose contact is still held, by when they ended (anonymising removes it)."""
     end = None if is_anonymised(r.reporter) else ended_at(r)
     return {"retention_shard": RETENTION_SHARD if end else None, "retention_end_at": end}
+
+
+def originals_keys(r: Report) -> dict[str, Any]:
+    """originals-due: published reports whose media originals are still stored (the range key is `published_at`;
+    removing the originals, or a reopen, removes it)."""
+    return {"originals_shard": ORIGINALS_SHARD if originals_held(r) else None}
 
 
 def nearby_keys(r: Report) -> dict[str, Any]:
