@@ -124,3 +124,16 @@ def test_anonymising_moves_no_statistic_and_sends_no_notice():
     after, _ = anonymise(report, SYSTEM_ACTOR, add_months(CLOSED, 25), RETENTION_NOTE)
     assert deltas(report, after, PROFILE.working_calendar) == {}
     assert event_of(report, after) is None
+
+
+def test_removing_originals_moves_no_statistic_and_sends_no_notice():
+    from chalicelib.rules.notices import event_of
+    from chalicelib.rules.stats import deltas
+
+    report = closed(feedback={"rating": 4, "comment": "Tốt", "at": "2026-03-30T10:00:00+07:00", "round": 1})
+    after, _ = retention.remove_originals(report, SYSTEM_ACTOR, CLOSED + timedelta(days=91), 1)
+    assert deltas(report, after, PROFILE.working_calendar) == {}
+    assert event_of(report, after) is None
+    published = closed(status="published", closed_at=None)
+    after, _ = retention.remove_originals(published, SYSTEM_ACTOR, CLOSED + timedelta(days=91), 1)
+    assert deltas(published, after, PROFILE.working_calendar) == {} and event_of(published, after) is None
