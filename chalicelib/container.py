@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from chalicelib.services.media import MediaService
     from chalicelib.services.notify import NotifyService
     from chalicelib.services.open311 import Open311Service
+    from chalicelib.services.originals import OriginalsService
     from chalicelib.services.places import PlacesService
     from chalicelib.services.portal import PortalService
     from chalicelib.services.retention import RetentionService
@@ -166,6 +167,15 @@ class Services:
         self.bind_storage()
         return RetentionService(self.profile, self.reports, ErasureStore(), self.support_store, clock=self.clock,
                                 limits_key=limits_key(self.settings))
+
+    @cached_property
+    def originals(self) -> OriginalsService:
+        """The retention rule for media originals (deleted some days after publication)."""
+        from chalicelib.services.originals import OriginalsService
+        from chalicelib.storage.originals import OriginalsStore
+
+        self.bind_storage()
+        return OriginalsService(self.profile, OriginalsStore(), self.media_records, self.bucket, clock=self.clock)
 
     @cached_property
     def portal(self) -> PortalService:
@@ -409,6 +419,10 @@ def support() -> SupportService:
 
 def retention() -> RetentionService:
     return services().retention
+
+
+def originals() -> OriginalsService:
+    return services().originals
 
 
 def places() -> PlacesService:

@@ -28,6 +28,7 @@ from chalicelib.storage.dynamo import forget_clients
 
 SLA_OPEN_SHARD = "open"
 RETENTION_SHARD = "held"  # retention-due's one key: ended reports whose contact is still held
+ORIGINALS_SHARD = "stored"  # originals-due's one key: published reports whose media originals are still stored
 OPEN_SHARD = "open"  # `open_shard` of every open report (staff "due before" lists)
 PUBLIC_SHARD = "public"  # `public_shard` of every published, closed or rejected report
 
@@ -82,6 +83,18 @@ class RetentionDueIndex(GlobalSecondaryIndex):
 
     retention_shard = UnicodeAttribute(hash_key=True)
     retention_end_at = UTCDateTimeAttribute(range_key=True)
+
+
+class OriginalsDueIndex(GlobalSecondaryIndex):
+    """Sparse: only published reports whose media originals are still stored carry `originals_shard`, by when
+    they were published, so the retention rule reads what is due (rules/retention.py); removing them leaves it."""
+
+    class Meta:
+        index_name = "originals-due"
+        projection = AllProjection()
+
+    originals_shard = UnicodeAttribute(hash_key=True)
+    published_at = UTCDateTimeAttribute(range_key=True)
 
 
 class ProvinceIndex(GlobalSecondaryIndex):
@@ -188,6 +201,8 @@ class ReportModel(Model):
     support_count = NumberAttribute(null=True)  # "me too" supports, changed only by atomic ADDs
     retention_shard = UnicodeAttribute(null=True)
     retention_end_at = UTCDateTimeAttribute(null=True)
+    originals_removed_at = UTCDateTimeAttribute(null=True)  # the retention rule deleted the media originals
+    originals_shard = UnicodeAttribute(null=True)
 
     agency_index = AgencyIndex()
     status_index = StatusIndex()
@@ -197,6 +212,7 @@ class ReportModel(Model):
     public_index = PublicIndex()
     nearby_index = NearbyIndex()
     retention_due_index = RetentionDueIndex()
+    originals_due_index = OriginalsDueIndex()
 
 
 class AuditModel(Model):
@@ -243,6 +259,7 @@ class MediaModel(Model):
     # Staff only: GPS position and capture time, read before stripping.
     exif: MapAttribute[str, Any] = MapAttribute(null=True)
     source_version = UnicodeAttribute(null=True)  # the S3 version that was vetted; links pin it
+    original_removed_at = UTCDateTimeAttribute(null=True)  # every stored version deleted under the retention rule
 
 
 # Range keys of the slot counters, beside a report's media in the media table. "~" sorts after every media
