@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.config import NOTIFY_FUNCTION, Settings, settings
 
 if TYPE_CHECKING:
-    from chalicelib.adapters.auth import StaffAuthenticator
+    from chalicelib.adapters.auth import JwksKeys, StaffAuthenticator
     from chalicelib.adapters.email import Mailer
     from chalicelib.adapters.s3 import MediaBucket
     from chalicelib.adapters.secrets import StageSecrets
@@ -260,7 +260,15 @@ class Services:
         from chalicelib.storage.revocations import RevocationStore
 
         self.bind_storage()
-        return StaffAuthenticator(self.settings, clock=self.clock, revoked_at=RevocationStore().revoked_at)
+        return StaffAuthenticator(self.settings, keys=self.staff_keys, clock=self.clock,
+                                  revoked_at=RevocationStore().revoked_at)
+
+    @cached_property
+    def staff_keys(self) -> JwksKeys:
+        """The staff pool's signing keys, fetched once per process (prefetched by the first staff request)."""
+        from chalicelib.adapters.auth import JwksKeys, jwks_url_of
+
+        return JwksKeys(jwks_url_of(self.settings))
 
     @cached_property
     def staff_admin(self) -> StaffAdminService:
@@ -459,6 +467,10 @@ def notifier() -> NotifyService:
 
 def staff_auth() -> StaffAuthenticator:
     return services().staff_auth
+
+
+def staff_keys() -> JwksKeys:
+    return services().staff_keys
 
 
 def reset() -> None:
