@@ -85,7 +85,7 @@ def photo() -> bytes:
 class Stage:
     """The provisioned stage on the moto server, and the events each sample needs."""
 
-    def __init__(self) -> None:
+    def __init__(self, jwks_latency_ms: float = 0.0) -> None:
         from devstack.provision import provision
         from devstack.stack import MotoServer, load_chalice_config, stage_environment
 
@@ -119,6 +119,10 @@ class Stage:
         self.iterator = self.streams.get_shard_iterator(StreamArn=self.stream_arn, ShardId=shard["ShardId"],
                                                         ShardIteratorType="LATEST")["ShardIterator"]
         self.token = self._staff_token(url)
+        self.keys_server = None
+        if jwks_latency_ms > 0:
+            self.keys_server = SlowKeys(self._keys_url(url), jwks_latency_ms / 1000)
+            self.env["STAFF_JWKS_URL"] = self.keys_server.url
         self.jpeg = photo()
         self.n = 0
 
@@ -217,8 +221,45 @@ class Stage:
                              "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:phananh-{STAGE}-thumbnails",
                              "awsRegion": REGION}]}
 
+    def _keys_url(self, url: str) -> str:
+        return f"{url}/{self.stack.names['StaffUserPool']}/.well-known/jwks.json"
+
     def stop(self) -> None:
+        if self.keys_server is not None:
+            self.keys_server.stop()
         self.server.stop()
+
+
+class SlowKeys:
+    """The pool's JWKS served from 127.0.0.1 after a delay: Cognito's keys are a TLS round trip away from a
+    Lambda (DNS, TCP, TLS, GET), where moto's are next door. The document is the moto pool's own."""
+
+    def __init__(self, source: str, delay_s: float) -> None:
+        import threading
+        import urllib.request
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        with urllib.request.urlopen(source, timeout=10) as response:
+            document = response.read()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                time.sleep(delay_s)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(document)))
+                self.end_headers()
+                self.wfile.write(document)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/jwks.json"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
 
 
 def sample(stage: Stage, kind: str, workdir: Path, root: Path = ROOT) -> tuple[float, float]:
@@ -327,13 +368,15 @@ def main(argv: list[str] | None = None) -> int:
                              "is timed too, interleaved with this one's, against the same floor")
     parser.add_argument("--imports", action="store_true",
                         help="then one -X importtime run per kind: import time by owner (AWS SDK, frameworks, ours)")
+    parser.add_argument("--jwks-latency", type=float, default=0.0, metavar="MS",
+                        help="serve the staff pool's keys after MS milliseconds, as Cognito's are a round trip away")
     args = parser.parse_args(argv)
     kinds = ["floor", *(args.only or [k for k in FUNCTIONS if k != "floor"])]
     roots = {"this checkout": ROOT, **({"baseline": args.baseline.resolve()} if args.baseline else {})}
     trials = [(name, root, kind) for kind in kinds for name, root in roots.items()
               if kind != "floor" or name == "this checkout"]
     times: dict[str, dict[str, list[tuple[float, float]]]] = {name: {} for name in roots}
-    stage = Stage()
+    stage = Stage(args.jwks_latency)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for _, root, kind in trials:  # compile .pyc files and warm the file cache, outside the measurement
