@@ -107,8 +107,9 @@ SPAM ?= PASS
 mail: $(STAMP)
 	@$(BIN)/python -m devstack.mail "$(EML)" --stage $(firstword $(STAGE)) --spam $(SPAM)
 
-## Package one province (or several: STAGE="daklak hue"): build/<stage>/sam.json + deployment.zip,
-## `chalice package` with infra/ merged in. TEMPLATE_ONLY=1 skips the zip (same template, seconds).
+## Package one province (or several: STAGE="daklak hue"): build/<stage>/sam.json + deployment.zip +
+## imaging-layer.zip, `chalice package` with infra/ merged in, then the zip finished (infra/lambda_zip.py:
+## bytecode compiled, Pillow moved to the layer). TEMPLATE_ONLY=1 skips the zips (same template, seconds).
 package: $(STAMP)
 	$(BIN)/python -m chalicelib.provinces.compile
 	$(BIN)/python -m infra.build $(foreach s,$(STAGE),--stage $(s)) $(if $(TEMPLATE_ONLY),--template-only,)

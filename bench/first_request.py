@@ -23,6 +23,12 @@ once, outside the timing, and every event is prepared before its process is spaw
 interleaved run after run, so machine noise hits them alike; printed: medians, spread (min-max) and each
 kind's median over the floor's. Targets: intake <= 1.2x, the others <= 1.5x. With `--baseline DIR`, another
 checkout's app is timed in the same rotation (same stage, same floor): a before/after in one run.
+
+With `--package build/dev` (what `make package` wrote), the functions run from the unpacked package instead,
+laid out as Lambda lays it out (`python -S`, the code directory then the function's layers on sys.path,
+nothing compiled at import written back): once as built and once without its .pyc files, what the package
+was before the package step compiled them. Given twice (`--package <a copy of an older build> --package
+build/dev`), both are timed in one rotation, and a side-by-side table gives each over the first.
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ import sys
 import tempfile
 import time
 import uuid
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -262,26 +270,84 @@ class SlowKeys:
         self._server.shutdown()
 
 
-def sample(stage: Stage, kind: str, workdir: Path, root: Path = ROOT) -> tuple[float, float]:
+@dataclass(frozen=True)
+class App:
+    """Where the timed app comes from: a checkout (run with the venv), or an unpacked package.
+
+    An unpacked package runs as Lambda lays it out: `python -S` (no venv site-packages), the function's
+    code directory first on sys.path then each of its layers' python/, PYTHONDONTWRITEBYTECODE=1 (Lambda's
+    /var/task and /opt are read-only: nothing compiled at import is kept for the next cold start).
+    """
+
+    label: str
+    root: Path
+    paths: dict[str, list[Path]] | None = None  # per function (packages only): the code dir, then its layers
+    compiled: bool = True  # a package unpacked with its .pyc files
+
+    def command(self, kind: str, events: list[Path], flags: tuple[str, ...] = ()) -> tuple[list[str], dict[str, str],
+                                                                                        Path]:
+        """(argv, environment additions, working directory) for one sample; `flags`: the interpreter's own."""
+        if self.paths is None or kind == "floor":  # the floor: the venv's boto3, never a package's (nor its .pyc)
+            root = self.root if self.paths is None else ROOT
+            return ([sys.executable, *flags, str(PROBE), FUNCTIONS[kind], *map(str, events)],
+                    {"PYTHONPATH": str(root)}, root)
+        probe = events[0].parent / "probe" / PROBE.name  # not bench/ as sys.path[0]: the package holds everything
+        if not probe.exists():
+            probe.parent.mkdir(exist_ok=True)
+            probe.write_bytes(PROBE.read_bytes())
+        paths = os.pathsep.join(str(p) for p in self.paths[FUNCTIONS[kind]])
+        return ([sys.executable, "-S", *flags, str(probe), FUNCTIONS[kind], *map(str, events)],
+                {"PYTHONPATH": paths, "PYTHONDONTWRITEBYTECODE": "1"}, self.root)
+
+
+def unpack(package: Path, into: Path, *, bytecode: bool) -> dict[str, list[Path]]:
+    """Unzip a `make package` output (sam.json, deployment.zip, the layers' zips) as Lambda would; per
+    function, its sys.path entries. Without bytecode the .pyc files are left out: Python compiles each
+    module from source, as it did before the package step compiled them."""
+    template = json.loads((package / "sam.json").read_text(encoding="utf-8"))
+    resources = template["Resources"]
+
+    def extract(zip_name: str, where: Path) -> Path:
+        if not where.exists():
+            with zipfile.ZipFile(package / zip_name) as archive:
+                archive.extractall(where, [n for n in archive.namelist() if bytecode or not n.endswith(".pyc")])
+        return where
+
+    paths: dict[str, list[Path]] = {}
+    for res in resources.values():
+        if res.get("Type") != "AWS::Serverless::Function":
+            continue
+        props = res["Properties"]
+        name = "api_handler" if props["Handler"] == "app.app" else props["Handler"].rsplit(".", 1)[1]
+        entries = [extract(props["CodeUri"], into / "task")]
+        for layer in props.get("Layers", []):
+            logical = layer["Ref"]
+            layer_props = resources[logical]["Properties"]
+            content = layer_props.get("Content") or layer_props["ContentUri"]
+            entries.append(extract(content, into / f"opt-{logical}") / "python")
+        paths[name] = entries
+    return paths
+
+
+def sample(stage: Stage, kind: str, workdir: Path, app: App) -> tuple[float, float]:
     """(seconds from spawning a fresh interpreter to its first answer, seconds its second answer took): each
-    event is prepared before the clock starts; `root`: the checkout whose app runs (this one, or --baseline's).
-    The second answer, in the same process, is the work itself once warm: the first minus it is what the
-    cold start adds."""
-    first, warm, _ = _spawn(stage, kind, workdir, root)
+    event is prepared before the clock starts. The second answer, in the same process, is the work itself
+    once warm: the first minus it is what the cold start adds."""
+    first, warm, _ = _spawn(stage, kind, workdir, app)
     return first, warm
 
 
-def _spawn(stage: Stage, kind: str, workdir: Path, root: Path,
+def _spawn(stage: Stage, kind: str, workdir: Path, app: App,
            flags: tuple[str, ...] = ()) -> tuple[float, float, str]:
     """(first answer's seconds, second answer's seconds, the probe's standard error); `flags`: the
     interpreter's own options."""
     paths = [workdir / f"{kind}.json", workdir / f"{kind}-warm.json"]
     for path in paths:
         path.write_text(json.dumps(stage.event(kind), ensure_ascii=False), encoding="utf-8")
-    env = {**stage.env, "PYTHONPATH": str(root)}
+    cmd, extra, cwd = app.command(kind, paths, flags)
+    env = {**stage.env, **extra}
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, *flags, str(PROBE), FUNCTIONS[kind], *map(str, paths)], cwd=root,
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None
     lines: list[str] = []
     for line in process.stdout:  # EMF metric lines come first; the probe's own lines start with "ok "
@@ -295,7 +361,7 @@ def _spawn(stage: Stage, kind: str, workdir: Path, root: Path,
     expected = {"intake": "ok 201", "staff": "ok 200"}.get(kind, "ok")
     if len(lines) < 2 or any(not line.startswith(expected) or (kind in ("stream", "thumbnail")
                                                                and "failures=0" not in line) for line in lines):
-        raise SystemExit(f"{kind}: unexpected answers {lines!r}\n{err[-3000:]}")
+        raise SystemExit(f"{kind} ({app.label}): unexpected answers {lines!r}\n{err[-3000:]}")
     return elapsed, float(lines[1].split()[-1]), err
 
 
@@ -329,19 +395,22 @@ def import_owners(importtime: str) -> dict[str, float]:
     return totals
 
 
-def import_rows(stage: Stage, kinds: list[str], workdir: Path) -> dict[str, dict[str, float]]:
+def import_rows(stage: Stage, kinds: list[str], workdir: Path, app: App) -> dict[str, dict[str, float]]:
     """One `-X importtime` run per kind: where each first request's import time goes, by owner."""
-    return {kind: import_owners(_spawn(stage, kind, workdir, ROOT, ("-X", "importtime"))[2]) for kind in kinds}
+    return {kind: import_owners(_spawn(stage, kind, workdir, app, ("-X", "importtime"))[2]) for kind in kinds}
 
 
-def report_imports(rows: dict[str, dict[str, float]]) -> None:
+def report_imports(rows: dict[str, dict[str, float]], label: str) -> None:
     owners = [name for name, _ in OWNERS] + ["stdlib+other"]
-    print("imports before each first answer (this checkout), ms of -X importtime self time, one run each "
+    print(f"imports before each first answer ({label}), ms of -X importtime self time, one run each "
           "(the tracing inflates them; read them as shares)")
     print(f"  {'':9s}" + "".join(f"{name[:12]:>13s}" for name in [*owners, "total"]))
     for kind, row in rows.items():
         print(f"  {kind:9s}" + "".join(f"{row.get(name, 0.0):13.1f}" for name in owners)
               + f"{sum(row.values()):13.1f}")
+    if "staff" in rows:
+        print("  (staff: the keys' prefetch thread imports PyJWT while the request imports the rest; -X importtime "
+              "nests the two threads' imports into each other, so that row overstates both)")
 
 
 def report(title: str, times: dict[str, list[tuple[float, float]]]) -> None:
@@ -359,6 +428,34 @@ def report(title: str, times: dict[str, list[tuple[float, float]]]) -> None:
         print(line)
 
 
+def package_apps(packages: list[Path], tmp: Path) -> list[App]:
+    """Each package unpacked as built and, if it carries bytecode, once more without it (source only)."""
+    apps = []
+    for n, package in enumerate(packages):
+        with zipfile.ZipFile(package / "deployment.zip") as archive:
+            has_pyc = any(name.endswith(".pyc") for name in archive.namelist())
+        for bytecode in (False, True) if has_pyc else (False,):
+            label = f"{package}, source only" if has_pyc and not bytecode else str(package)
+            where = tmp / f"package-{n}-{'pyc' if bytecode else 'src'}"
+            apps.append(App(label, where / "task", unpack(package, where, bytecode=bytecode), compiled=bytecode))
+    return apps
+
+
+def compare(apps: list[App], kinds: list[str], times: dict[str, dict[str, list[tuple[float, float]]]]) -> None:
+    """Each kind's median first answer per app, over the first app's (the before of a before/after)."""
+    first = apps[0].label
+
+    def median(label: str, kind: str) -> float:
+        return statistics.median(cold for cold, _ in times[label][kind])
+
+    print(f"side by side (median; ratio = median / {first}'s):")
+    for kind in kinds[1:]:
+        base = median(first, kind)
+        cells = [f"{median(a.label, kind) * 1000:5.0f} ms {median(a.label, kind) / base:4.2f}x" for a in apps]
+        print(f"  {kind:9s} " + " | ".join(cells))
+    print("  columns: " + " | ".join(a.label for a in apps))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="interleaved samples per kind (>= 5)")
@@ -370,29 +467,41 @@ def main(argv: list[str] | None = None) -> int:
                         help="then one -X importtime run per kind: import time by owner (AWS SDK, frameworks, ours)")
     parser.add_argument("--jwks-latency", type=float, default=0.0, metavar="MS",
                         help="serve the staff pool's keys after MS milliseconds, as Cognito's are a round trip away")
+    parser.add_argument("--package", type=Path, action="append", default=[],
+                        help="a `make package` output directory (build/dev: sam.json, deployment.zip, layers), run "
+                             "unpacked as Lambda lays it out, as built and without its .pyc files; repeat it for a "
+                             "before/after (e.g. a copy of an older build first); the checkout is not timed then")
     args = parser.parse_args(argv)
     kinds = ["floor", *(args.only or [k for k in FUNCTIONS if k != "floor"])]
-    roots = {"this checkout": ROOT, **({"baseline": args.baseline.resolve()} if args.baseline else {})}
-    trials = [(name, root, kind) for kind in kinds for name, root in roots.items()
-              if kind != "floor" or name == "this checkout"]
-    times: dict[str, dict[str, list[tuple[float, float]]]] = {name: {} for name in roots}
     stage = Stage(args.jwks_latency)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for _, root, kind in trials:  # compile .pyc files and warm the file cache, outside the measurement
-                sample(stage, kind, Path(tmp), root)
+            if args.package:
+                apps = package_apps([p.resolve() for p in args.package], Path(tmp))
+            else:
+                apps = [App("this checkout", ROOT),
+                        *([App("baseline", args.baseline.resolve())] if args.baseline else [])]
+            trials = [(app, kind) for kind in kinds for app in apps if kind != "floor" or app is apps[0]]
+            times: dict[str, dict[str, list[tuple[float, float]]]] = {app.label: {} for app in apps}
+            for app, kind in trials:  # compile .pyc files and warm the file cache, outside the measurement
+                sample(stage, kind, Path(tmp), app)
             for run in range(max(args.runs, 5)):
                 order = trials[run % len(trials):] + trials[:run % len(trials)]  # rotate who goes first
-                for name, root, kind in order:
-                    times[name].setdefault(kind, []).append(sample(stage, kind, Path(tmp), root))
-            imports = import_rows(stage, kinds, Path(tmp)) if args.imports else {}
+                for app, kind in order:
+                    times[app.label].setdefault(kind, []).append(sample(stage, kind, Path(tmp), app))
+            for app in apps:  # source only must stay so: a .pyc written by any sample would void its figures
+                if app.paths is not None and not app.compiled and next(app.root.parent.rglob("*.pyc"), None):
+                    raise SystemExit(f"{app.label}: bytecode was written into the unpacked package")
+            imports = import_rows(stage, kinds, Path(tmp), apps[0]) if args.imports else {}
     finally:
         stage.stop()
-    for name in roots:
-        series = {"floor": times["this checkout"]["floor"], **{k: times[name][k] for k in kinds if k != "floor"}}
-        report(f"first request ({name}: {roots[name]})" if args.baseline else "first request", series)
+    for app in apps:
+        series = {"floor": times[apps[0].label]["floor"], **{k: times[app.label][k] for k in kinds if k != "floor"}}
+        report(f"first request ({app.label}: {app.root})" if len(apps) > 1 else "first request", series)
+    if len(apps) > 1:
+        compare(apps, kinds, times)
     if imports:
-        report_imports(imports)
+        report_imports(imports, apps[0].label)
     return 0
 
 

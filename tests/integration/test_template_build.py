@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 from chalicelib.handlers import sources
-from infra.build import BuildError, StageInfo, merge_template, replace_intrinsics, stage_info
+from infra.build import BuildError, StageInfo, check_runtime, merge_template, replace_intrinsics, stage_info
 from infra.dashboard import body as dashboard_body
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,6 +84,16 @@ def test_every_function_gets_the_stage_environment_as_references():
 def test_a_function_without_its_own_policy_is_refused_with_what_to_add():
     with pytest.raises(BuildError, match=r"policy-new_handler\.json"):
         merge_template(BASE, _chalice(NewHandler=_function("app.new_handler", "DefaultRole")), INFO)
+
+
+def test_a_function_on_another_python_than_the_build_is_refused():
+    here = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    fn = _function("app.x", "XRole")
+    check_runtime(_chalice(X=fn))  # the fixture's runtime is the build's (the venv is the runtime's Python)
+    assert fn["Properties"]["Runtime"] == here
+    fn["Properties"]["Runtime"] = "python3.11"
+    with pytest.raises(BuildError, match=r"\['python3\.11'\] but the package is built by python3\.\d+"):
+        check_runtime(_chalice(X=fn))
 
 
 def test_an_event_source_the_build_does_not_know_is_refused():

@@ -504,3 +504,17 @@ def test_received_mail_is_stored_under_inbound_and_notifies_the_inbox_function(s
     [backstop] = [r for r in rules if r["Id"] == "expire-originals-backstop"]
     assert backstop["Prefix"] == "raw/" and backstop["Status"] == "Enabled"
     assert 90 < backstop["ExpirationInDays"] <= 730
+
+
+def test_only_the_functions_that_decode_photos_get_the_imaging_layer(stage):
+    t = template(stage)
+    layers = _of_type(t, "AWS::Lambda::LayerVersion")
+    assert list(layers) == ["ImagingLayer"]
+    props = layers["ImagingLayer"]["Properties"]
+    assert props["Content"] == "./imaging-layer.zip"
+    assert props["LayerName"] == {"Fn::Sub": "phananh-${Stage}-imaging"}
+    runtimes = {fn["Properties"]["Runtime"] for fn in _functions(t).values()}
+    assert props["CompatibleRuntimes"] == sorted(runtimes) and len(runtimes) == 1
+    with_layer = {fn["Properties"]["Handler"].rsplit(".", 1)[-1]: fn["Properties"]["Layers"]
+                  for fn in _functions(t).values() if "Layers" in fn["Properties"]}
+    assert with_layer == {"make_thumbnails": [{"Ref": "ImagingLayer"}], "read_inbound_mail": [{"Ref": "ImagingLayer"}]}
