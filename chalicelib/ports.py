@@ -232,6 +232,11 @@ class SupportPort(Protocol):
         """Whether the phone hashed as `key` supports the report already (one consistent read)."""
         ...
 
+    def given_by(self, key: str) -> list[tuple[str, str]]:
+        """(report id, key) of every support the phone hashed as `key` gave (a paginated query of the
+        by-supporter index, eventually consistent): for an erase request."""
+        ...
+
 
 class MergePort(Protocol):
     def merge(self, before: Report, after: Report, audit: AuditEntry, survivor: Report, survivor_audit: AuditEntry,

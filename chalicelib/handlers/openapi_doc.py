@@ -139,7 +139,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "The personal data held about the reporter of this report, why, and until when", "citizen", 200, "MyData",
         headers=(TRACKING_TOKEN,)),
     ("POST", "/reports/{report_id}/erase"): Operation(
-        "Anonymise the reporter's contact now (name, phone, e-mail; masked in the text); the case stays public. "
+        "Anonymise the reporter's contact now (name, phone, e-mail; masked in the text; the phone and name of every "
+        "\"me too\" the same phone gave, counted in `supports_anonymised`); the case stays public. "
         "The answer says what was removed and what is kept and why; asked again, `erased` is false",
         "citizen", 200, "Erased", headers=(TRACKING_TOKEN,)),
     ("GET", "/staff/me"): Operation("The signed-in staff member", "staff", 200, "StaffMe", staff=True),

@@ -764,6 +764,11 @@ RETENTION: dict[str, Text] = {
         "đếm.",
         "The \"me too\" your report became when it was merged into {into}: the phone is removed, the count stays.",
     ),
+    "removed_supports": (
+        "Số điện thoại và họ tên trong {n} lượt \"tôi cũng gặp\" bạn đã gửi cho phản ánh khác: đã bỏ, lượt vẫn "
+        "được đếm.",
+        "The phone and name in the {n} \"me too\" you gave other reports: removed, the count stays.",
+    ),
     "kept_case": (
         "Vụ việc (nội dung đã ẩn thông tin cá nhân, địa điểm, kết quả, ảnh minh chứng) vẫn được giữ để công khai và "
         "làm hồ sơ của cơ quan nhà nước.",

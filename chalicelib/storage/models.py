@@ -20,7 +20,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.config import Settings
@@ -483,6 +483,16 @@ class Open311KeyModel(Model):
     report_ids = UnicodeSetAttribute(null=True)
 
 
+class BySupporterIndex(GlobalSecondaryIndex):
+    """Every support one phone gave (keys only: the report id and the phone's key), so an erase finds them all."""
+
+    class Meta:
+        index_name = "by-supporter"
+        projection = KeysOnlyProjection()
+
+    supporter_key = UnicodeAttribute(hash_key=True)
+
+
 class SupporterModel(Model):
     """One "me too" of a report (pk the report id, sk a keyed hash of the supporter's phone): one per phone.
 
@@ -501,6 +511,8 @@ class SupporterModel(Model):
     via = UnicodeAttribute()  # phone | report (the supporter's own report's token) | merge
     source_report = UnicodeAttribute(null=True)  # the supporter's own report (via report or merge)
     at = UTCDateTimeAttribute()
+
+    by_supporter_index = BySupporterIndex()
 
 
 ALL_MODELS: tuple[type[Model], ...] = (ReportModel, AuditModel, MediaModel, AgencyMonthStatsModel, MarkerModel,

@@ -325,6 +325,7 @@ class Erased(Shape):
     note: Advice | None
     removed: list[Advice]
     kept: list[Advice]  # and why
+    supports_anonymised: int  # supporter records of the reporter's phone stripped by this request (0: none, or done)
     held: HeldContact
 
 

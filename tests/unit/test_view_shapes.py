@@ -139,7 +139,7 @@ def outputs():
         yield "retention.my_data", retention.my_data(r, None, 24)
         yield "retention.my_data", retention.my_data(r, NOW, 24)
         yield "retention.my_data", retention.my_data(gone, None, 24)
-        yield "retention.erased", retention.erased(r, gone, True, "DLK-AAAA-BBBB")
+        yield "retention.erased", retention.erased(r, gone, True, "DLK-AAAA-BBBB", 3)
         yield "retention.erased", retention.erased(gone, gone, False, None)
         yield "staff.staff_view", staff.staff_view(PROFILE, gone, HISTORY)
         for with_reporter in (True, False):
