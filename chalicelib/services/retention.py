@@ -6,7 +6,9 @@ text masked with the real contact first) in one conditional transaction
 stripped of its phone and name in the same write: the one it became when their
 report was merged into another, and every "me too" the same phone gave other
 reports directly, found by the phone's key on the supporters' by-supporter
-index (keys only). The supports still count; they just hold no contact.
+index (keys only). The supports still count; they just hold no contact. The
+index is eventually consistent: a support given in the last moment before the
+erase may be missed, and then goes with its case under the retention rule.
 """
 
 from __future__ import annotations
