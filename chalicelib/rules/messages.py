@@ -426,6 +426,12 @@ ERRORS: dict[str, Text] = {
         "Bạn không thể ủng hộ chính phản ánh của mình.",
         "You cannot support your own report.",
     ),
+    "support_report_without_phone": (
+        "Phản ánh của bạn không còn lưu số điện thoại (đã xóa theo yêu cầu, hoặc gửi qua thư điện tử); "
+        "hãy gửi số điện thoại (phone) để cùng phản ánh.",
+        "Your report holds no phone number (erased at your request, or sent by e-mail); send a phone number "
+        "(phone) to support this report.",
+    ),
     "supporter_missing": (
         "Hãy gửi số điện thoại (phone) hoặc mã phản ánh của bạn kèm mã theo dõi (own_report_id, tracking_token).",
         "Send a phone number, or your own report's id with its tracking token (own_report_id, tracking_token).",

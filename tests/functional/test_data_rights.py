@@ -166,3 +166,17 @@ def test_erasing_strips_every_support_the_phone_gave_and_no_other_and_the_counts
     assert invoke(client, {"Records": tap.take()}) == {"batchItemFailures": []}
     assert len([to for to, _ in sms() if to == E164]) == before  # no result SMS to the erased phone
     assert len([to for to, _ in sms() if to == "+84905111003"]) == fan_before + 1  # the other supporter hears
+
+
+def test_after_an_erase_the_report_cannot_lend_its_phone_to_a_support_and_says_why_in_both_languages(client, staff):
+    own, token = submit(client)
+    other, _ = submit(client, reporter={"name": "Trần Thị Bình", "phone": "0905 111 001"})
+    assert erase(client, own, token)[0] == 200
+    response = client.http.post(f"/reports/{other}/support", headers=JSON,
+                                body=json.dumps({"own_report_id": own, "tracking_token": token}))
+    refused = body_of(response)
+    assert response.status_code == 400 and refused["code"] == "support_report_without_phone"
+    assert refused["field"] == "own_report_id" and "phone" in refused["message"] and "phone" in refused["message_en"]
+    assert supporters_of(other) == {}  # nothing written: no support keyed by an empty phone
+    by_phone = client.http.post(f"/reports/{other}/support", headers=JSON, body=json.dumps({"phone": "0905 111 009"}))
+    assert by_phone.status_code == 201  # a phone given outright still supports it
