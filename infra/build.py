@@ -6,8 +6,10 @@ Chalice generates; `merge_template` wires each of them to the province's
 resources (environment variables as Ref, stream and queue mappings with
 partial batch failures and a failure destination, schedules with a
 dead-letter queue, a name and a log group per function) and adds the IOC
-dashboard; a second `chalice package --merge-template` writes the result to
-build/<stage>/ (sam.json + deployment.zip).
+dashboard and the imaging layer; a second `chalice package --merge-template`
+writes the result to build/<stage>/ (sam.json + deployment.zip), and
+infra/lambda_zip.py finishes the zip (bytecode compiled, Pillow and
+pillow-heif moved to imaging-layer.zip).
 
     python -m infra.build --stage daklak        # what `make package STAGE=daklak` runs
 """
@@ -85,10 +87,11 @@ IMAGING_LAYER = "ImagingLayer"
 IMAGING_LAYER_ZIP = "imaging-layer.zip"
 IMAGING_DISTRIBUTIONS = ("pillow", "pillow-heif")
 IMAGING_FUNCTIONS = (THUMBNAIL_FUNCTION, INBOX_FUNCTION)
-# Modules no function imports are not compiled: their bytecode would only weigh. phonenumbers' geocoder, carrier
-# and time-zone data (`phonenumbers.geocoder` & co., never imported: parse, validate and format read only
-# phonenumbers/data/) would otherwise be 4.6 MB zipped, 21 MB unzipped of bytecode in every function.
-UNCOMPILED = ("phonenumbers/geodata/", "phonenumbers/carrierdata/", "phonenumbers/tzdata/")
+# Modules no function imports are not compiled (paths matched from the zip's root): their bytecode would only weigh
+# (and be files to unpack). phonenumbers' geocoder, carrier and time-zone data (never imported: parse, validate and
+# format read phonenumbers/data/ only) would be 4.6 MB zipped, 21 MB unzipped of it; the metadata of the regions
+# other than Vietnam's is loaded only for a number of theirs, and then compiled on the spot (about 500 files).
+UNCOMPILED = (r"phonenumbers/(geodata|carrierdata|tzdata)/", r"phonenumbers/(data|shortdata)/region_(?!VN\.py$)")
 
 
 class BuildError(RuntimeError):

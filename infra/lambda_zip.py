@@ -6,7 +6,7 @@ from source. Chalice zips sources only, so the package step compiles them here (
 `--invalidation-mode unchecked-hash`: the bytecode is trusted as shipped, whatever mtimes the zip gives the
 sources on extraction, and no source is read back to check a hash).
 
-Pillow and pillow-heif (a third of the zip: `bench/package_size.py`) are decoded only by the functions
+Pillow and pillow-heif (28% of Chalice's zip: `bench/package_size.py`) are decoded only by the functions
 that read photos, so their files move to a Lambda layer (`python/` inside the zip, which Lambda puts on
 sys.path as /opt/python), attached by infra/build.py to those functions only.
 
@@ -60,13 +60,18 @@ def distribution_files(archive: zipfile.ZipFile, distribution: str) -> set[str]:
     return files & set(archive.namelist())
 
 
+def matches(name: str, patterns: tuple[str, ...]) -> bool:
+    """Whether a path in the zip (`pkg/data/x.py`) matches one of the patterns (regular expressions from its start)."""
+    return any(re.match(p, name) for p in patterns)
+
+
 def compile_tree(root: Path, prefix: str, skip: tuple[str, ...] = ()) -> None:
     """Compile every .py under root, as the runtime will find it under `prefix` (tracebacks name that path),
-    but those under the `skip` directories (relative to root, e.g. "pkg/data/")."""
+    but those whose path from root matches a `skip` pattern (see `matches`)."""
     cmd = [sys.executable, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash",
            "-s", str(root), "-p", prefix]
-    if skip:  # compileall matches -x against the full path of each file
-        cmd += ["-x", "|".join(re.escape(f"{root}{os.sep}{d.strip('/')}{os.sep}") for d in skip)]
+    if skip:  # compileall searches -x in the full path of each file
+        cmd += ["-x", "|".join(f"^{re.escape(f'{root}{os.sep}')}(?:{p})" for p in skip)]
     cmd.append(str(root))
     # Reproducible bytecode: one process (marshal flags an object by its reference count, which depends on what
     # else a worker compiled before), and a fixed hash seed (a set constant is written in its iteration order).
@@ -108,7 +113,7 @@ def _renamed(info: zipfile.ZipInfo, name: str) -> zipfile.ZipInfo:
 
 def finish(zip_path: Path, layers: dict[Path, tuple[str, ...]] | None = None, uncompiled: tuple[str, ...] = ()
            ) -> None:
-    """Compile the zip's sources in place (but those under the `uncompiled` directories); move each layer's
+    """Compile the zip's sources in place (but those matching an `uncompiled` pattern); move each layer's
     distributions out of it into that layer's zip."""
     layers = layers or {}
     with tempfile.TemporaryDirectory(prefix="lambda-zip-") as scratch:

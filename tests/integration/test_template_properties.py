@@ -515,6 +515,8 @@ def test_only_the_functions_that_decode_photos_get_the_imaging_layer(stage):
     assert props["LayerName"] == {"Fn::Sub": "phananh-${Stage}-imaging"}
     runtimes = {fn["Properties"]["Runtime"] for fn in _functions(t).values()}
     assert props["CompatibleRuntimes"] == sorted(runtimes) and len(runtimes) == 1
+    architectures = {a for fn in _functions(t).values() for a in fn["Properties"].get("Architectures", ["x86_64"])}
+    assert props["CompatibleArchitectures"] == sorted(architectures)  # the vendored libraries are built for it
     with_layer = {fn["Properties"]["Handler"].rsplit(".", 1)[-1]: fn["Properties"]["Layers"]
                   for fn in _functions(t).values() if "Layers" in fn["Properties"]}
     assert with_layer == {"make_thumbnails": [{"Ref": "ImagingLayer"}], "read_inbound_mail": [{"Ref": "ImagingLayer"}]}
