@@ -73,7 +73,7 @@ lint: $(STAMP)
 ## The full 100,000-report sweep bench takes ~6 min on 2 cores: make bench-sweep.
 bench: $(STAMP) web
 	$(BIN)/python bench/cold_import.py
-	$(BIN)/python bench/first_request.py
+	$(BIN)/python bench/first_request.py --imports
 	$(BIN)/python bench/package_size.py
 	$(BIN)/python bench/intake_calls.py
 	$(BIN)/python bench/transition_calls.py

@@ -1,8 +1,12 @@
 """phananh: citizen field reports for a Vietnamese province. Registers; holds no logic."""
 
-from chalice import Chalice
+from chalicelib import collector
 
-from chalicelib.handlers import (
+collector.defer()  # before the imports below: a cold start allocates for its lifetime (chalicelib/collector.py)
+
+from chalice import Chalice  # noqa: E402
+
+from chalicelib.handlers import (  # noqa: E402
     catalogue,
     citizen,
     desk,
@@ -19,7 +23,7 @@ from chalicelib.handlers import (
     wards,
     zalo,
 )
-from chalicelib.handlers.http import register_error_bodies
+from chalicelib.handlers.http import register_error_bodies  # noqa: E402
 
 app = Chalice(app_name="phananh")
 app.register_blueprint(catalogue.bp)
@@ -38,3 +42,4 @@ app.register_blueprint(directory.bp)
 app.register_blueprint(openapi.bp)
 app.register_blueprint(zalo.bp)
 register_error_bodies(app)
+app.register_middleware(collector.after_first_event, "all")

@@ -1,4 +1,5 @@
-"""Anonymiser bench: items read per contact anonymised, and AWS calls, against a full-scan baseline.
+"""Anonymiser bench: items read per contact anonymised, and AWS calls, against a full-scan baseline; then the
+media originals' part of the retention rule: items read and S3 calls per case whose originals it deletes.
 
     .venv/bin/python bench/anonymise.py [--ended 3000] [--due 300] [--open 2000]
 
@@ -13,6 +14,13 @@ the same reports, run over the same table in the same process.
 Printed: items read by the run / contacts anonymised (target <= 1.2), the
 calls per contact anonymised, and the index's items read as a ratio of the
 baseline scan's.
+
+Originals: every ended case was published 30 days before it closed, so the
+`--due` ones are long past `retention.originals_days` and the others (published
+about two months ago) are not. Each due case gets one ready photo record and two
+stored versions of its upload, as do 50 of the others; one run
+(services/originals.py) on the sparse `originals-due` index. Printed: index
+items read / cases handled (target <= 1.2), S3 calls and all AWS calls per case.
 """
 
 from __future__ import annotations
@@ -103,6 +111,53 @@ def main() -> None:
               "(target <= 1.2)")
         print(f"AWS calls per contact anonymised: {log.total() / run.anonymised:.3f}")
         print(f"index items read / full-scan items read: {index_read / max(1, scan_read):.4f}")
+        bench_originals(profile, now, [i["id"]["S"] for i in items[:args.ended]], args.due, stack)
+
+
+def bench_originals(profile: Any, now: datetime, published: list[str], due: int, stack: Any) -> None:
+    """The originals' run over `published` (the first `due` long past their days): figures per case handled."""
+    import boto3
+
+    from bench.aws_calls import count_calls
+    from bench.sweep import batch_write, lean_transaction_backups
+    from chalicelib import container
+    from chalicelib.adapters.s3 import MediaBucket
+    from chalicelib.rules.media import raw_key
+    from chalicelib.services.originals import OriginalsService
+    from chalicelib.storage.media import MediaStore
+    from chalicelib.storage.models import MediaModel, bind
+    from chalicelib.storage.originals import OriginalsStore
+
+    s3, bucket = boto3.client("s3", region_name="ap-southeast-1"), container.settings().media_bucket
+    with_media = published[:due + 50]
+    records = [MediaModel(report_id, "m1", kind="photo", declared_type="image/jpeg", key=raw_key(report_id, "m1"),
+                          status="ready", created_at=now, renditions=[]).serialize() for report_id in with_media]
+    batch_write(boto3.client("dynamodb", region_name="ap-southeast-1"), stack.names["MediaTable"],
+                [{"PutRequest": {"Item": r}} for r in records])
+    for report_id in with_media:
+        for body in (b"the citizen's bytes", b"a second upload"):
+            s3.put_object(Bucket=bucket, Key=raw_key(report_id, "m1"), Body=body, ContentType="image/jpeg")
+    with lean_transaction_backups(), count_calls() as log:
+        bind(container.settings())
+        store = OriginalsStore(page_size=100)
+        service = OriginalsService(profile, store, MediaStore(), MediaBucket(container.settings()), clock=lambda: now)
+        started = time.perf_counter()
+        run = service.apply_retention(most=due + 1)
+        seconds = time.perf_counter() - started
+    assert (run.removed, run.versions) == (due, 2 * due), run
+    left = sum(len(s3.list_object_versions(Bucket=bucket, Prefix=raw_key(r, "")).get("Versions", []))
+               for r in with_media)
+    assert left == 2 * 50, left  # the cases not yet due keep theirs
+    index_read = sum(int((c.response or {}).get("ScannedCount", 0)) for c in log.calls
+                     if c.operation == "Query" and c.params.get("IndexName") == "originals-due")
+    calls = log.by_operation()
+    s3_calls = sum(n for (svc, _op), n in calls.items() if svc == "s3")
+    print(f"originals run: {run.removed:,} cases' originals deleted ({run.versions:,} versions), {run.read:,} read "
+          f"from the index, {seconds:.2f} s; AWS calls " + ", ".join(
+              f"{op} {n:,}" for (_svc, op), n in sorted(calls.items())))
+    print(f"index items read by the originals run / cases handled: {index_read / run.removed:.3f} (target <= 1.2)")
+    print(f"S3 calls per case handled: {s3_calls / run.removed:.3f}; AWS calls per case: "
+          f"{log.total() / run.removed:.3f}")
 
 
 if __name__ == "__main__":

@@ -59,6 +59,8 @@ PROBE = ROOT / "bench" / "first_request_probe.py"
 STAGE = "dev"
 REGION = "ap-southeast-1"
 TARGETS = {"intake": 1.2, "stream": 1.5, "thumbnail": 1.5, "staff": 1.5}
+GRID_STEP = 0.006  # degrees, ~650 m: more than twice the profile's nearby radius (250 m)
+GRID_SIDE = 12  # 144 points within ~3.6 km of Buon Ma Thuot's centre: more than a bench run submits
 FUNCTIONS = {"floor": "floor", "intake": "api_handler", "stream": "notify_report_changes",
              "thumbnail": "make_thumbnails", "staff": "api_handler"}
 
@@ -92,7 +94,7 @@ def photo() -> bytes:
 class Stage:
     """The provisioned stage on the moto server, and the events each sample needs."""
 
-    def __init__(self) -> None:
+    def __init__(self, jwks_latency_ms: float = 0.0) -> None:
         from devstack.provision import provision
         from devstack.stack import MotoServer, load_chalice_config, stage_environment
 
@@ -126,6 +128,10 @@ class Stage:
         self.iterator = self.streams.get_shard_iterator(StreamArn=self.stream_arn, ShardId=shard["ShardId"],
                                                         ShardIteratorType="LATEST")["ShardIterator"]
         self.token = self._staff_token(url)
+        self.keys_server = None
+        if jwks_latency_ms > 0:
+            self.keys_server = SlowKeys(self._keys_url(url), jwks_latency_ms / 1000)
+            self.env["STAFF_JWKS_URL"] = self.keys_server.url
         self.jpeg = photo()
         self.n = 0
 
@@ -140,10 +146,19 @@ class Stage:
         return str(sign_in(idp, pool, client, "ioc.operator", DEMO_PASSWORD)["IdToken"])
 
     def body(self) -> tuple[dict[str, Any], str]:
-        """A report from a phone and an address of its own (the abuse limits refuse none of them)."""
+        """A report from a phone, an address and a place of its own (the abuse limits refuse none of them).
+
+        Each lands on its own point of a grid around the city centre, `GRID_STEP` apart (over twice the
+        nearby radius): a real cell holds a few open reports of a category, and piling every sample on one
+        point would make each run's nearby queries read all the earlier ones (a cost no citizen meets).
+        """
         self.n += 1
         phone = f"0905 {self.n // 1000:03d} {self.n % 1000:03d}"
-        return {**REPORT, "reporter": {**REPORT["reporter"], "phone": phone}}, f"198.51.{self.n // 250}.{self.n % 250}"
+        row, column = divmod(self.n, GRID_SIDE)
+        location = {"lat": round(REPORT["location"]["lat"] + (row - GRID_SIDE // 2) * GRID_STEP, 5),
+                    "lng": round(REPORT["location"]["lng"] + (column - GRID_SIDE // 2) * GRID_STEP, 5)}
+        return ({**REPORT, "location": location, "reporter": {**REPORT["reporter"], "phone": phone}},
+                f"198.51.{self.n // 250}.{self.n % 250}")
 
     def submitted(self) -> dict[str, Any]:
         """A report written now through the app in this process (not timed)."""
@@ -215,8 +230,45 @@ class Stage:
                              "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:phananh-{STAGE}-thumbnails",
                              "awsRegion": REGION}]}
 
+    def _keys_url(self, url: str) -> str:
+        return f"{url}/{self.stack.names['StaffUserPool']}/.well-known/jwks.json"
+
     def stop(self) -> None:
+        if self.keys_server is not None:
+            self.keys_server.stop()
         self.server.stop()
+
+
+class SlowKeys:
+    """The pool's JWKS served from 127.0.0.1 after a delay: Cognito's keys are a TLS round trip away from a
+    Lambda (DNS, TCP, TLS, GET), where moto's are next door. The document is the moto pool's own."""
+
+    def __init__(self, source: str, delay_s: float) -> None:
+        import threading
+        import urllib.request
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        with urllib.request.urlopen(source, timeout=10) as response:
+            document = response.read()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                time.sleep(delay_s)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(document)))
+                self.end_headers()
+                self.wfile.write(document)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/jwks.json"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
 
 
 @dataclass(frozen=True)
@@ -233,17 +285,19 @@ class App:
     paths: dict[str, list[Path]] | None = None  # per function (packages only): the code dir, then its layers
     compiled: bool = True  # a package unpacked with its .pyc files
 
-    def command(self, kind: str, event: Path) -> tuple[list[str], dict[str, str], Path]:
-        """(argv, environment additions, working directory) for one sample."""
+    def command(self, kind: str, events: list[Path], flags: tuple[str, ...] = ()) -> tuple[list[str], dict[str, str],
+                                                                                        Path]:
+        """(argv, environment additions, working directory) for one sample; `flags`: the interpreter's own."""
         if self.paths is None or kind == "floor":  # the floor: the venv's boto3, never a package's (nor its .pyc)
             root = self.root if self.paths is None else ROOT
-            return [sys.executable, str(PROBE), FUNCTIONS[kind], str(event)], {"PYTHONPATH": str(root)}, root
-        probe = event.parent / "probe" / PROBE.name  # not bench/ as sys.path[0]: the package holds everything
+            return ([sys.executable, *flags, str(PROBE), FUNCTIONS[kind], *map(str, events)],
+                    {"PYTHONPATH": str(root)}, root)
+        probe = events[0].parent / "probe" / PROBE.name  # not bench/ as sys.path[0]: the package holds everything
         if not probe.exists():
             probe.parent.mkdir(exist_ok=True)
             probe.write_bytes(PROBE.read_bytes())
         paths = os.pathsep.join(str(p) for p in self.paths[FUNCTIONS[kind]])
-        return ([sys.executable, "-S", str(probe), FUNCTIONS[kind], str(event)],
+        return ([sys.executable, "-S", *flags, str(probe), FUNCTIONS[kind], *map(str, events)],
                 {"PYTHONPATH": paths, "PYTHONDONTWRITEBYTECODE": "1"}, self.root)
 
 
@@ -276,34 +330,99 @@ def unpack(package: Path, into: Path, *, bytecode: bool) -> dict[str, list[Path]
     return paths
 
 
-def sample(stage: Stage, kind: str, workdir: Path, app: App) -> float:
-    """Seconds from spawning a fresh interpreter to its answer (its event prepared before the clock starts)."""
-    path = workdir / f"{kind}.json"
-    path.write_text(json.dumps(stage.event(kind), ensure_ascii=False), encoding="utf-8")
-    cmd, extra, cwd = app.command(kind, path)
+def sample(stage: Stage, kind: str, workdir: Path, app: App) -> tuple[float, float]:
+    """(seconds from spawning a fresh interpreter to its first answer, seconds its second answer took): each
+    event is prepared before the clock starts. The second answer, in the same process, is the work itself
+    once warm: the first minus it is what the cold start adds."""
+    first, warm, _ = _spawn(stage, kind, workdir, app)
+    return first, warm
+
+
+def _spawn(stage: Stage, kind: str, workdir: Path, app: App,
+           flags: tuple[str, ...] = ()) -> tuple[float, float, str]:
+    """(first answer's seconds, second answer's seconds, the probe's standard error); `flags`: the
+    interpreter's own options."""
+    paths = [workdir / f"{kind}.json", workdir / f"{kind}-warm.json"]
+    for path in paths:
+        path.write_text(json.dumps(stage.event(kind), ensure_ascii=False), encoding="utf-8")
+    cmd, extra, cwd = app.command(kind, paths, flags)
     env = {**stage.env, **extra}
     start = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None
-    line = ""
-    for line in process.stdout:  # EMF metric lines come first; the probe's own line starts with "ok "
+    lines: list[str] = []
+    for line in process.stdout:  # EMF metric lines come first; the probe's own lines start with "ok "
         if line.startswith("ok "):
-            break
-    elapsed = time.perf_counter() - start
+            if not lines:
+                elapsed = time.perf_counter() - start
+            lines.append(line)
+            if len(lines) == 2:
+                break
     _, err = process.communicate()
     expected = {"intake": "ok 201", "staff": "ok 200"}.get(kind, "ok")
-    if not line.startswith(expected) or (kind in ("stream", "thumbnail") and "failures=0" not in line):
-        raise SystemExit(f"{kind} ({app.label}): unexpected answer {line!r}\n{err[-3000:]}")
-    return elapsed
+    if len(lines) < 2 or any(not line.startswith(expected) or (kind in ("stream", "thumbnail")
+                                                               and "failures=0" not in line) for line in lines):
+        raise SystemExit(f"{kind} ({app.label}): unexpected answers {lines!r}\n{err[-3000:]}")
+    return elapsed, float(lines[1].split()[-1]), err
 
 
-def report(title: str, times: dict[str, list[float]]) -> None:
-    floor = statistics.median(times["floor"])
-    print(f"{title}, fresh interpreters, {len(times['floor'])} interleaved runs "
-          "(median, min-max; ratio = median / floor's median)")
-    for kind, values in times.items():
-        median = statistics.median(values)
-        line = f"  {kind:9s} {median * 1000:7.0f} ms  ({min(values) * 1000:.0f}-{max(values) * 1000:.0f})"
+# Who a first request's imports belong to, by top-level package: the floor pays the AWS SDK and the standard
+# library too; the design card fixes the frameworks; what is left is ours.
+OWNERS = (
+    ("AWS SDK", ("boto3", "botocore", "s3transfer", "urllib3", "jmespath", "dateutil", "six", "certifi")),
+    ("Chalice", ("chalice",)),
+    ("Powertools", ("aws_lambda_powertools",)),
+    ("pydantic", ("pydantic", "pydantic_core", "annotated_types", "typing_extensions", "typing_inspection")),
+    ("PynamoDB", ("pynamodb",)),
+    ("phonenumbers", ("phonenumbers",)),
+    ("Pillow", ("PIL", "pillow_heif")),
+    ("PyJWT+crypto", ("jwt", "cryptography", "cffi", "_cffi_backend")),
+    ("ours", ("chalicelib", "app")),
+)
+
+
+def import_owners(importtime: str) -> dict[str, float]:
+    """Milliseconds of `-X importtime` self time per owner (the rest: the standard library and other packages)."""
+    owner_of = {package: owner for owner, packages in OWNERS for package in packages}
+    totals: dict[str, float] = {}
+    for line in importtime.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        fields = line[len("import time:"):].split("|")
+        if not fields[0].strip().isdigit():
+            continue  # the header line
+        owner = owner_of.get(fields[2].strip().split(".")[0], "stdlib+other")
+        totals[owner] = totals.get(owner, 0.0) + int(fields[0]) / 1000
+    return totals
+
+
+def import_rows(stage: Stage, kinds: list[str], workdir: Path, app: App) -> dict[str, dict[str, float]]:
+    """One `-X importtime` run per kind: where each first request's import time goes, by owner."""
+    return {kind: import_owners(_spawn(stage, kind, workdir, app, ("-X", "importtime"))[2]) for kind in kinds}
+
+
+def report_imports(rows: dict[str, dict[str, float]], label: str) -> None:
+    owners = [name for name, _ in OWNERS] + ["stdlib+other"]
+    print(f"imports before each first answer ({label}), ms of -X importtime self time, one run each "
+          "(the tracing inflates them; read them as shares)")
+    print(f"  {'':9s}" + "".join(f"{name[:12]:>13s}" for name in [*owners, "total"]))
+    for kind, row in rows.items():
+        print(f"  {kind:9s}" + "".join(f"{row.get(name, 0.0):13.1f}" for name in owners)
+              + f"{sum(row.values()):13.1f}")
+    if "staff" in rows:
+        print("  (staff: the keys' prefetch thread imports PyJWT while the request imports the rest; -X importtime "
+              "nests the two threads' imports into each other, so that row overstates both)")
+
+
+def report(title: str, times: dict[str, list[tuple[float, float]]]) -> None:
+    floor = statistics.median(first for first, _ in times["floor"])
+    print(f"{title}, fresh interpreters, {len(times['floor'])} interleaved runs (median, min-max; ratio = median / "
+          "floor's median; warm: the same process's second answer, the work without the cold start)")
+    for kind, samples in times.items():
+        values = [first for first, _ in samples]
+        median, warm = statistics.median(values), statistics.median(w for _, w in samples)
+        line = (f"  {kind:9s} {median * 1000:7.0f} ms  ({min(values) * 1000:.0f}-{max(values) * 1000:.0f})"
+                f"  warm {warm * 1000:5.0f} ms")
         if kind != "floor":
             ratio, target = median / floor, TARGETS[kind]
             line += f"  {ratio:5.2f}x the floor (target <= {target:.1f}x: {'met' if ratio <= target else 'MISSED'})"
@@ -323,14 +442,17 @@ def package_apps(packages: list[Path], tmp: Path) -> list[App]:
     return apps
 
 
-def compare(apps: list[App], kinds: list[str], times: dict[str, dict[str, list[float]]]) -> None:
-    """Each kind's median per app, over the first app's (the before of a before/after)."""
+def compare(apps: list[App], kinds: list[str], times: dict[str, dict[str, list[tuple[float, float]]]]) -> None:
+    """Each kind's median first answer per app, over the first app's (the before of a before/after)."""
     first = apps[0].label
+
+    def median(label: str, kind: str) -> float:
+        return statistics.median(cold for cold, _ in times[label][kind])
+
     print(f"side by side (median; ratio = median / {first}'s):")
     for kind in kinds[1:]:
-        base = statistics.median(times[first][kind])
-        cells = [f"{statistics.median(times[a.label][kind]) * 1000:5.0f} ms "
-                 f"{statistics.median(times[a.label][kind]) / base:4.2f}x" for a in apps]
+        base = median(first, kind)
+        cells = [f"{median(a.label, kind) * 1000:5.0f} ms {median(a.label, kind) / base:4.2f}x" for a in apps]
         print(f"  {kind:9s} " + " | ".join(cells))
     print("  columns: " + " | ".join(a.label for a in apps))
 
@@ -342,6 +464,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, default=None,
                         help="another checkout of this repository (e.g. `git worktree add /tmp/base main`): its app "
                              "is timed too, interleaved with this one's, against the same floor")
+    parser.add_argument("--imports", action="store_true",
+                        help="then one -X importtime run per kind: import time by owner (AWS SDK, frameworks, ours)")
+    parser.add_argument("--jwks-latency", type=float, default=0.0, metavar="MS",
+                        help="serve the staff pool's keys after MS milliseconds, as Cognito's are a round trip away")
     parser.add_argument("--package", type=Path, action="append", default=[],
                         help="a `make package` output directory (build/dev: sam.json, deployment.zip, layers), run "
                              "unpacked as Lambda lays it out, as built and without its .pyc files; repeat it for a "
@@ -350,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --package: time this checkout too, in the same rotation (last column)")
     args = parser.parse_args(argv)
     kinds = ["floor", *(args.only or [k for k in FUNCTIONS if k != "floor"])]
-    stage = Stage()
+    stage = Stage(args.jwks_latency)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             if args.package:
@@ -360,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
                 apps = [App("this checkout", ROOT),
                         *([App("baseline", args.baseline.resolve())] if args.baseline else [])]
             trials = [(app, kind) for kind in kinds for app in apps if kind != "floor" or app is apps[0]]
-            times: dict[str, dict[str, list[float]]] = {app.label: {} for app in apps}
+            times: dict[str, dict[str, list[tuple[float, float]]]] = {app.label: {} for app in apps}
             for app, kind in trials:  # compile .pyc files and warm the file cache, outside the measurement
                 sample(stage, kind, Path(tmp), app)
             for run in range(max(args.runs, 5)):
@@ -370,6 +496,7 @@ def main(argv: list[str] | None = None) -> int:
             for app in apps:  # source only must stay so: a .pyc written by any sample would void its figures
                 if app.paths is not None and not app.compiled and next(app.root.parent.rglob("*.pyc"), None):
                     raise SystemExit(f"{app.label}: bytecode was written into the unpacked package")
+            imports = import_rows(stage, kinds, Path(tmp), apps[0]) if args.imports else {}
     finally:
         stage.stop()
     for app in apps:
@@ -377,6 +504,8 @@ def main(argv: list[str] | None = None) -> int:
         report(f"first request ({app.label}: {app.root})" if len(apps) > 1 else "first request", series)
     if len(apps) > 1:
         compare(apps, kinds, times)
+    if imports:
+        report_imports(imports, apps[0].label)
     return 0
 
 

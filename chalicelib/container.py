@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.config import NOTIFY_FUNCTION, Settings, settings
 
 if TYPE_CHECKING:
-    from chalicelib.adapters.auth import StaffAuthenticator
+    from chalicelib.adapters.auth import JwksKeys, StaffAuthenticator
     from chalicelib.adapters.email import Mailer
     from chalicelib.adapters.s3 import MediaBucket
     from chalicelib.adapters.secrets import StageSecrets
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from chalicelib.services.media import MediaService
     from chalicelib.services.notify import NotifyService
     from chalicelib.services.open311 import Open311Service
+    from chalicelib.services.originals import OriginalsService
     from chalicelib.services.places import PlacesService
     from chalicelib.services.portal import PortalService
     from chalicelib.services.retention import RetentionService
@@ -168,6 +169,15 @@ class Services:
                                 limits_key=limits_key(self.settings))
 
     @cached_property
+    def originals(self) -> OriginalsService:
+        """The retention rule for media originals (deleted some days after publication)."""
+        from chalicelib.services.originals import OriginalsService
+        from chalicelib.storage.originals import OriginalsStore
+
+        self.bind_storage()
+        return OriginalsService(self.profile, OriginalsStore(), self.media_records, self.bucket, clock=self.clock)
+
+    @cached_property
     def portal(self) -> PortalService:
         """The public portal's reads."""
         from chalicelib.services.portal import PortalService
@@ -250,7 +260,15 @@ class Services:
         from chalicelib.storage.revocations import RevocationStore
 
         self.bind_storage()
-        return StaffAuthenticator(self.settings, clock=self.clock, revoked_at=RevocationStore().revoked_at)
+        return StaffAuthenticator(self.settings, keys=self.staff_keys, clock=self.clock,
+                                  revoked_at=RevocationStore().revoked_at)
+
+    @cached_property
+    def staff_keys(self) -> JwksKeys:
+        """The staff pool's signing keys, fetched once per process (prefetched by the first staff request)."""
+        from chalicelib.adapters.auth import JwksKeys, jwks_url_of
+
+        return JwksKeys(jwks_url_of(self.settings))
 
     @cached_property
     def staff_admin(self) -> StaffAdminService:
@@ -411,6 +429,10 @@ def retention() -> RetentionService:
     return services().retention
 
 
+def originals() -> OriginalsService:
+    return services().originals
+
+
 def places() -> PlacesService:
     return services().places
 
@@ -445,6 +467,10 @@ def notifier() -> NotifyService:
 
 def staff_auth() -> StaffAuthenticator:
     return services().staff_auth
+
+
+def staff_keys() -> JwksKeys:
+    return services().staff_keys
 
 
 def reset() -> None:

@@ -90,6 +90,7 @@ class MediaRecord(TypedDict, total=False):
     height: int
     renditions: list[dict[str, Any]]
     exif: dict[str, Any]
+    original_removed_at: datetime  # every stored version deleted under the retention rule (renditions stay)
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,20 @@ class ErasurePort(Protocol):
         ...
 
 
+class OriginalsPort(Protocol):
+    """The media originals the retention rule deletes (rules/retention.py): storage/originals.py."""
+
+    def due(self, published_by: datetime) -> Iterator[Report]:
+        """Published reports whose media originals are still stored, published at or before `published_by`,
+        oldest first (the sparse originals-due index; never a scan)."""
+        ...
+
+    def removed(self, before: Report, after: Report, audit: AuditEntry, media_ids: Sequence[str]) -> Report:
+        """`after` (originals removed) and its audit row if the report is still at `before.version` (else
+        StaleVersion), and each of its media records marked "original removed": one transaction."""
+        ...
+
+
 class NearbyPort(Protocol):
     """The nearby-cell index (rules/geo.py): one query per covered cell, never a scan."""
 
@@ -215,6 +230,11 @@ class SupportPort(Protocol):
 
     def has(self, report_id: str, key: str) -> bool:
         """Whether the phone hashed as `key` supports the report already (one consistent read)."""
+        ...
+
+    def given_by(self, key: str) -> list[tuple[str, str]]:
+        """(report id, key) of every support the phone hashed as `key` gave (a paginated query of the
+        by-supporter index, eventually consistent): for an erase request."""
         ...
 
 
@@ -354,6 +374,18 @@ class ObjectsPort(Protocol):
     def delete(self, key: str, version_id: str | None = None) -> None: ...
     def presigned_get(self, key: str, ttl_seconds: int = 300, version_id: str | None = None,
                       content_type: str | None = None) -> str: ...
+
+
+class StoredVersionsPort(Protocol):
+    """Every stored version of the objects under a prefix of the (versioned) media bucket, to delete for good."""
+
+    def versions(self, prefix: str) -> list[tuple[str, str]]:
+        """(key, version id) of each version and delete marker under `prefix`."""
+        ...
+
+    def delete_versions(self, versions: Sequence[tuple[str, str]]) -> None:
+        """Delete those versions for good (one already gone is no error)."""
+        ...
 
 
 class ImagingPort(Protocol):

@@ -33,6 +33,28 @@ def running_moto_url(path: Path = ENDPOINTS) -> str:
 FAKE_AWS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "ap-southeast-1"}
 
 
+def admin_parser(prog: str, description: str | None) -> argparse.ArgumentParser:
+    """An operator's script's command line, with what every such script takes: --stage, --region (from the
+    environment by default), --endpoint-url and --local (see `admin_endpoint`)."""
+    parser = argparse.ArgumentParser(prog=prog, description=description,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stage", default=os.environ.get("STAGE", "dev"))
+    parser.add_argument("--region", default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+                        or "ap-southeast-1")
+    parser.add_argument("--endpoint-url", default=None, help="a moto server (the local stack)")
+    parser.add_argument("--local", action="store_true", help="the running `make run` stack's moto server")
+    return parser
+
+
+def admin_endpoint(endpoint_url: str | None, local: bool) -> str | None:
+    """Where an operator's script talks: `endpoint_url`, else with `local` the running `make run` stack's moto
+    server (and moto's fake credentials in this process's environment), else AWS (None)."""
+    if endpoint_url or not local:
+        return endpoint_url
+    os.environ.update(FAKE_AWS)
+    return running_moto_url()
+
+
 def find_pool_and_client(idp: Any, stage: str) -> tuple[str, str]:
     """The stage's staff pool id and console client id, looked up by the names infra/ gives them."""
     pool_name, client_name = f"phananh-{stage}-staff", f"phananh-{stage}-staff-console"

@@ -34,8 +34,6 @@ DeleteItem and Query on the stats table and PutItem on the audit table.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -51,13 +49,9 @@ def pool_id_of(idp: object, stage: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="make staff-admin", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--stage", default=os.environ.get("STAGE", "dev"))
-    parser.add_argument("--region", default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-                        or "ap-southeast-1")
-    parser.add_argument("--endpoint-url", default=None, help="a moto server (the local stack)")
-    parser.add_argument("--local", action="store_true", help="the running `make run` stack's moto server")
+    from devstack.token import admin_endpoint, admin_parser
+
+    parser = admin_parser("make staff-admin", __doc__)
     parser.add_argument("command", choices=["disable", "enable", "set-role", "remove-role", "revoke", "move",
                                             "invite", "sync-directory"])
     parser.add_argument("user", nargs="?")
@@ -76,13 +70,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import boto3
 
-    endpoint = args.endpoint_url
-    if args.local and not endpoint:
-        from devstack.token import FAKE_AWS, running_moto_url
-
-        endpoint = running_moto_url()
-        for key, value in FAKE_AWS.items():
-            os.environ[key] = value
+    endpoint = admin_endpoint(args.endpoint_url, args.local)
     idp = boto3.client("cognito-idp", region_name=args.region, endpoint_url=endpoint)
 
     from chalicelib import container

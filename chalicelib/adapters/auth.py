@@ -33,12 +33,13 @@ from typing import Any
 from chalicelib.config import Settings
 from chalicelib.observability import logger
 from chalicelib.rules.actors import STAFF_ROLES, Actor
-from chalicelib.rules.errors import Forbidden, Unauthenticated
+from chalicelib.rules.errors import Forbidden, Unauthenticated, Unavailable
 
 AGENCY_CLAIM = "custom:agency_id"
 LEEWAY_SECONDS = 30
 REFRESH_AT_MOST_EVERY = 60.0
 REVOCATION_CACHE_SECONDS = 5.0
+PREFETCH_WAIT_SECONDS = 6.0  # longer than fetch_json's own timeout: a prefetch always ends first
 
 # When a user's sign-ins were revoked (None: never); raises nothing for an unknown user.
 RevokedAt = Callable[[str], datetime | None]
@@ -64,17 +65,34 @@ class JwksKeys:
         self._keys: dict[str, Any] = {}
         self._fetched_at: float | None = None
         self._lock = threading.Lock()
+        self._prefetch: threading.Thread | None = None
+
+    def prefetch(self) -> None:
+        """Start the first fetch in the background: a cold function's first staff request goes on importing
+        and building while the keys travel (from Cognito, a TLS round trip), and `get` waits for them."""
+        with self._lock:
+            if self._fetched_at is not None or self._prefetch is not None:
+                return
+            self._prefetch = threading.Thread(target=self._refresh_locked, name="jwks-prefetch", daemon=True)
+            self._prefetch.start()
 
     def get(self, kid: str) -> Any:
         """The key (a PyJWK) for `kid`, or None; fetches on first use and on an unknown id."""
         key = self._keys.get(kid)
         if key is not None:
             return key
+        pending = self._prefetch
+        if pending is not None:
+            pending.join(PREFETCH_WAIT_SECONDS)  # its failure is logged, and counts as this minute's fetch
         with self._lock:
             stale = self._fetched_at is None or self._monotonic() - self._fetched_at >= REFRESH_AT_MOST_EVERY
             if kid not in self._keys and stale:
                 self._refresh()
         return self._keys.get(kid)
+
+    def _refresh_locked(self) -> None:
+        with self._lock:
+            self._refresh()
 
     def _refresh(self) -> None:
         from jwt import PyJWKSet
@@ -159,7 +177,11 @@ class StaffAuthenticator:
         if cached is not None and now - cached[0] < REVOCATION_CACHE_SECONDS:
             return cached[1]
         assert self._revoked_at is not None
-        revoked = self._revoked_at(sub)
+        try:
+            revoked = self._revoked_at(sub)
+        except Exception as exc:  # the table unreachable or throttled: refuse for now, never let a token through
+            logger.warning("revocation marker not read", extra={"actor": sub, "error": type(exc).__name__})
+            raise Unavailable("sign_in_check_unavailable") from exc
         if len(self._revocations) > 10_000:  # a bounded cache: staff are hundreds, not millions
             self._revocations.clear()
         self._revocations[sub] = (now, revoked)

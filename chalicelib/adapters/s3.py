@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from chalicelib.adapters.aws import AwsAdapter
@@ -77,3 +78,31 @@ class MediaBucket(AwsAdapter):
         """Delete an object; with `version_id`, that version for good (not just a delete marker)."""
         kwargs = self._where(key, version_id)
         self.client.delete_object(**kwargs)
+
+    # -- what the retention rule needs: every version under a prefix, deleted for good ------------
+    def versions(self, prefix: str) -> list[tuple[str, str]]:
+        """(key, version id) of each version and delete marker under `prefix` (ListObjectVersions, paginated)."""
+        found: list[tuple[str, str]] = []
+        pages = self.client.get_paginator("list_object_versions").paginate(
+            Bucket=self._settings.media_bucket, Prefix=prefix)
+        for page in pages:
+            for entry in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+                found.append((entry["Key"], entry["VersionId"]))
+        return found
+
+    def delete_versions(self, versions: Sequence[tuple[str, str]]) -> None:
+        """DeleteObjects with each VersionId (up to 1,000 a call): versions are gone, not hidden behind a marker.
+
+        A version already deleted is no error (S3 answers it as deleted); any other refusal raises, so the
+        caller does not record the originals as removed.
+        """
+        for start in range(0, len(versions), _DELETE_BATCH):
+            batch = [{"Key": key, "VersionId": version} for key, version in versions[start:start + _DELETE_BATCH]]
+            answer = self.client.delete_objects(Bucket=self._settings.media_bucket,
+                                                Delete={"Objects": batch, "Quiet": True})
+            errors = answer.get("Errors") or []
+            if errors:
+                raise RuntimeError(f"S3 kept {len(errors)} object version(s): {errors[0].get('Code')}")
+
+
+_DELETE_BATCH = 1000  # DeleteObjects' limit

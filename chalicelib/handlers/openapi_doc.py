@@ -47,7 +47,8 @@ ERROR_MEANINGS = {
     422: "The same `Idempotency-Key` was used with a different body",
     429: "Too many requests",
     500: "A bug on our side, logged with the correlation id (never an input problem)",
-    503: "Done in part (the staff pool has the change); the same request again finishes it",
+    503: "Not done for now through no fault of the request (the staff sign-in could not be checked, or done in "
+         "part: the staff pool has the change); the same request again, a little later, does it",
 }
 
 
@@ -138,7 +139,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "The personal data held about the reporter of this report, why, and until when", "citizen", 200, "MyData",
         headers=(TRACKING_TOKEN,)),
     ("POST", "/reports/{report_id}/erase"): Operation(
-        "Anonymise the reporter's contact now (name, phone, e-mail; masked in the text); the case stays public. "
+        "Anonymise the reporter's contact now (name, phone, e-mail; masked in the text; the phone and name of every "
+        "\"me too\" the same phone gave, counted in `supports_anonymised`); the case stays public. "
         "The answer says what was removed and what is kept and why; asked again, `erased` is false",
         "citizen", 200, "Erased", headers=(TRACKING_TOKEN,)),
     ("GET", "/staff/me"): Operation("The signed-in staff member", "staff", 200, "StaffMe", staff=True),
@@ -349,7 +351,7 @@ def _operation(method: str, path: str, view_args: list[str], op: Operation, view
     if op.body is not None or op.form is not None:
         refusals |= {413, 415}
     if op.staff:
-        refusals |= {401, 403}
+        refusals |= {401, 403, 503}  # 503: the sign-in's revocation marker could not be read (adapters/auth.py)
     responses: dict[str, Any] = {str(op.status): success}
     for status in sorted(refusals | {500}):
         if op.error_shape and status != 500:

@@ -24,7 +24,8 @@ bp = Blueprint(__name__)
 DIGEST_SCHEDULE = Cron(30, 0, "*", "*", "?", "*")
 # 01:00 in Vietnam: close the published reports whose 30-day reopen window has passed.
 CLOSE_SCHEDULE = Cron(0, 18, "*", "*", "?", "*")
-# 01:30 in Vietnam: anonymise the contacts the retention rule says are due (rules/retention.py).
+# 01:30 in Vietnam: anonymise the contacts and delete the media originals the retention rule says are due
+# (rules/retention.py).
 RETENTION_SCHEDULE = Cron(30, 18, "*", "*", "?", "*")
 
 
@@ -59,10 +60,13 @@ def close_expired_reports(event: Any) -> dict[str, Any]:
 
 
 @bp.schedule(RETENTION_SCHEDULE, name=RETENTION_FUNCTION,
-             description="Anonymise the reporters' and supporters' contacts the retention rule says are due")
+             description="Anonymise the contacts and delete the media originals the retention rule says are due")
 @logged_event("schedule")
 def apply_retention(event: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
     from chalicelib.views import runs
 
     run = container.retention().apply_retention()
-    return runs.retention_run(run.read, run.anonymised, run.lost, run.supporters)
+    originals = container.originals().apply_retention()
+    return runs.retention_run(run.read, run.anonymised, run.lost, run.supporters, asdict(originals))

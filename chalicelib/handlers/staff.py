@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
@@ -13,6 +14,15 @@ if TYPE_CHECKING:
     from chalicelib.rules.actors import Actor
 
 bp = Blueprint(__name__)
+
+
+@bp.middleware("http")
+def _staff_keys_on_their_way(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    """A staff request first needs the pool's signing keys: a cold container starts fetching them before the
+    view's imports and reads, which then overlap the round trip (a warm one has them: this does nothing)."""
+    if str(getattr(event, "path", "") or "").startswith("/staff") and header(event, "authorization"):
+        container.staff_keys().prefetch()
+    return get_response(event)
 
 
 def _actor() -> Actor:

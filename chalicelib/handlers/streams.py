@@ -18,7 +18,6 @@ from chalice import Blueprint
 from chalicelib import container
 from chalicelib.handlers.sources import NOTIFY_FUNCTION, REPORTS_STREAM_ARN, STATS_FUNCTION
 from chalicelib.observability import lambda_context, logged_event, logger
-from chalicelib.rules.nearby import carried_to
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -36,6 +35,8 @@ _RECORD_ERRORS = cast(logging.Logger, logger)
 def notify_report_changes(event: DynamoDBEvent) -> PartialItemFailureResponse:
     """Stage every record (a bad one fails alone), send all notices together, report what must be retried."""
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType  # not on the API's cold start
+
+    from chalicelib.rules.nearby import carried_to  # with the province profile: not on every function's import
 
     fanout = container.notifier().batch(event.context)
 

@@ -49,6 +49,12 @@ def wards_of(province_code: int) -> list[dict[str, str]]:
     try:
         wards: list[dict[str, str]] = json.loads(wards_file(province_code).read_text(encoding="utf-8"))
     except FileNotFoundError:
+        from chalicelib.observability import logger
+
+        # Correct but slow (vietnam-provinces costs a cold start ~0.15 s): a deployed function should never
+        # get here, since `make package` and `make new-province` compile every profile's wards.
+        logger.warning("compiled wards missing: read from vietnam-provinces at run time",
+                       extra={"province_code": province_code, "fix": "python -m chalicelib.provinces.compile"})
         return wards_from_library(province_code)
     return wards
 

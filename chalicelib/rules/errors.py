@@ -91,7 +91,8 @@ class Unauthenticated(DomainError):
 
 
 class Unavailable(DomainError):
-    """Part of the work is done and the rest could not be, for now: the same request again finishes it (503)."""
+    """The work could not be done (or finished) for now, through no fault of the request: the same request
+    again, a little later, does it (503)."""
 
     status = 503
 

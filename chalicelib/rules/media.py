@@ -90,6 +90,11 @@ def raw_key(report_id: str, media_id: str) -> str:
     return f"raw/{report_id}/{media_id}"
 
 
+def raw_prefix(report_id: str) -> str:
+    """Every upload of a report, whichever media record it belongs to (the retention rule deletes them)."""
+    return f"raw/{report_id}/"
+
+
 def thumbs_prefix(report_id: str, media_id: str) -> str:
     return f"thumbs/{report_id}/{media_id}/"
 

@@ -325,6 +325,10 @@ ERRORS: dict[str, Text] = {
         "Hãy gửi vai trò (role) và/hoặc cơ quan (agency_id) mới.",
         "Send the new role and/or agency (agency_id).",
     ),
+    "sign_in_check_unavailable": (
+        "Chưa kiểm tra được phiên đăng nhập (dịch vụ tạm thời bận); thử lại sau ít giây.",
+        "Your sign-in could not be checked just now (the service is briefly busy); try again in a few seconds.",
+    ),
     "directory_index_behind": (
         "Tài khoản đã được cập nhật, nhưng danh bạ thư chưa kịp ghi; gửi lại yêu cầu (an toàn) "
         "hoặc chạy đồng bộ danh bạ.",
@@ -421,6 +425,12 @@ ERRORS: dict[str, Text] = {
     "support_own_report": (
         "Bạn không thể ủng hộ chính phản ánh của mình.",
         "You cannot support your own report.",
+    ),
+    "support_report_without_phone": (
+        "Phản ánh của bạn không còn lưu số điện thoại (đã xóa theo yêu cầu, hoặc gửi qua thư điện tử); "
+        "hãy gửi số điện thoại (phone) để cùng phản ánh.",
+        "Your report holds no phone number (erased at your request, or sent by e-mail); send a phone number "
+        "(phone) to support this report.",
     ),
     "supporter_missing": (
         "Hãy gửi số điện thoại (phone) hoặc mã phản ánh của bạn kèm mã theo dõi (own_report_id, tracking_token).",
@@ -759,6 +769,11 @@ RETENTION: dict[str, Text] = {
         "Lượt \"tôi cũng gặp\" mà phản ánh của bạn được gộp vào phản ánh {into}: số điện thoại đã bỏ, lượt vẫn được "
         "đếm.",
         "The \"me too\" your report became when it was merged into {into}: the phone is removed, the count stays.",
+    ),
+    "removed_supports": (
+        "Số điện thoại và họ tên trong {n} lượt \"tôi cũng gặp\" bạn đã gửi cho phản ánh khác: đã bỏ, lượt vẫn "
+        "được đếm.",
+        "The phone and name in the {n} \"me too\" you gave other reports: removed, the count stays.",
     ),
     "kept_case": (
         "Vụ việc (nội dung đã ẩn thông tin cá nhân, địa điểm, kết quả, ảnh minh chứng) vẫn được giữ để công khai và "

@@ -58,6 +58,9 @@ class Report:
     feedback: dict[str, Any] | None = None  # rating, comment, at, round
     published_at: datetime | None = None
     closed_at: datetime | None = None
+    # When the retention rule deleted the media originals (rules/retention.py); a later publication's media
+    # are due again.
+    originals_removed_at: datetime | None = None
     # When the IOC confirmed `agency_id` (None while it is only the routing rule's
     # proposal): an agency sees a report only once it has been assigned to it.
     assigned_at: datetime | None = None

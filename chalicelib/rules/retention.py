@@ -5,7 +5,13 @@ until the case has ended (closed, rejected or merged) plus the profile's
 `retention.contacts_months`, then replaced by a marker. A citizen may ask for
 it sooner with the tracking token (`POST /reports/{id}/erase`). The case itself
 (description masked as the public reads it, result, evidence renditions) stays
-for the public record. Pure: the clock is a parameter.
+for the public record.
+
+The media originals (the byte streams citizens and staff uploaded, with their
+EXIF) are kept `retention.originals_days` after the report is published, then
+every stored version is deleted; the renditions (stripped of metadata) stay
+with the public case, and the EXIF facts read at thumbnailing stay in the
+staff-only media record. Pure: the clock is a parameter.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ ANONYMISED = "anonymised"  # what stands where the name was; the phone and e-mai
 ENDED_STATES = frozenset({"closed", "rejected", "merged"})
 RETENTION_NOTE = "anonymised under the retention rule"
 ERASURE_NOTE = "anonymised at the reporter's request"
+ORIGINALS_NOTE = "originals removed under the retention rule"
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -61,11 +68,43 @@ def contact_due(report: Report, now: datetime, profile: ProvinceProfile) -> bool
     return due is not None and now >= due
 
 
-def originals_due_at(report: Report, profile: ProvinceProfile) -> datetime | None:
-    """When the media originals (with their EXIF) may go: publication plus `retention.originals_days`."""
+def originals_held(report: Report) -> bool:
+    """Whether a published report's media originals are still stored: not removed since it was (last) published.
+
+    A reopened report is not published (its new round may need them); published again, the originals
+    uploaded since the last removal are due in their turn.
+    """
     if report.published_at is None:
+        return False
+    return report.originals_removed_at is None or report.originals_removed_at < report.published_at
+
+
+def originals_due_at(report: Report, profile: ProvinceProfile) -> datetime | None:
+    """When the media originals (with their EXIF) may go: publication plus `retention.originals_days`
+    (None: not published, or already removed)."""
+    if not originals_held(report) or report.published_at is None:
         return None
     return report.published_at + timedelta(days=profile.retention.originals_days)
+
+
+def originals_due(report: Report, now: datetime, profile: ProvinceProfile) -> bool:
+    """Whether the retention rule deletes this report's media originals at `now` (the due moment included)."""
+    due = originals_due_at(report, profile)
+    return due is not None and now >= due
+
+
+def remove_originals(report: Report, actor: Actor, now: datetime, count: int) -> tuple[Report, AuditEntry]:
+    """The report marked "originals removed" at `now`, and the audit row that says why (with how many went).
+
+    Raises ValueError if its originals are not held (never published, or removed already): the caller
+    writes nothing rather than a second audit row.
+    """
+    if not originals_held(report):
+        raise ValueError(f"{report.id}: no originals held")
+    after = report.evolve(originals_removed_at=now, updated_at=now)
+    audit = AuditEntry(report.id, now, actor.id, actor.role, "remove_originals", report.status, report.status,
+                       report.round, f"{ORIGINALS_NOTE}; media={count}")
+    return after, audit
 
 
 def anonymise(report: Report, actor: Actor, now: datetime, note: str) -> tuple[Report, AuditEntry]:

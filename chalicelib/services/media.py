@@ -5,8 +5,9 @@ written, facts recorded) or `rejected` (a readable reason; the original deleted)
 is a compare-and-set on `status == pending`, so a redelivered message changes nothing. The vetted S3
 version is recorded, and links pin it: a second POST to the same key can never be served as vetted.
 
-Serving: staff see everything vetted, originals included, with GPS/capture time; the public sees
-renditions of ready photos only, never an original, a video or EXIF facts.
+Serving: staff see everything vetted, originals included (until the retention rule deletes them:
+services/originals.py), with GPS/capture time; the public sees renditions of ready photos only, never an
+original, a video or EXIF facts.
 """
 
 from __future__ import annotations
@@ -277,8 +278,9 @@ class MediaService:
         out = []
         for m in sorted(self._records.records(report_id), key=lambda m: str(m.get("created_at", ""))):
             ready = m["status"] == "ready"
+            stored = ready and not m.get("original_removed_at")  # the retention rule deleted it: no link
             original = self._objects.presigned_get(m["key"], STAFF_LINK_SECONDS, m.get("source_version"),
-                                                   m.get("detected_type")) if ready else None
+                                                   m.get("detected_type")) if stored else None
             out.append(views.staff_item(m, original, self._links(m, STAFF_LINK_SECONDS) if ready else []))
         return out
 

@@ -2,11 +2,13 @@
 
 An erase anonymises the contact at once (rules/retention.anonymise: the free
 text masked with the real contact first) in one conditional transaction
-(storage/erasure.py). The supporter record the reporter's phone became when
-their report was merged into another is tied to the phone by its key, so it is
-stripped in the same transaction; supports the same phone gave other reports
-directly are keyed by a hash under each of those reports and are not found
-from here (they go with those cases under the retention rule).
+(storage/erasure.py). Every supporter record the reporter's phone holds is
+stripped of its phone and name in the same write: the one it became when their
+report was merged into another, and every "me too" the same phone gave other
+reports directly, found by the phone's key on the supporters' by-supporter
+index (keys only). The supports still count; they just hold no contact. The
+index is eventually consistent: a support given in the last moment before the
+erase may be missed, and then goes with its case under the retention rule.
 """
 
 from __future__ import annotations
@@ -79,15 +81,17 @@ class RetentionService:
                 return views.erased(report, report, False, None)
             after, audit = anonymise(report, CITIZEN_ACTOR, self._clock(), ERASURE_NOTE)
             merged_into = self._merged_support(report)
+            supports = self._supports_given(report, merged_into)
             try:
-                saved = self._erasure.anonymise(report, after, audit, [merged_into] if merged_into else [])
+                saved = self._erasure.anonymise(report, after, audit, supports)
             except StaleVersion:
                 if attempt + 1 == _ATTEMPTS:
                     raise
                 continue
             logger.info("contact anonymised on request", extra={"report_id": report.id,
-                                                                 "merged_support": bool(merged_into)})
-            return views.erased(report, saved, True, merged_into[0] if merged_into else None)
+                                                                 "merged_support": bool(merged_into),
+                                                                 "supports_anonymised": len(supports)})
+            return views.erased(report, saved, True, merged_into[0] if merged_into else None, len(supports))
         raise AssertionError("unreachable")
 
     @trace_use_case
@@ -124,6 +128,14 @@ class RetentionService:
         logger.info("retention applied", extra={"read": run.read, "anonymised": run.anonymised, "lost": run.lost,
                                                 "supporters": run.supporters})
         return run
+
+    def _supports_given(self, report: Report, merged_into: tuple[str, str] | None) -> list[tuple[str, str]]:
+        """Every (report id, key) supporter record of the reporter's phone: the merged one (read consistently)
+        first, then the supports it gave, once each."""
+        found = [merged_into] if merged_into else []
+        if report.reporter.phone:
+            found += self._supporters.given_by(supporter_key(self._limits_key, report.reporter.phone))
+        return list(dict.fromkeys(found))
 
     def _merged_support(self, report: Report) -> tuple[str, str] | None:
         """The (survivor, key) supporter record this report's phone became when it was merged, if it exists."""

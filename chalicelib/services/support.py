@@ -66,6 +66,8 @@ class SupportService:
                                     req.tracking_token)
             if own.id == report.id:
                 raise InvalidInput("support_own_report", "own_report_id")
+            if not own.reporter.phone:  # erased at the reporter's request, or sent by e-mail without one
+                raise InvalidInput("support_report_without_phone", "own_report_id")
             phone, name, via, source = own.reporter.phone, own.reporter.name, "report", own.id
         if phone == report.reporter.phone:
             raise InvalidInput("support_own_report", "phone" if req.phone is not None else "own_report_id")

@@ -20,7 +20,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.config import Settings
@@ -28,6 +28,7 @@ from chalicelib.storage.dynamo import forget_clients
 
 SLA_OPEN_SHARD = "open"
 RETENTION_SHARD = "held"  # retention-due's one key: ended reports whose contact is still held
+ORIGINALS_SHARD = "stored"  # originals-due's one key: published reports whose media originals are still stored
 OPEN_SHARD = "open"  # `open_shard` of every open report (staff "due before" lists)
 PUBLIC_SHARD = "public"  # `public_shard` of every published, closed or rejected report
 
@@ -82,6 +83,18 @@ class RetentionDueIndex(GlobalSecondaryIndex):
 
     retention_shard = UnicodeAttribute(hash_key=True)
     retention_end_at = UTCDateTimeAttribute(range_key=True)
+
+
+class OriginalsDueIndex(GlobalSecondaryIndex):
+    """Sparse: only published reports whose media originals are still stored carry `originals_shard`, by when
+    they were published, so the retention rule reads what is due (rules/retention.py); removing them leaves it."""
+
+    class Meta:
+        index_name = "originals-due"
+        projection = AllProjection()
+
+    originals_shard = UnicodeAttribute(hash_key=True)
+    published_at = UTCDateTimeAttribute(range_key=True)
 
 
 class ProvinceIndex(GlobalSecondaryIndex):
@@ -188,6 +201,8 @@ class ReportModel(Model):
     support_count = NumberAttribute(null=True)  # "me too" supports, changed only by atomic ADDs
     retention_shard = UnicodeAttribute(null=True)
     retention_end_at = UTCDateTimeAttribute(null=True)
+    originals_removed_at = UTCDateTimeAttribute(null=True)  # the retention rule deleted the media originals
+    originals_shard = UnicodeAttribute(null=True)
 
     agency_index = AgencyIndex()
     status_index = StatusIndex()
@@ -197,6 +212,7 @@ class ReportModel(Model):
     public_index = PublicIndex()
     nearby_index = NearbyIndex()
     retention_due_index = RetentionDueIndex()
+    originals_due_index = OriginalsDueIndex()
 
 
 class AuditModel(Model):
@@ -243,6 +259,7 @@ class MediaModel(Model):
     # Staff only: GPS position and capture time, read before stripping.
     exif: MapAttribute[str, Any] = MapAttribute(null=True)
     source_version = UnicodeAttribute(null=True)  # the S3 version that was vetted; links pin it
+    original_removed_at = UTCDateTimeAttribute(null=True)  # every stored version deleted under the retention rule
 
 
 # Range keys of the slot counters, beside a report's media in the media table. "~" sorts after every media
@@ -466,6 +483,16 @@ class Open311KeyModel(Model):
     report_ids = UnicodeSetAttribute(null=True)
 
 
+class BySupporterIndex(GlobalSecondaryIndex):
+    """Every support one phone gave (keys only: the report id and the phone's key), so an erase finds them all."""
+
+    class Meta:
+        index_name = "by-supporter"
+        projection = KeysOnlyProjection()
+
+    supporter_key = UnicodeAttribute(hash_key=True)
+
+
 class SupporterModel(Model):
     """One "me too" of a report (pk the report id, sk a keyed hash of the supporter's phone): one per phone.
 
@@ -484,6 +511,8 @@ class SupporterModel(Model):
     via = UnicodeAttribute()  # phone | report (the supporter's own report's token) | merge
     source_report = UnicodeAttribute(null=True)  # the supporter's own report (via report or merge)
     at = UTCDateTimeAttribute()
+
+    by_supporter_index = BySupporterIndex()
 
 
 ALL_MODELS: tuple[type[Model], ...] = (ReportModel, AuditModel, MediaModel, AgencyMonthStatsModel, MarkerModel,

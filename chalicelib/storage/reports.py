@@ -19,11 +19,12 @@ from chalicelib.rules.geo import cell_of, geohash
 from chalicelib.rules.limits import Quota
 from chalicelib.rules.listing import PublicFilters, StaffFilters, StaffScope
 from chalicelib.rules.report import OPEN_STATES, SUPPORTABLE_STATES, AuditEntry, Report, Reporter, is_public
-from chalicelib.rules.retention import ended_at, is_anonymised
+from chalicelib.rules.retention import ended_at, is_anonymised, originals_held
 from chalicelib.storage.dynamo import ConnectionOf, cancellation_codes, cancelled_by_condition, to_plain
 from chalicelib.storage.limits import counter
 from chalicelib.storage.models import (
     OPEN_SHARD,
+    ORIGINALS_SHARD,
     PUBLIC_SHARD,
     RETENTION_SHARD,
     SLA_OPEN_SHARD,
@@ -80,6 +81,7 @@ def to_report(m: ReportModel) -> Report:
         feedback=_plain_or_none(m.feedback),
         published_at=m.published_at,
         closed_at=m.closed_at,
+        originals_removed_at=m.originals_removed_at,
         assigned_at=m.assigned_at,
         extra=_plain_or_none(m.extra) or {},
         version=int(m.version) if m.version is not None else None,
@@ -122,6 +124,7 @@ def to_model(r: Report, token_digest: str) -> ReportModel:
         feedback=r.feedback,
         published_at=r.published_at,
         closed_at=r.closed_at,
+        originals_removed_at=r.originals_removed_at,
         assigned_at=r.assigned_at,
         extra=r.extra or None,
     )
@@ -136,7 +139,8 @@ def sparse_keys(r: Report) -> dict[str, Any]:
     """The sparse index keys a report carries (None: absent), derived from its state, for puts and updates alike.
 
     sla-due: only open reports with a next SLA check; open-due: open reports; public-received: public ones
-    (`rules.report.is_public`: a reopened report whose earlier round was published stays on it).
+    (`rules.report.is_public`: a reopened report whose earlier round was published stays on it);
+    originals-due: published reports whose media originals are still stored (its range key is `published_at`).
     """
     return {
         **sla_key(r.sla_next_at if r.is_open else None),
@@ -144,6 +148,7 @@ def sparse_keys(r: Report) -> dict[str, Any]:
         "public_shard": PUBLIC_SHARD if is_public(r) else None,
         **nearby_keys(r),
         **retention_keys(r),
+        **originals_keys(r),
     }
 
 
@@ -151,6 +156,12 @@ def retention_keys(r: Report) -> dict[str, Any]:
     """retention-due: ended reports whose contact is still held, by when they ended (anonymising removes it)."""
     end = None if is_anonymised(r.reporter) else ended_at(r)
     return {"retention_shard": RETENTION_SHARD if end else None, "retention_end_at": end}
+
+
+def originals_keys(r: Report) -> dict[str, Any]:
+    """originals-due: published reports whose media originals are still stored (the range key is `published_at`;
+    removing the originals, or a reopen, removes it)."""
+    return {"originals_shard": ORIGINALS_SHARD if originals_held(r) else None}
 
 
 def nearby_keys(r: Report) -> dict[str, Any]:
@@ -397,7 +408,7 @@ MAX_WINDOW_PAGES = 10  # Open311's GET requests: at most this many 1 MB pages of
 _CASE_FIELDS = (
     "status", "agency_id", "category", "round", "due_at", "original_due_at", "updated_at", "last_action",
     "last_actor_role", "escalation_level", "result", "return_request", "extension_request", "rejection",
-    "feedback", "published_at", "closed_at", "assigned_at", "ward_code", "lat", "lng",
+    "feedback", "published_at", "closed_at", "assigned_at", "ward_code", "lat", "lng", "originals_removed_at",
 )
 
 

@@ -81,6 +81,9 @@ class SupportStore(ConnectionOf):
     def contacts(self, report_id: str) -> list[Supporter]:
         return [to_supporter(m) for m in SupporterModel.query(report_id)]
 
+    def given_by(self, key: str) -> list[tuple[str, str]]:
+        return [(m.report_id, m.supporter_key) for m in SupporterModel.by_supporter_index.query(key)]
+
     def has(self, report_id: str, key: str) -> bool:
         try:
             SupporterModel.get(report_id, key, consistent_read=True, attributes_to_get=["supporter_key"])

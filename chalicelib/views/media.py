@@ -27,7 +27,11 @@ def rendition(r: dict[str, Any], url: str) -> dict[str, Any]:
 
 
 def staff_item(m: MediaRecord, original_url: str | None, renditions: list[dict[str, Any]]) -> dict[str, Any]:
-    """Everything staff may see of one upload: state, a rejection's reason, EXIF facts, links when ready."""
+    """Everything staff may see of one upload: state, a rejection's reason, EXIF facts, links when ready.
+
+    Once the retention rule deleted the original, `original_url` is null and `original_removed_at` says
+    when; the EXIF facts and the renditions stay.
+    """
     item: dict[str, Any] = {k: m.get(k) for k in STAFF_FIELDS}
     if m["status"] == "rejected":
         item.update(rejection_text(m.get("reason") or "corrupt_file"))
@@ -35,6 +39,8 @@ def staff_item(m: MediaRecord, original_url: str | None, renditions: list[dict[s
         item["exif"] = dict(m.get("exif") or {})
         item["original_url"] = original_url
         item["renditions"] = renditions
+        if m.get("original_removed_at"):
+            item["original_removed_at"] = m["original_removed_at"]
     return item
 
 

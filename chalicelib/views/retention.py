@@ -29,7 +29,8 @@ def my_data(report: Report, due: datetime | None, months: int) -> dict[str, Any]
             "kept_until": iso_local(due) if due and not data["anonymised"] else None, "retention": kept}
 
 
-def erased(before: Report, after: Report, erased_now: bool, merged_into: str | None) -> dict[str, Any]:
+def erased(before: Report, after: Report, erased_now: bool, merged_into: str | None,
+           supports: int = 0) -> dict[str, Any]:
     """POST /reports/{id}/erase: what was removed (nothing when it was already done) and what is kept, and why."""
     removed: list[dict[str, str]] = []
     if erased_now:
@@ -41,7 +42,9 @@ def erased(before: Report, after: Report, erased_now: bool, merged_into: str | N
         removed.append(_text("removed_in_text"))
         if merged_into:
             removed.append(_text("removed_merge_support", into=merged_into))
+        if supports - (1 if merged_into else 0) > 0:
+            removed.append(_text("removed_supports", n=supports - (1 if merged_into else 0)))
     kept = [_text("kept_case"), _text("kept_token"), _text("kept_history")]
     return {"id": after.id, "status": after.status, "erased": erased_now,
             "note": None if erased_now else _text("already_anonymised"), "removed": removed, "kept": kept,
-            "held": held(after)}
+            "supports_anonymised": supports, "held": held(after)}

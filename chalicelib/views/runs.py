@@ -18,5 +18,8 @@ def close_run(closed: int) -> dict[str, Any]:
     return {"closed": closed}
 
 
-def retention_run(read: int, anonymised: int, lost: int, supporters: int) -> dict[str, Any]:
-    return {"read": read, "anonymised": anonymised, "lost": lost, "supporters": supporters}
+def retention_run(read: int, anonymised: int, lost: int, supporters: int,
+                  originals: dict[str, int]) -> dict[str, Any]:
+    """The contacts' anonymiser's figures, and `originals`: the media originals' run (read, removed, versions,
+    lost)."""
+    return {"read": read, "anonymised": anonymised, "lost": lost, "supporters": supporters, "originals": originals}

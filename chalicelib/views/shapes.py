@@ -187,7 +187,8 @@ class StaffMedia(Shape):
     message_en: str | None = None
     # a ready upload: EXIF facts and links
     exif: dict[str, Any] | None = None
-    original_url: str | None = None
+    original_url: str | None = None  # null once the retention rule deleted the original
+    original_removed_at: str | None = None  # when it did (the EXIF facts and renditions stay)
     renditions: list[Rendition] | None = None
 
 
@@ -324,6 +325,7 @@ class Erased(Shape):
     note: Advice | None
     removed: list[Advice]
     kept: list[Advice]  # and why
+    supports_anonymised: int  # supporter records of the reporter's phone stripped by this request (0: none, or done)
     held: HeldContact
 
 
@@ -605,11 +607,19 @@ class CloseRun(Shape):
     closed: int
 
 
+class OriginalsRun(Shape):
+    read: int  # items read from the originals-due index
+    removed: int  # cases whose media originals were deleted
+    versions: int  # object versions (and delete markers) deleted under raw/
+    lost: int  # changed since read: the next run records them
+
+
 class RetentionRun(Shape):
     read: int  # items read from the retention-due index
     anonymised: int
     lost: int  # changed since read: the next run takes them
     supporters: int  # supporter records stripped with their cases
+    originals: OriginalsRun
 
 
 # -- Open311 GeoReport v2 (views/open311.py): ids, codes and keys are strings -------------------------------

@@ -144,6 +144,47 @@ def test_keys_are_fetched_once_per_process_and_again_only_for_an_unknown_key(pro
     assert len(fetched) == 2
 
 
+def test_a_prefetch_fetches_the_keys_once_in_the_background_and_the_first_check_waits_for_it(
+        province, staff, jwks_server):
+    import threading
+
+    settings = Settings.from_env()
+    fetched: list[str] = []
+    release = threading.Event()
+
+    def slow_fetch(url):
+        fetched.append(threading.current_thread().name)
+        release.wait(5)  # the keys are still travelling when the check starts
+        return fetch_json(url)
+
+    keys = JwksKeys(jwks_url_of(settings), fetch=slow_fetch)
+    keys.prefetch()
+    keys.prefetch()  # a second request while the first fetch runs starts nothing
+    auth = StaffAuthenticator(settings, keys=keys)
+    threading.Timer(0.2, release.set).start()
+    assert auth.authenticate(f"Bearer {staff.token('ioc')}").id == "ioc"
+    keys.prefetch()  # fetched already: nothing
+    assert fetched == ["jwks-prefetch"]
+
+
+def test_a_failed_prefetch_is_logged_and_the_token_refused_not_a_500(province, staff, jwks_server):
+    settings = Settings.from_env()
+    keys = JwksKeys(jwks_url_of(settings), fetch=lambda url: (_ for _ in ()).throw(OSError("unreachable")))
+    keys.prefetch()
+    with pytest.raises(Unauthenticated):
+        StaffAuthenticator(settings, keys=keys).authenticate(f"Bearer {staff.token('ioc')}")
+
+
+def test_a_staff_request_prefetches_the_keys_and_a_citizen_request_does_not(client, staff):
+    from chalicelib import container
+
+    assert client.http.get("/categories").status_code == 200
+    assert container.services().__dict__.get("staff_keys") is None  # not built for a public request
+    status, _ = me(client, staff.headers("ioc"))
+    assert status == 200
+    assert container.staff_keys()._prefetch is not None
+
+
 def test_the_jwks_address_follows_the_settings():
     pool = "ap-southeast-1_AbCdEf"
     aws = Settings.from_env({"STAFF_USER_POOL_ID": pool, "STAFF_CLIENT_IDS": "a, b"})

@@ -17,7 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from chalicelib.adapters.auth import REVOCATION_CACHE_SECONDS, StaffAuthenticator
 from chalicelib.config import Settings
-from chalicelib.rules.errors import Unauthenticated
+from chalicelib.rules.errors import Unauthenticated, Unavailable
+from chalicelib.rules.messages import ERRORS
 
 POOL = "ap-southeast-1_TestPool"
 CLIENT = "console-client"
@@ -132,3 +133,20 @@ def test_revocations_are_read_once_per_user_per_few_seconds():
         auth.authenticate(f"Bearer {_token()}")
     assert reads == ["5f1c-officer", "5f1c-officer"]
     assert REVOCATION_CACHE_SECONDS <= 5
+
+
+def test_a_revocation_marker_that_cannot_be_read_refuses_for_now_with_a_503_and_lets_nothing_through():
+    calls = [0]
+
+    def unreadable(sub: str) -> datetime | None:
+        calls[0] += 1
+        raise ConnectionError("table unreachable")
+
+    auth = _auth(revoked_at=unreadable)
+    for _ in range(2):  # a failed read is not cached: each request asks again
+        with pytest.raises(Unavailable) as err:
+            auth.authenticate(f"Bearer {_token()}")
+        assert err.value.status == 503 and err.value.code == "sign_in_check_unavailable"
+    assert calls[0] == 2
+    vi, en = ERRORS["sign_in_check_unavailable"]
+    assert "thử lại" in vi and "try again" in en

@@ -121,3 +121,62 @@ def test_erasing_a_merged_report_strips_the_phone_from_the_support_it_became(cli
     assert any(to == "+84905111001" for to, _ in sms())  # the survivor's own reporter still hears
     case = body_of(client.http.get(f"/staff/reports/{survivor}", headers=staff.headers("ioc")))
     assert case["support_count"] == 1 and not carries_contact(case)
+
+
+def supporters_of(report_id: str) -> dict[str, tuple[str, str | None]]:
+    from chalicelib.storage.models import SupporterModel
+
+    return {m.supporter_key: (m.phone, m.name) for m in SupporterModel.query(report_id, consistent_read=True)}
+
+
+def test_erasing_strips_every_support_the_phone_gave_and_no_other_and_the_counts_stay(client, staff, province):
+    tap = StreamTap(province)
+    own, token = submit(client, description=SIGNED)
+    first, _ = submit(client, reporter={"name": "Trần Thị Bình", "phone": "0905 111 001"})
+    second, _ = submit(client, reporter={"name": "Lê Văn Cường", "phone": "0905 111 002"})
+    for report_id in (first, second):
+        response = client.http.post(f"/reports/{report_id}/support", headers=JSON,
+                                    body=json.dumps({"phone": PHONE, "name": NAME}))
+        assert response.status_code == 201
+    other = client.http.post(f"/reports/{first}/support", headers=JSON,
+                             body=json.dumps({"phone": "0905 111 003", "name": "Phạm Thị Dung"}))
+    assert other.status_code == 201
+    held = supporters_of(first)
+    assert len(held) == 2 and (E164, NAME) in held.values()
+
+    status, answer = erase(client, own, token)
+    assert status == 200 and answer["erased"] is True and answer["supports_anonymised"] == 2
+    assert "2" in answer["removed"][-1]["en"] and "2" in answer["removed"][-1]["vi"] and not carries_contact(answer)
+    stripped = supporters_of(first)
+    assert set(stripped) == set(held) and ("", None) in stripped.values()
+    assert ("+84905111003", "Phạm Thị Dung") in stripped.values()  # the other phone's support is untouched
+    assert list(supporters_of(second).values()) == [("", None)]
+    counts = {r: body_of(client.http.get(f"/staff/reports/{r}", headers=staff.headers("ioc")))["support_count"]
+              for r in (first, second)}
+    assert counts == {first: 2, second: 1}
+
+    again_status, again = erase(client, own, token)
+    assert again_status == 200 and again["erased"] is False and again["supports_anonymised"] == 0
+    assert supporters_of(first) == stripped and list(supporters_of(second).values()) == [("", None)]
+
+    invoke(client, {"Records": tap.take()})
+    before = len([to for to, _ in sms() if to == E164])
+    fan_before = len([to for to, _ in sms() if to == "+84905111003"])
+    to_state(client, staff, first, "published")
+    assert invoke(client, {"Records": tap.take()}) == {"batchItemFailures": []}
+    assert len([to for to, _ in sms() if to == E164]) == before  # no result SMS to the erased phone
+    assert len([to for to, _ in sms() if to == "+84905111003"]) == fan_before + 1  # the other supporter hears
+
+
+def test_after_an_erase_the_report_cannot_lend_its_phone_to_a_support_and_says_why_in_both_languages(client, staff):
+    own, token = submit(client)
+    other, _ = submit(client, reporter={"name": "Trần Thị Bình", "phone": "0905 111 001"})
+    assert erase(client, own, token)[0] == 200
+    response = client.http.post(f"/reports/{other}/support", headers=JSON,
+                                body=json.dumps({"own_report_id": own, "tracking_token": token}))
+    refused = body_of(response)
+    assert response.status_code == 400 and refused["code"] == "support_report_without_phone"
+    assert refused["field"] == "own_report_id" and "phone" in refused["message"] and "phone" in refused["message_en"]
+    assert supporters_of(other) == {}  # nothing written: no support keyed by an empty phone
+    by_phone = client.http.post(f"/reports/{other}/support", headers=JSON, body=json.dumps({"phone": "0905 111 009"}))
+    assert by_phone.status_code == 201  # a phone given outright still supports it

@@ -1,14 +1,24 @@
-"""The anonymiser on a controlled clock, on moto: due after the profile's months and not a day before, twice
-changes nothing, a crash half-way and a re-run anonymise every due case exactly once."""
+"""The retention rule on a controlled clock, on moto.
+
+Contacts: due after the profile's months and not a day before, twice changes
+nothing, a crash half-way and a re-run anonymise every due case exactly once.
+Media originals: every stored version deleted the profile's days after
+publication and not a second before, the renditions and EXIF facts kept, staff
+no longer offered the original; twice, or a crash half-way and a re-run, does
+each due case once.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
 
+import boto3
+import media_corpus as corpus
 import pytest
-from staff_helpers import JSON, body_of, must, submit
+from staff_helpers import JSON, body_of, must, submit, to_state
 
+from chalicelib.rules.media import raw_prefix
 from chalicelib.rules.retention import add_months
 
 pytest_plugins = ["staff_fixtures"]
@@ -121,6 +131,7 @@ def test_the_scheduled_handler_anonymises_at_the_clocks_now(client, staff, clock
                                  body=json.dumps({"phone": "0905 333 012"}))
     assert supported.status_code == 201
     must(client, staff, "ioc", report_id, "reject", **REJECT)
+    published, _, _ = published_with_photo(client, staff, "0905 333 013")
     event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={},
                                             resources=["arn:aws:events:ap-southeast-1:123456789012:rule/x"])
     clock["t"] = add_months(clock["start"], 24) + timedelta(days=1)
@@ -128,5 +139,135 @@ def test_the_scheduled_handler_anonymises_at_the_clocks_now(client, staff, clock
         answer = client.lambda_.invoke("apply_retention", event).payload
     finally:
         clock["t"] = clock["start"]
-    assert answer == {"read": 1, "anonymised": 1, "lost": 0, "supporters": 1}
+    assert answer == {"read": 1, "anonymised": 1, "lost": 0, "supporters": 1,
+                      "originals": {"read": 1, "removed": 1, "versions": 2, "lost": 0}}
     assert actions(client, staff, report_id)[-1] == "anonymise"
+    assert actions(client, staff, published)[-1] == "remove_originals" and versions(raw_prefix(published)) == []
+
+
+# -- media originals ------------------------------------------------------------------------------
+
+
+def originals_at(clock, at: datetime, service=None):
+    """One run of the originals' rule at `at`, then the clock back where staff tokens are valid."""
+    from chalicelib import container
+
+    clock["t"] = at
+    try:
+        return (service or container.originals()).apply_retention()
+    finally:
+        clock["t"] = clock["start"]
+
+
+def versions(prefix: str) -> list[tuple[str, str]]:
+    """Every stored version and delete marker under `prefix` of the media bucket."""
+    from chalicelib import container
+
+    listing = boto3.client("s3").list_object_versions(Bucket=container.settings().media_bucket, Prefix=prefix)
+    return [(v["Key"], v["VersionId"]) for v in [*listing.get("Versions", []), *listing.get("DeleteMarkers", [])]]
+
+
+def published_with_photo(client, staff, phone: str) -> tuple[str, str, str]:
+    """A case published at the clock's start with the citizen's photo (GPS in its EXIF) made ready by the
+    thumbnailer, and a second, never vetted version of the same upload: (report id, tracking token, raw key)."""
+    from chalicelib import container
+
+    report_id, token = submit(client, phone=phone)
+    offer = body_of(client.http.post(f"/reports/{report_id}/media", headers={**JSON, "X-Tracking-Token": token},
+                                     body=json.dumps({"content_type": "image/jpeg"})))
+    key, bucket, s3 = offer["fields"]["key"], container.settings().media_bucket, boto3.client("s3")
+    put = s3.put_object(Bucket=bucket, Key=key, Body=corpus.jpeg_with_gps(), ContentType="image/jpeg")
+    assert container.media().process(key, put["VersionId"]) == "ready"
+    s3.put_object(Bucket=bucket, Key=key, Body=b"a second upload", ContentType="image/jpeg")
+    to_state(client, staff, report_id, "published")
+    return report_id, token, key
+
+
+def staff_case(client, staff, report_id: str) -> dict:
+    return body_of(client.http.get(f"/staff/reports/{report_id}", headers=staff.headers("ioc")))
+
+
+def test_originals_go_90_days_after_publication_not_a_second_sooner_and_twice_changes_nothing(client, staff, clock):
+    from chalicelib import container
+
+    report_id, _, key = published_with_photo(client, staff, "0905 444 001")
+    media_id = key.rsplit("/", 1)[1]
+    assert len(versions(key)) == 2
+    due = clock["start"] + timedelta(days=90)
+    short = originals_at(clock, due - timedelta(seconds=1))
+    assert (short.read, short.removed, len(versions(key))) == (0, 0, 2)
+    assert staff_case(client, staff, report_id)["media"][0]["original_url"]
+    run = originals_at(clock, due + timedelta(seconds=1))
+    assert (run.read, run.removed, run.versions, run.lost) == (1, 1, 2, 0)
+    assert versions(raw_prefix(report_id)) == []  # every version, not a delete marker over them
+    case = staff_case(client, staff, report_id)
+    [photo] = case["media"]
+    assert photo["media_id"] == media_id and photo["original_url"] is None and photo["original_removed_at"]
+    assert (photo["exif"]["lat"], photo["exif"]["lng"]) == (corpus.GPS_LAT, corpus.GPS_LNG)  # staff keep the facts
+    assert [r["name"] for r in photo["renditions"]] == ["1280", "320"]
+    stored = container.services().media_records.get(report_id, media_id)
+    s3 = boto3.client("s3")
+    for rendition in stored["renditions"]:  # the renditions stay with the public case
+        assert s3.head_object(Bucket=container.settings().media_bucket, Key=rendition["key"])["ContentLength"]
+    assert [m["media_id"] for m in container.media().public_media(report_id)] == [media_id]
+    assert (case["history"][-1]["action"], case["history"][-1]["note"]) == (
+        "remove_originals", "originals removed under the retention rule; media=1")
+    assert case["status"] == "published"
+    again = originals_at(clock, due + timedelta(days=1))
+    assert (again.read, again.removed) == (0, 0)
+    assert actions(client, staff, report_id).count("remove_originals") == 1
+
+
+def test_a_crash_after_deleting_and_a_re_run_remove_every_due_cases_originals_once(client, staff, clock, monkeypatch):
+    from chalicelib.storage.originals import OriginalsStore
+
+    cases = [published_with_photo(client, staff, f"0905 444 1{n:02d}") for n in range(3)]
+    later = clock["start"] + timedelta(days=91)
+    real, calls = OriginalsStore.removed, []
+
+    def crashing(self, before, *args, **kwargs):
+        calls.append(before.id)
+        if len(calls) == 2:  # the second case's objects are deleted, its records not yet written
+            raise RuntimeError("the function timed out")
+        return real(self, before, *args, **kwargs)
+
+    monkeypatch.setattr(OriginalsStore, "removed", crashing)
+    with pytest.raises(RuntimeError):
+        originals_at(clock, later)
+    crashed = calls[1]  # all three were published in the same second: the index orders them as it likes
+    assert versions(raw_prefix(crashed)) == [] and actions(client, staff, crashed).count("remove_originals") == 0
+    [untouched] = [r for r, _, _ in cases if r not in calls]
+    assert len(versions(raw_prefix(untouched))) == 2
+    monkeypatch.setattr(OriginalsStore, "removed", real)
+    run = originals_at(clock, later)
+    assert (run.removed, run.versions, run.lost) == (2, 2, 0)  # the crashed case had nothing left to delete
+    assert [actions(client, staff, r).count("remove_originals") for r, _, _ in cases] == [1, 1, 1]
+    assert [staff_case(client, staff, r)["media"][0]["original_url"] for r, _, _ in cases] == [None, None, None]
+    assert originals_at(clock, later).removed == 0
+
+
+def test_a_province_keeping_originals_30_days(client, staff, clock):
+    from chalicelib import container
+
+    _, _, key = published_with_photo(client, staff, "0905 444 201")
+    profile = container.profile()
+    shorter = profile.model_copy(update={"retention": profile.retention.model_copy(update={"originals_days": 30})})
+    month = clock["start"] + timedelta(days=30, seconds=1)
+    assert originals_at(clock, month).removed == 0  # the default profile keeps them 90 days
+    service = container.originals()
+    service.profile = shorter
+    assert originals_at(clock, month - timedelta(seconds=2), service).removed == 0
+    assert originals_at(clock, month, service).removed == 1 and versions(key) == []
+
+
+def test_a_reopened_case_keeps_its_originals_until_it_is_published_again(client, staff, clock):
+    report_id, token, key = published_with_photo(client, staff, "0905 444 301")
+    ok = client.http.post(f"/reports/{report_id}/reopen", headers={**JSON, "X-Tracking-Token": token},
+                          body=json.dumps({"reason": "Ổ gà lại xuất hiện"}))
+    assert ok.status_code == 200, ok.body
+    later = clock["start"] + timedelta(days=91)
+    assert (originals_at(clock, later).read, len(versions(key))) == (0, 2)  # running again: off the index
+    for user, action, fields in (("ioc", "assign", {"agency_id": "ubnd-24133"}), ("officer", "accept", {}),
+                                 ("officer", "submit_result", {"text": "Đã thảm lại"}), ("ioc", "approve_result", {})):
+        must(client, staff, user, report_id, action, **fields)
+    assert originals_at(clock, later).removed == 1 and versions(key) == []

@@ -96,3 +96,14 @@ def test_the_cursor_key_is_the_stage_secrets_read_once(province, monkeypatch, aw
     assert aws_calls.calls["GetSecretValue"] == 1
     assert store._secret and aws_calls.calls["GetSecretValue"] == 1
 
+
+
+def test_when_the_revocation_markers_cannot_be_read_a_staff_request_is_a_bilingual_503_not_a_500(client, staff):
+    assert me(client, staff, "officer")[0] == 200
+    dynamodb, table = boto3.client("dynamodb"), container.services().settings.stats_table
+    dynamodb.update_table(TableName=table, DeletionProtectionEnabled=False)
+    dynamodb.delete_table(TableName=table)  # the markers' table gone: every read of it fails
+    _later_request()
+    status, body = me(client, staff, "officer")
+    assert status == 503 and body["code"] == "sign_in_check_unavailable"
+    assert "thử lại" in body["message"] and "try again" in body["message_en"]

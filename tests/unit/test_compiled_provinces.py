@@ -45,3 +45,14 @@ def test_a_loaded_profile_needs_neither_library() -> None:
              "print(sorted(m for m in ('holidays', 'vietnam_provinces') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_province_without_compiled_wards_still_loads_them_and_says_so(monkeypatch) -> None:
+    from chalicelib.observability import logger
+
+    warned: list[tuple[str, dict]] = []
+    monkeypatch.setattr(logger, "warning", lambda message, extra: warned.append((message, extra)))
+    monkeypatch.setattr(compiled, "COMPILED_DIR", Path("/nonexistent"))
+    assert wards_of(66) == wards_from_library(66)
+    assert [(m, e["province_code"]) for m, e in warned] == [
+        ("compiled wards missing: read from vietnam-provinces at run time", 66)]

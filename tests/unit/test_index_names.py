@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from chalicelib.storage.models import ReportModel
+from pynamodb.models import Model
+
+from chalicelib.storage.models import ReportModel, SupporterModel
 from chalicelib.storage.queries import INDEXES
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "infra" / "province.json"
@@ -15,10 +17,10 @@ def _keys(schema: list[dict[str, str]]) -> dict[str, str]:
     return {k["KeyType"]: k["AttributeName"] for k in schema}
 
 
-def _model_indexes() -> dict[str, dict[str, str]]:
+def _model_indexes(model: type[Model] = ReportModel) -> dict[str, dict[str, str]]:
     out = {}
-    for name in dir(ReportModel):
-        index = getattr(ReportModel, name)
+    for name in dir(model):
+        index = getattr(model, name)
         meta = getattr(index, "Meta", None)
         if getattr(meta, "index_name", None) and hasattr(index, "_get_schema"):
             schema = index._get_schema()
@@ -38,3 +40,11 @@ def test_every_list_the_planner_can_choose_is_an_index_of_the_model():
     assert set(INDEXES) <= set(_model_indexes())
     assert INDEXES["province-received"] == ("province_code", "N", "received_at")
     assert INDEXES["open-due"] == ("open_shard", "S", "due_at")
+
+
+def test_the_supporters_table_declares_the_models_keys_only_index():
+    template = json.loads(TEMPLATE.read_text())
+    supporters = template["Resources"]["SupportersTable"]["Properties"]
+    declared = {g["IndexName"]: _keys(g["KeySchema"]) for g in supporters["GlobalSecondaryIndexes"]}
+    assert declared == _model_indexes(SupporterModel) == {"by-supporter": {"HASH": "supporter_key"}}
+    assert [g["Projection"] for g in supporters["GlobalSecondaryIndexes"]] == [{"ProjectionType": "KEYS_ONLY"}]

@@ -91,6 +91,29 @@ def test_anonymising_masks_the_name_and_number_wherever_someone_wrote_them():
 def test_originals_are_due_90_days_after_publication():
     assert retention.originals_due_at(closed(), PROFILE) == CLOSED - timedelta(days=7) + timedelta(days=90)
     assert retention.originals_due_at(closed(published_at=None), PROFILE) is None
+    published = CLOSED - timedelta(days=7)
+    assert retention.originals_due(closed(), published + timedelta(days=90), PROFILE)
+    assert not retention.originals_due(closed(), published + timedelta(days=90, seconds=-1), PROFILE)
+    shorter = PROFILE.model_copy(update={"retention": PROFILE.retention.model_copy(update={"originals_days": 30})})
+    assert retention.originals_due(closed(), published + timedelta(days=30), shorter)
+
+
+def test_removing_originals_writes_why_once_and_a_later_publication_is_due_again():
+    published = CLOSED - timedelta(days=7)
+    now = published + timedelta(days=91)
+    after, audit = retention.remove_originals(closed(), SYSTEM_ACTOR, now, 2)
+    assert (after.originals_removed_at, after.status, after.published_at, after.version) == (
+        now, "closed", published, 7)
+    assert (audit.action, audit.note, audit.from_status, audit.to_status, audit.actor) == (
+        "remove_originals", "originals removed under the retention rule; media=2", "closed", "closed", "system")
+    assert not retention.originals_held(after) and retention.originals_due_at(after, PROFILE) is None
+    with pytest.raises(ValueError, match="no originals held"):
+        retention.remove_originals(after, SYSTEM_ACTOR, now, 0)
+    with pytest.raises(ValueError, match="no originals held"):
+        retention.remove_originals(closed(published_at=None), SYSTEM_ACTOR, now, 0)
+    republished = after.evolve(status="published", published_at=now + timedelta(days=10), closed_at=None)
+    assert retention.originals_held(republished)
+    assert retention.originals_due_at(republished, PROFILE) == now + timedelta(days=100)
 
 
 def test_anonymising_moves_no_statistic_and_sends_no_notice():
@@ -101,3 +124,16 @@ def test_anonymising_moves_no_statistic_and_sends_no_notice():
     after, _ = anonymise(report, SYSTEM_ACTOR, add_months(CLOSED, 25), RETENTION_NOTE)
     assert deltas(report, after, PROFILE.working_calendar) == {}
     assert event_of(report, after) is None
+
+
+def test_removing_originals_moves_no_statistic_and_sends_no_notice():
+    from chalicelib.rules.notices import event_of
+    from chalicelib.rules.stats import deltas
+
+    report = closed(feedback={"rating": 4, "comment": "Tốt", "at": "2026-03-30T10:00:00+07:00", "round": 1})
+    after, _ = retention.remove_originals(report, SYSTEM_ACTOR, CLOSED + timedelta(days=91), 1)
+    assert deltas(report, after, PROFILE.working_calendar) == {}
+    assert event_of(report, after) is None
+    published = closed(status="published", closed_at=None)
+    after, _ = retention.remove_originals(published, SYSTEM_ACTOR, CLOSED + timedelta(days=91), 1)
+    assert deltas(published, after, PROFILE.working_calendar) == {} and event_of(published, after) is None

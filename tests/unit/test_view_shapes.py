@@ -139,7 +139,7 @@ def outputs():
         yield "retention.my_data", retention.my_data(r, None, 24)
         yield "retention.my_data", retention.my_data(r, NOW, 24)
         yield "retention.my_data", retention.my_data(gone, None, 24)
-        yield "retention.erased", retention.erased(r, gone, True, "DLK-AAAA-BBBB")
+        yield "retention.erased", retention.erased(r, gone, True, "DLK-AAAA-BBBB", 3)
         yield "retention.erased", retention.erased(gone, gone, False, None)
         yield "staff.staff_view", staff.staff_view(PROFILE, gone, HISTORY)
         for with_reporter in (True, False):
@@ -173,7 +173,7 @@ def outputs():
     yield "runs.sweep_run", runs.sweep_run(10, {1: 2, 3: 1}, 0, 40, 3)
     yield "runs.digest_run", runs.digest_run(True, 3, 1)
     yield "runs.close_run", runs.close_run(2)
-    yield "runs.retention_run", runs.retention_run(3, 2, 1, 4)
+    yield "runs.retention_run", runs.retention_run(3, 2, 1, 4, {"read": 2, "removed": 1, "versions": 3, "lost": 0})
     yield "open311.discovery", open311.discovery(PROFILE, "https://api.example/open311/v2")
     for c in PROFILE.categories:
         yield "open311.service", open311.service(PROFILE, c)

@@ -147,6 +147,14 @@ def test_wards_list_and_geojson_cover_every_ward_with_a_stable_etag():
     assert geo.etag == W.wards_geojson(46).etag and geo.etag.startswith('"')
 
 
+def test_a_first_lookup_bands_only_the_rings_it_tests():
+    pw = W.ProvinceWards(W._read(66))  # a fresh index: the cached one has been used by other tests
+    assert W.ward_at(12.68, 108.04, 66) is not None
+    assert pw.lookup(12.68, 108.04) == W.ward_at(12.68, 108.04, 66)
+    banded = sum(r._bands is not None for r in pw.rings)
+    assert 0 < banded <= 5 < len(pw.rings)
+
+
 def test_importing_the_rule_loads_no_ward_data():
     import subprocess
     import sys

@@ -48,7 +48,8 @@ function photo(m) {
                               height: r.height, class: "evidence" }) : h("span", {}, word("console.media.", m.status || "pending"));
   return h("figure", { class: "photo", dataset: { media: m.media_id } }, shown,
     h("figcaption", {}, t("console.case.photo." + (m.purpose || "report")), " ",
-      m.original_url ? h("a", { href: m.original_url, target: "_blank", rel: "noopener" }, t("console.case.original")) : null));
+      m.original_url ? h("a", { href: m.original_url, target: "_blank", rel: "noopener" }, t("console.case.original"))
+        : m.original_removed_at ? h("span", { class: "help" }, t("console.case.original_removed")) : null));
 }
 
 /** The case map: made once and moved into each drawn case (removing a Leaflet map mid-animation throws). */

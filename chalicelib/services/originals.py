@@ -1,0 +1,77 @@
+"""The retention rule for media originals: deleted `retention.originals_days` after the report is published.
+
+What goes is every stored version of the files uploaded for the report (the
+byte streams the citizen and staff sent, EXIF included) under `raw/`. What
+stays: the renditions (no metadata) with the public case, and the EXIF facts
+(GPS position, capture time) the thumbnailer read into the staff-only media
+record. The rule itself is rules/retention.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from chalicelib.observability import logger, trace_use_case
+from chalicelib.ports import MediaRecordsPort, OriginalsPort, StaleVersion, StoredVersionsPort
+from chalicelib.rules.actors import SYSTEM_ACTOR
+from chalicelib.rules.media import raw_prefix
+from chalicelib.rules.profile import ProvinceProfile
+from chalicelib.rules.retention import originals_due, remove_originals
+from chalicelib.services.clock import Clock, utc_now
+
+
+@dataclass
+class OriginalsRun:
+    """What one run did: items read from the index, cases whose originals went, object versions deleted,
+    writes lost to a race."""
+
+    read: int = 0
+    removed: int = 0
+    versions: int = 0
+    lost: int = 0  # a staff action landed between the read and the write: the case stays due for the next run
+
+
+class OriginalsService:
+    """The scheduled deletion of media originals (run by `apply_retention` beside the contacts' anonymiser)."""
+
+    def __init__(self, profile: ProvinceProfile, store: OriginalsPort, media: MediaRecordsPort,
+                 objects: StoredVersionsPort, clock: Clock = utc_now) -> None:
+        self.profile = profile
+        self._store = store
+        self._media = media
+        self._objects = objects
+        self._clock = clock
+
+    @trace_use_case
+    def apply_retention(self, most: int = 500) -> OriginalsRun:
+        """Delete the originals of every report the rule says is due now (at most `most` a run; the next goes on).
+
+        Reads the sparse originals-due index only. The objects go first, then
+        one write conditional on the version read marks the report and its
+        media records and writes the audit row: a crash in between leaves the
+        case due, and the re-run (nothing left to delete) writes it once.
+        """
+        now = self._clock()
+        run = OriginalsRun()
+        for report in self._store.due(now - timedelta(days=self.profile.retention.originals_days)):
+            if run.removed >= most:
+                break
+            run.read += 1
+            if not originals_due(report, now, self.profile):
+                continue
+            held = [m["media_id"] for m in self._media.records(report.id) if not m.get("original_removed_at")]
+            versions = self._objects.versions(raw_prefix(report.id))
+            if versions:
+                self._objects.delete_versions(versions)
+            after, audit = remove_originals(report, SYSTEM_ACTOR, now, len(held))
+            try:
+                self._store.removed(report, after, audit, held)
+            except StaleVersion:
+                run.lost += 1  # changed since the index was read: still due, the next run records it
+                continue
+            run.removed += 1
+            run.versions += len(versions)
+        logger.info("originals retention applied", extra={"read": run.read, "removed": run.removed,
+                                                          "versions": run.versions, "lost": run.lost})
+        return run

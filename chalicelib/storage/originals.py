@@ -1,0 +1,78 @@
+"""The media originals the retention rule deletes: the originals-due index, and recording that they are gone.
+
+The objects themselves are deleted first (adapters/s3.py); then one
+TransactWriteItems, conditional on the report's version, marks the report
+(which leaves the index), writes its audit row and marks each media record
+"original removed". A crash between the two leaves the report due: the re-run
+finds nothing left to delete and writes the records, once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.ports import StaleVersion
+from chalicelib.rules.report import AuditEntry, Report
+from chalicelib.storage.dynamo import ConnectionOf
+from chalicelib.storage.models import ORIGINALS_SHARD, AuditModel, MediaModel, ReportModel
+from chalicelib.storage.reports import case_actions, to_audit_model, to_report
+
+
+class OriginalsStore(ConnectionOf):
+    """The OriginalsPort over the reports and media tables, and the originals-due index."""
+
+    def __init__(self, connection: Connection | None = None, page_size: int | None = None) -> None:
+        super().__init__(ReportModel, connection)
+        self._page_size = page_size
+        self.items_read = 0  # items `due` read from the index (the bench prints it per case handled)
+
+    def due(self, published_by: datetime) -> Iterator[Report]:
+        """Published reports whose originals are still stored, published at or before `published_by`, oldest
+        first (a paginated query of the sparse originals-due index; never a scan)."""
+        for model in ReportModel.originals_due_index.query(
+                ORIGINALS_SHARD, ReportModel.published_at <= published_by, page_size=self._page_size):
+            self.items_read += 1
+            yield to_report(model)
+
+    def removed(self, before: Report, after: Report, audit: AuditEntry, media_ids: Sequence[str]) -> Report:
+        """Write `after` if the report is still at `before.version`, its audit row, and mark each media record;
+        StaleVersion if the report moved.
+
+        Media records beyond what one transaction holds are marked first, in
+        their own transactions: marking twice is harmless (the time is only
+        moved), so a crash between them leaves the report due and the re-run
+        finishes the job.
+        """
+        if before.version is None or after.originals_removed_at is None:
+            raise ValueError("a report read from the table, with its originals removed")
+        at = after.originals_removed_at
+        first, rest = list(media_ids[:_MEDIA_WITH_REPORT]), list(media_ids[_MEDIA_WITH_REPORT:])
+        for start in range(0, len(rest), _MAX_ITEMS):
+            with TransactWrite(connection=self.connection) as tx:
+                for media_id in rest[start:start + _MAX_ITEMS]:
+                    _mark(tx, before.id, media_id, at)
+        try:
+            with TransactWrite(connection=self.connection, client_request_token=str(uuid.uuid4())) as tx:
+                tx.update(ReportModel(before.id, version=before.version), case_actions(after))
+                tx.save(to_audit_model(audit, before.version + 1), condition=AuditModel.seq.does_not_exist())
+                for media_id in first:
+                    _mark(tx, before.id, media_id, at)
+        except TransactWriteError as exc:
+            raise StaleVersion(before.id) from exc
+        return after.evolve(version=before.version + 1)
+
+
+_MAX_ITEMS = 100  # TransactWriteItems' limit
+_MEDIA_WITH_REPORT = _MAX_ITEMS - 2  # beside the report's update and its audit row
+
+
+def _mark(tx: TransactWrite, report_id: str, media_id: str, at: datetime) -> None:
+    """The record keeps its EXIF facts and renditions; staff are no longer offered its original."""
+    tx.update(MediaModel(report_id, media_id), [MediaModel.original_removed_at.set(at)],
+              condition=MediaModel.report_id.exists())
