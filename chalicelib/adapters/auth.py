@@ -14,7 +14,9 @@ disables or regroups the user: the token's `auth_time`, else `iat`, must be
 later). Role = Cognito group; agency = `custom:agency_id`.
 
 The keys are fetched once per process and again only when a token names an
-unknown key id (key rotation), at most once a minute. Revocation markers are
+unknown key id (key rotation), at most once a minute; a container's first staff request starts
+the first fetch in the background (`JwksKeys.prefetch`, from a middleware in handlers/staff.py), so the
+round trip overlaps that request's imports. Revocation markers are
 read per user and cached for REVOCATION_CACHE_SECONDS at most. The JWKS
 address is a setting of its own: moto's tokens name the AWS host as issuer
 while a local moto server serves the keys at its own address.
