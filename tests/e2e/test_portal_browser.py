@@ -204,3 +204,33 @@ def test_the_place_can_be_picked_with_the_keyboard(portal: Portal):
     error = page.locator("[data-error-for='description']")
     error.wait_for()
     assert error.text_content().strip() and page.locator("#done").is_hidden()
+
+
+def test_the_results_page_shows_a_result_published_while_it_is_open(portal: Portal):
+    context = portal.context.browser.new_context()  # its own clock: the shared context's pages keep real time
+    try:
+        page = context.new_page()
+        page.set_viewport_size(DESKTOP)
+        page.clock.install()
+        page.goto(portal.url + "/ket-qua")
+        page.wait_for_load_state("networkidle")  # the first page of results is read and drawn
+        submitted = HTTP.post(f"{portal.api_url}/reports", json={
+            "category": "ha-tang-do-thi", "description": "Nắp cống vỡ trước chợ, rất nguy hiểm",
+            "location": {"lat": 12.6712, "lng": 108.0391}, "reporter": {"name": "Lê Văn Cường", "phone": "0912000111"}},
+            timeout=30)
+        assert submitted.status_code == 201, submitted.text
+        report_id = submitted.json()["id"]
+        ioc, officer = staff_token(portal, "ioc.operator"), staff_token(portal, "ward1.officer")
+        staff_act(portal, ioc, report_id, "assign", agency_id="ubnd-22015")
+        staff_act(portal, officer, report_id, "accept")
+        staff_act(portal, officer, report_id, "submit_result", text="Đã thay nắp cống mới")
+        staff_act(portal, ioc, report_id, "approve_result")
+        row = page.locator(f"#list li[data-report='{report_id}']")
+        page.clock.fast_forward("01:00")  # a minute on: the list is still the one first read
+        page.wait_for_timeout(300)
+        assert row.count() == 0
+        page.clock.fast_forward("01:30")  # past two minutes: the first page is read again
+        row.wait_for()
+        assert "Lê Văn Cường" not in page.content() and "0912000111" not in page.content()
+    finally:
+        context.close()

@@ -7,8 +7,12 @@ import { createMap, L } from "../shared/map.js";
 
 const STATUSES = ["published", "closed", "rejected"];
 const PAGE = 20;
+// A result published while the page is open appears without a reload: the first page is read again when it is
+// this old and the page is in view (not while the reader has paged further down, which a refresh would undo).
+const REFRESH_MS = 2 * 60 * 1000;
 startPage();
-const state = { features: [], cursor: null, layer: null, map: null, categories: [], wards: [] };
+const state = { features: [], cursor: null, layer: null, map: null, categories: [], wards: [], filters: {},
+  paged: false, loadedAt: 0 };
 
 const label = localName;
 
@@ -30,11 +34,18 @@ function filters() {
 }
 
 async function load(more = false) {
-  const params = { ...filters(), format: "geojson", limit: PAGE, cursor: more ? state.cursor : undefined };
+  const params = { ...state.filters, format: "geojson", limit: PAGE, cursor: more ? state.cursor : undefined };
   const page = await api.get("/public/reports" + query(params));
   state.features = more ? [...state.features, ...page.features] : page.features;
   state.cursor = page.next_cursor;
+  state.paged = more;
+  if (!more) state.loadedAt = Date.now();
   render();
+}
+
+function refreshIfStale() {
+  if (document.visibilityState !== "visible" || state.paged || !state.loadedAt) return;
+  if (Date.now() - state.loadedAt >= REFRESH_MS) load().catch(() => {}); // a failed refresh keeps what is shown
 }
 
 function render() {
@@ -89,10 +100,13 @@ async function showDetail() {
 
 $("#filters").addEventListener("submit", (e) => {
   e.preventDefault();
+  state.filters = filters();
   load();
 });
 $("#more").addEventListener("click", () => load(true));
 window.addEventListener("hashchange", showDetail);
+document.addEventListener("visibilitychange", refreshIfStale);
+setInterval(refreshIfStale, 30 * 1000);
 
 (async () => {
   const [{ categories }, wards] = await Promise.all([api.get("/categories"), api.get("/wards")]);
