@@ -67,6 +67,16 @@ def staff_token(portal: Portal, user: str) -> str:
     return done.stdout.strip()
 
 
+def submit_report(portal: Portal, category: str, description: str, point: tuple[float, float],
+                  reporter: tuple[str, str]) -> str:
+    """A report sent to the API directly (not through the page); its id."""
+    answer = HTTP.post(f"{portal.api_url}/reports", json={
+        "category": category, "description": description, "location": {"lat": point[0], "lng": point[1]},
+        "reporter": {"name": reporter[0], "phone": reporter[1]}}, timeout=30)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
 def staff_act(portal: Portal, token: str, report_id: str, action: str, **fields) -> dict:
     answer = HTTP.post(f"{portal.api_url}/staff/reports/{report_id}/actions", json={"action": action, **fields},
                        headers={"Authorization": f"Bearer {token}"}, timeout=30)
@@ -166,12 +176,8 @@ def test_the_report_page_ships_at_most_150_kb_compressed():
 
 
 def test_my_location_shows_a_nearby_report_and_i_support_it_instead(portal: Portal):
-    first = HTTP.post(f"{portal.api_url}/reports", json={
-        "category": "moi-truong", "description": "Rác thải đổ trộm ven đường nhiều ngày",
-        "location": {"lat": 12.6797, "lng": 108.0447}, "reporter": {"name": "Trần Thị Bình", "phone": "0912345678"}},
-        timeout=30)
-    assert first.status_code == 201, first.text
-    report_id = first.json()["id"]
+    report_id = submit_report(portal, "moi-truong", "Rác thải đổ trộm ven đường nhiều ngày", (12.6797, 108.0447),
+                              ("Trần Thị Bình", "0912345678"))
     portal.context.grant_permissions(["geolocation"], origin=portal.url)
     portal.context.set_geolocation({"latitude": 12.67985, "longitude": 108.0447})  # ~17 m north
     page = portal.page(PHONE)
@@ -214,12 +220,8 @@ def test_the_results_page_shows_a_result_published_while_it_is_open(portal: Port
         page.clock.install()
         page.goto(portal.url + "/ket-qua")
         page.wait_for_load_state("networkidle")  # the first page of results is read and drawn
-        submitted = HTTP.post(f"{portal.api_url}/reports", json={
-            "category": "ha-tang-do-thi", "description": "Nắp cống vỡ trước chợ, rất nguy hiểm",
-            "location": {"lat": 12.6712, "lng": 108.0391}, "reporter": {"name": "Lê Văn Cường", "phone": "0912000111"}},
-            timeout=30)
-        assert submitted.status_code == 201, submitted.text
-        report_id = submitted.json()["id"]
+        report_id = submit_report(portal, "ha-tang-do-thi", "Nắp cống vỡ trước chợ, rất nguy hiểm", (12.6712, 108.0391),
+                                  ("Lê Văn Cường", "0912000111"))
         ioc, officer = staff_token(portal, "ioc.operator"), staff_token(portal, "ward1.officer")
         staff_act(portal, ioc, report_id, "assign", agency_id="ubnd-22015")
         staff_act(portal, officer, report_id, "accept")
