@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from browser import DESKTOP, Portal, contrast_failures, screenshot
+from browser import DESKTOP, Portal, contrast_failures, horizontal_overflow, screenshot
 from test_local_stack import HTTP, REPORT, post_report
 from test_portal_browser import staff_act, staff_token
 
@@ -279,3 +279,21 @@ def test_the_province_admin_invites_moves_and_disables_an_officer_from_the_direc
     assert contrast_failures(page) == []
     assert page.errors == []
     page.close()
+
+
+def test_a_ward_officer_on_a_phone_reads_the_queue_and_a_case_without_scrolling_sideways(portal: Portal):
+    from browser import PHONE
+
+    created = post_report(portal.stack, REPORT)
+    assert created.status_code == 201, created.text
+    page, _ = console_page(portal)
+    page.set_viewport_size(PHONE)
+    sign_in(page, portal, "ioc.operator")
+    row = page.locator(f'#queue tr[data-id="{created.json()["id"]}"]')
+    row.wait_for()
+    assert horizontal_overflow(page) == 0
+    screenshot(page, "console-queue")
+    row.click()
+    page.wait_for_selector("#case:not([hidden]) form[data-action]")  # the case file with its action forms
+    assert horizontal_overflow(page) == 0
+    screenshot(page, "console-case")
