@@ -9,19 +9,17 @@ finds nothing left to delete and writes the records, once.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.ports import StaleVersion
 from chalicelib.rules.report import AuditEntry, Report
+from chalicelib.storage.case_write import write_case_with
 from chalicelib.storage.dynamo import ConnectionOf
-from chalicelib.storage.models import ORIGINALS_SHARD, AuditModel, MediaModel, ReportModel
-from chalicelib.storage.reports import case_actions, to_audit_model, to_report
+from chalicelib.storage.models import ORIGINALS_SHARD, MediaModel, ReportModel
+from chalicelib.storage.reports import case_actions, to_report
 
 
 class OriginalsStore(ConnectionOf):
@@ -44,32 +42,17 @@ class OriginalsStore(ConnectionOf):
         """Write `after` if the report is still at `before.version`, its audit row, and mark each media record;
         StaleVersion if the report moved.
 
-        Media records beyond what one transaction holds are marked first, in
-        their own transactions: marking twice is harmless (the time is only
+        Media records beyond what one transaction holds are marked first
+        (storage/case_write.py): marking twice is harmless (the time is only
         moved), so a crash between them leaves the report due and the re-run
         finishes the job.
         """
         if before.version is None or after.originals_removed_at is None:
             raise ValueError("a report read from the table, with its originals removed")
         at = after.originals_removed_at
-        first, rest = list(media_ids[:_MEDIA_WITH_REPORT]), list(media_ids[_MEDIA_WITH_REPORT:])
-        for start in range(0, len(rest), _MAX_ITEMS):
-            with TransactWrite(connection=self.connection) as tx:
-                for media_id in rest[start:start + _MAX_ITEMS]:
-                    _mark(tx, before.id, media_id, at)
-        try:
-            with TransactWrite(connection=self.connection, client_request_token=str(uuid.uuid4())) as tx:
-                tx.update(ReportModel(before.id, version=before.version), case_actions(after))
-                tx.save(to_audit_model(audit, before.version + 1), condition=AuditModel.seq.does_not_exist())
-                for media_id in first:
-                    _mark(tx, before.id, media_id, at)
-        except TransactWriteError as exc:
-            raise StaleVersion(before.id) from exc
-        return after.evolve(version=before.version + 1)
-
-
-_MAX_ITEMS = 100  # TransactWriteItems' limit
-_MEDIA_WITH_REPORT = _MAX_ITEMS - 2  # beside the report's update and its audit row
+        version = write_case_with(self.connection, before, case_actions(after), audit, media_ids,
+                                  lambda tx, media_id: _mark(tx, before.id, media_id, at))
+        return after.evolve(version=version)
 
 
 def _mark(tx: TransactWrite, report_id: str, media_id: str, at: datetime) -> None:
