@@ -42,8 +42,9 @@ def erased(before: Report, after: Report, erased_now: bool, merged_into: str | N
         removed.append(_text("removed_in_text"))
         if merged_into:
             removed.append(_text("removed_merge_support", into=merged_into))
-        if supports - (1 if merged_into else 0) > 0:
-            removed.append(_text("removed_supports", n=supports - (1 if merged_into else 0)))
+        direct = supports - (1 if merged_into else 0)  # the "me too"s the phone gave, beside the merged one
+        if direct > 0:
+            removed.append(_text("removed_supports", n=direct))
     kept = [_text("kept_case"), _text("kept_token"), _text("kept_history")]
     return {"id": after.id, "status": after.status, "erased": erased_now,
             "note": None if erased_now else _text("already_anonymised"), "removed": removed, "kept": kept,
