@@ -3,7 +3,8 @@
     python bench/first_request_probe.py KIND EVENT_FILE [SECOND_EVENT_FILE]
 
 KIND is `floor` (import boto3, make a DynamoDB client, put one report-sized item: the least any function
-that writes a report must pay) or a function of the app (`api_handler`, `notify_report_changes`,
+that writes a report must pay), `stack` (the floor plus the design card's libraries an intake loads, and none
+of our code) or a function of the app (`api_handler`, `notify_report_changes`,
 `make_thumbnails`): `import app`, then the handler Lambda would call, with the event in EVENT_FILE and a
 Lambda-like context. Prints one line, `ok <answer>`, as soon as the answer exists; the parent times from
 spawning this process to reading that line. Only the standard library is imported before the work. With a
@@ -42,6 +43,30 @@ def floor(event: dict) -> str:
 _floor_clients: dict = {}  # the floor keeps its client across invocations, as the functions do
 
 
+def stack(event: dict) -> str:
+    """The floor, plus the libraries the design card puts on every intake's path, each used once: Chalice's
+    app object, Powertools' Logger, Metrics and parser (a pydantic model validated), PynamoDB's model layer
+    and phonenumbers parsing a number. No code of ours: the least any intake on this stack can pay."""
+    import phonenumbers
+    import pynamodb.models  # noqa: F401  (its import, which builds the connection layer on botocore)
+    from aws_lambda_powertools import Logger, Metrics
+    from aws_lambda_powertools.utilities.parser import BaseModel, parse
+    from chalice import Chalice
+
+    class Submission(BaseModel):
+        description: str
+        phone: str
+
+    Chalice(app_name="stack-floor")
+    Logger(service="stack-floor")
+    Metrics(namespace="StackFloor", service="stack-floor")
+    item = event["item"]
+    submission = parse({"description": item["description"]["S"], "phone": item["reporter_phone"]["S"]},
+                       model=Submission)
+    phonenumbers.parse(submission.phone, "VN")
+    return floor(event)
+
+
 def function(kind: str, event: dict) -> str:
     import app
 
@@ -55,7 +80,9 @@ def function(kind: str, event: dict) -> str:
 def answer(kind: str, path: str) -> str:
     with open(path, encoding="utf-8") as f:
         event = json.load(f)
-    return floor(event) if kind == "floor" else function(kind, event)
+    if kind in ("floor", "stack"):
+        return floor(event) if kind == "floor" else stack(event)
+    return function(kind, event)
 
 
 def main() -> None:
