@@ -292,6 +292,11 @@ def test_a_ward_officer_on_a_phone_reads_the_queue_and_a_case_without_scrolling_
     row = page.locator(f'#queue tr[data-id="{created.json()["id"]}"]')
     row.wait_for()
     assert horizontal_overflow(page) == 0
+    # one card per report: the whole description is on screen, and nothing in the queue needs a swipe
+    box = row.locator("td.description").bounding_box()
+    assert box and box["x"] + box["width"] <= PHONE["width"], box
+    assert page.evaluate("() => { const t = document.querySelector('#queue'); return t.scrollWidth - t.clientWidth; }") <= 0
+    assert page.get_by_role("columnheader").count() == 5  # the header, hidden on screen, still names the columns
     screenshot(page, "console-queue")
     row.click()
     page.wait_for_selector("#case:not([hidden]) form[data-action]")  # the case file with its action forms

@@ -73,14 +73,17 @@ async function loadNames() {
             wards: Object.fromEntries(wards.wards.map((w) => [String(w.code), w.name])) };
 }
 
+// The roles keep a row a row for screen readers where a phone's stylesheet lays the queue out as cards.
 function row(r) {
   const badge = slaBadge(r);
-  return h("tr", { dataset: { id: r.id }, onclick: () => showCase(r.id) },
-    h("td", {}, h("span", { class: "badge sla-" + badge.state }, t(badge.key, badge.vars))),
-    h("td", {}, label(names.categories[r.category]) || r.category), h("td", {}, names.wards[r.ward_code] || r.ward_code),
-    h("td", {}, t("console.age", { days: ageDays(r.received_at) })),
-    h("td", {}, r.description, r.support_count ? [" ", h("span", { class: "badge supports" },
-      t("common.supports", { n: r.support_count }))] : null)); // more supporters, more attention
+  return h("tr", { role: "row", dataset: { id: r.id }, onclick: () => showCase(r.id) },
+    h("td", { role: "cell" }, h("span", { class: "badge sla-" + badge.state }, t(badge.key, badge.vars))),
+    h("td", { role: "cell" }, label(names.categories[r.category]) || r.category),
+    h("td", { role: "cell" }, names.wards[r.ward_code] || r.ward_code),
+    h("td", { role: "cell" }, t("console.age", { days: ageDays(r.received_at) })),
+    h("td", { role: "cell", class: "description" }, r.description, r.support_count
+      ? [" ", h("span", { class: "badge supports" }, t("common.supports", { n: r.support_count }))]
+      : null)); // more supporters, more attention
 }
 
 function render() {
