@@ -295,7 +295,8 @@ def test_a_ward_officer_on_a_phone_reads_the_queue_and_a_case_without_scrolling_
     # one card per report: the whole description is on screen, and nothing in the queue needs a swipe
     box = row.locator("td.description").bounding_box()
     assert box and box["x"] + box["width"] <= PHONE["width"], box
-    assert page.evaluate("() => { const t = document.querySelector('#queue'); return t.scrollWidth - t.clientWidth; }") <= 0
+    swipe = "() => { const t = document.querySelector('#queue'); return t.scrollWidth - t.clientWidth; }"
+    assert page.evaluate(swipe) <= 0
     assert page.get_by_role("columnheader").count() == 5  # the header, hidden on screen, still names the columns
     screenshot(page, "console-queue")
     row.click()

@@ -101,7 +101,8 @@ def test_report_with_a_photo_track_publish_rate_and_find_it_on_the_map(portal: P
             break
         except PlaywrightTimeout:
             continue
-    assert ward.text_content() not in ("Chưa chọn vị trí", ""), page.locator("[data-error-for=location]").text_content()
+    shown_ward = ward.text_content() or ""
+    assert shown_ward not in ("Chưa chọn vị trí", ""), page.locator("[data-error-for=location]").text_content()
     # a tap outside every ward is the API's 400, shown next to the map; only the taps' lookups are let through
     page.errors[:] = [e for e in page.errors if not e.startswith(f"400 {portal.api_url}/wards/lookup?")]
     page.get_by_label("Lĩnh vực", exact=True).select_option("ha-tang-do-thi")
@@ -128,13 +129,18 @@ def test_report_with_a_photo_track_publish_rate_and_find_it_on_the_map(portal: P
                     timeout=30).json()
     # the ready photo's original, for staff, is the vetted version of the upload (not whatever replaced it)
     assert any("versionId=" in (m.get("original_url") or "") for m in case["media"]), case["media"]
+    # the ward the page named under the tap is the report's, and routing sent it to that ward's committee
+    wards = {str(w["code"]): w["name"] for w in HTTP.get(f"{portal.api_url}/wards", timeout=30).json()["wards"]}
+    queued = next(i for i in queue["items"] if i["id"] == report_id)
+    assert wards[queued["ward_code"]] in shown_ward, (queued["ward_code"], shown_ward)
+    assert queued["agency_id"] == f"ubnd-{queued['ward_code']}", queued["agency_id"]
 
     page.goto(portal.url + link)
     assert page.locator("#status").text_content() == "Đã tiếp nhận"
     for size in (PHONE, DESKTOP):
         page.set_viewport_size(size)
         screenshot(page, "track")
-    staff_act(portal, ioc, report_id, "assign", agency_id="ubnd-22015")
+    staff_act(portal, ioc, report_id, "assign", agency_id="ubnd-22015")  # the demo officer's ward, wherever the tap was
     staff_act(portal, officer, report_id, "accept")
     staff_act(portal, officer, report_id, "submit_result", text="Đã vá ổ gà")
     staff_act(portal, ioc, report_id, "approve_result")
