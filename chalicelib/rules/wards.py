@@ -102,13 +102,13 @@ class _Ring:
     front was ~30 ms of that first request).
     """
 
-    __slots__ = ("_bands", "band_h", "band_y0", "ward", "x0", "x1", "xs", "y0", "y1", "ys")
+    __slots__ = ("_bands", "band_h", "band_n", "band_y0", "ward", "x0", "x1", "xs", "y0", "y1", "ys")
 
     def __init__(self, ward: int, xs: list[float], ys: list[float]) -> None:
         self.ward, self.xs, self.ys = ward, xs, ys
         self.x0, self.x1, self.y0, self.y1 = min(xs), max(xs), min(ys), max(ys)
-        self.band_y0 = self.y0
-        self.band_h = (self.y1 - self.y0) / max(1, len(xs) // _EDGES_PER_BAND) or 1.0
+        self.band_y0, self.band_n = self.y0, max(1, len(xs) // _EDGES_PER_BAND)
+        self.band_h = (self.y1 - self.y0) / self.band_n or 1.0
         self._bands: list[list[int]] | None = None
 
     @property
@@ -116,7 +116,7 @@ class _Ring:
         """Each band's edges (edge i joins points i-1 and i; i = 0 closes the ring), built on first use."""
         if self._bands is None:
             xs, ys = self.xs, self.ys
-            bands: list[list[int]] = [[] for _ in range(max(1, len(xs) // _EDGES_PER_BAND))]
+            bands: list[list[int]] = [[] for _ in range(self.band_n)]
             last, y0, h = len(bands) - 1, self.band_y0, self.band_h
             for i in range(len(xs)):
                 lo, hi = sorted((ys[i], ys[i - 1]))
@@ -126,7 +126,7 @@ class _Ring:
         return self._bands
 
     def _band(self, y: float) -> int:
-        return min(len(self.bands) - 1, max(0, int((y - self.band_y0) / self.band_h)))
+        return min(self.band_n - 1, max(0, int((y - self.band_y0) / self.band_h)))
 
     def contains(self, x: float, y: float) -> bool:
         if not (self.x0 <= x <= self.x1 and self.y0 <= y <= self.y1):
@@ -144,10 +144,10 @@ class _Ring:
         """Metres from the point to the ring's boundary (inf when beyond limit_deg in latitude)."""
         kx = math.cos(math.radians(y)) * _M_PER_DEG
         best = math.inf
-        xs, ys = self.xs, self.ys
+        xs, ys, bands = self.xs, self.ys, self.bands
         seen: set[int] = set()
         for b in range(self._band(y - limit_deg), self._band(y + limit_deg) + 1):
-            for i in self.bands[b]:
+            for i in bands[b]:
                 if i in seen:
                     continue
                 seen.add(i)
