@@ -3,7 +3,7 @@
 // An agency's staff see their agency's reports only (the API scopes the list).
 // Every page is read, one after another (the list is cursor-paged), and drawn as it arrives under a line
 // saying how many have been read; past MAX_PINS the map stops and says it shows only the first ones.
-import { currentLang, t } from "../shared/i18n.js";
+import { currentLang, onLanguage, t } from "../shared/i18n.js";
 import { $, h } from "../shared/layout.js";
 import { createMap, L, pin } from "../shared/map.js";
 import { slaBadge } from "./sla.js";
@@ -17,6 +17,7 @@ const YEAR_MS = 365 * 24 * 3600 * 1000;
 
 let drawn = null;
 let latest = 0; // the newest call: an older one still reading stops drawing
+let shown = null; // the status line and the counts last drawn, drawn again in a newly chosen language
 
 /** The cap and page size: the constants, or smaller ones the page sets on #open-map (data-max-pins, data-page-size). */
 function sizes(element) {
@@ -25,12 +26,14 @@ function sizes(element) {
 }
 
 function say(key, n) {
+  shown.status = { key, n };
   const line = $("#open-map-status");
   line.textContent = key ? t(key, { n: n.toLocaleString(currentLang() === "en" ? "en" : "vi-VN") }) : "";
   line.hidden = !key;
 }
 
 function legend(counts) {
+  shown.counts = counts;
   $("#open-map-legend").replaceChildren(...Object.keys(SLA_COLOURS).filter((s) => s !== "closed").map((s) =>
     h("li", { dataset: { state: s } }, h("span", { class: "swatch swatch-" + s }),
       t("console.map.legend." + s, { n: counts[s] || 0 }))));
@@ -50,6 +53,7 @@ export async function showOpenMap({ staff, query, open }) {
   drawn.map.invalidateSize(false); // no animated pan: a pin clicked now stays where it is
   const due = new Date(Date.now() + YEAR_MS).toISOString();
   const counts = {};
+  shown = {};
   let read = 0;
   let pins = 0;
   let cursor = null;
@@ -87,3 +91,5 @@ export async function showOpenMap({ staff, query, open }) {
   else say(null, 0);
   return pins;
 }
+
+onLanguage(() => shown && (say(shown.status.key, shown.status.n), legend(shown.counts)));
