@@ -15,13 +15,13 @@ export const MAX_PINS = 2000;
 const PAGE_SIZE = 100; // the API's largest page (rules/listing.py MAX_LIMIT)
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
-let drawn = null;
+let drawn = null; // the map (created once, by the first call: a second press of the tab waits for it)
 let latest = 0; // the newest call: an older one still reading stops drawing
 let shown = null; // the status line and the counts last drawn, drawn again in a newly chosen language
 
 /** The cap and page size: the constants, or smaller ones the page sets on #open-map (data-max-pins, data-page-size). */
 function sizes(element) {
-  const given = (value, fallback) => Math.min(Number.parseInt(value, 10) || fallback, fallback);
+  const given = (value, fallback) => Math.max(1, Math.min(Number.parseInt(value, 10) || fallback, fallback));
   return { max: given(element.dataset.maxPins, MAX_PINS), size: given(element.dataset.pageSize, PAGE_SIZE) };
 }
 
@@ -46,11 +46,12 @@ export async function showOpenMap({ staff, query, open }) {
   const element = $("#open-map");
   const { max, size } = sizes(element);
   const view = $("#map-view");
-  if (!drawn) drawn = { ...(await createMap(element)), layer: null };
+  drawn ??= createMap(element).then((made) => ({ ...made, layer: null }));
+  const map = await drawn;
   if (call !== latest) return 0;
-  drawn.layer?.remove();
-  const layer = (drawn.layer = L.layerGroup().addTo(drawn.map));
-  drawn.map.invalidateSize(false); // no animated pan: a pin clicked now stays where it is
+  map.layer?.remove();
+  const layer = (map.layer = L.layerGroup().addTo(map.map));
+  map.map.invalidateSize(false); // no animated pan: a pin clicked now stays where it is
   const due = new Date(Date.now() + YEAR_MS).toISOString();
   const counts = {};
   shown = {};
