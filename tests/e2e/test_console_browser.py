@@ -1,22 +1,26 @@
 """The staff console (/dieu-hanh) in Debian's Chromium against `make run`'s stack: the IOC signs in with
 the demo password, finds a new report in "Chờ phân loại" with its SLA badge, switches language, signs out;
 a report goes from the IOC's queue through the ward officer's case file (accept, a result with a JPEG) to the
-public page; a second operator acting first makes the case reload and say what changed (the 409)."""
+public page; a second operator acting first makes the case reload and say what changed (the 409); the map
+of open reports draws each page as it arrives, says when it shows only the first ones (a small cap set on
+#open-map), and keeps what it drew when a page fails."""
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from browser import DESKTOP, Portal, contrast_failures, horizontal_overflow, screenshot
 from test_local_stack import HTTP, REPORT, post_report
-from test_portal_browser import staff_act, staff_token
+from test_portal_browser import staff_act, staff_token, submit_report
 
 from devstack.staff import DEMO_PASSWORD
 from devstack.zalo_oa import demo_photo
 
 pytestmark = pytest.mark.e2e
+VN = timezone(timedelta(hours=7))  # Asia/Ho_Chi_Minh, no daylight saving
 
 
 def expect(locator):
@@ -253,6 +257,94 @@ def test_the_map_of_open_reports_colours_them_by_sla_and_a_pin_opens_the_case(po
         page.wait_for_timeout(500)
     expect(page.locator("#case-status")).not_to_be_empty()
     assert page.errors == []
+    page.close()
+
+
+NEXT_PAGE = re.compile(r"/staff/reports\?.*cursor=")  # a list page after the first
+
+
+def ioc_on_the_map(portal: Portal, reports: int, max_pins: int, page_size: int) -> tuple[object, list]:
+    """`reports` new reports, and the IOC's console set to draw at most `max_pins`, read `page_size` at a time
+    (the attributes #open-map may carry), whose Map tab is about to be pressed; the list answers it gets."""
+    for n in range(reports):
+        submit_report(portal, "ha-tang-do-thi", f"Đèn đường hỏng số {n}", (12.68, 108.04),
+                      ("Phạm Văn Cường", f"0935 600 {n:03d}"))
+    page, _ = console_page(portal)
+    sign_in(page, portal, "ioc.operator")
+    page.locator("#queue tbody tr").first.wait_for()
+    page.evaluate("([max, size]) => Object.assign(document.querySelector('#open-map').dataset,"
+                  " {maxPins: max, pageSize: size})", [str(max_pins), str(page_size)])
+    answers: list = []
+    page.on("response", lambda r: "/staff/reports?" in r.url and "due_before=" in r.url and answers.append(r))
+    return page, answers
+
+
+def legend_counts(page) -> dict[str, int]:
+    """The legend's counts by SLA state."""
+    items = page.locator("#open-map-legend li")
+    return {items.nth(i).get_attribute("data-state"): int(re.search(r"\((\d+)\)", items.nth(i).inner_text())[1])
+            for i in range(items.count())}
+
+
+def sla_state(row: dict, now: datetime) -> str:
+    """The badge web/console/sla.js gives an open row: overdue, due today (Vietnam's day) or on track."""
+    due = datetime.fromisoformat(row["due_at"])
+    if row.get("overdue", now > due):
+        return "overdue"
+    return "due_today" if due.astimezone(VN).date() == now.astimezone(VN).date() else "on_track"
+
+
+def test_past_its_cap_the_map_says_it_shows_only_the_first_reports_and_counts_those(portal: Portal):
+    token = staff_token(portal, "ioc.operator")
+    page, answers = ioc_on_the_map(portal, reports=4, max_pins=3, page_size=2)
+    held: list = []
+    page.route(NEXT_PAGE, lambda route: held.append(route))  # the second page waits
+    page.get_by_role("button", name="Bản đồ").click()
+    status = page.locator("#open-map-status")
+    expect(status).to_have_text("Đang tải bản đồ… đã đọc 2 báo cáo đang mở.")  # not finished yet
+    expect(page.locator("#open-map .pin")).to_have_count(2)  # the first page is drawn already
+    assert page.locator("#map-view").get_attribute("aria-busy") == "true"
+    for _ in range(100):  # the held request reaches the handler on Playwright's next event
+        if held:
+            break
+        page.wait_for_timeout(50)
+    page.unroute(NEXT_PAGE)
+    held[0].continue_()
+
+    expect(status).to_have_text("Chỉ hiển thị 3 báo cáo đang mở đầu tiên, các số đếm dưới đây là của chúng; "
+                                "xem đủ các báo cáo trong Hàng đợi.")
+    expect(page.locator("#open-map .pin")).to_have_count(3)
+    assert page.locator("#map-view").get_attribute("aria-busy") is None
+    rows = [row for answer in answers for row in answer.json()["items"]]
+    assert len(rows) == 4 and len(answers) == 2  # the cap and one more: there are more than the cap
+    every = HTTP.get(f"{portal.api_url}/staff/reports?due_before=2099-01-01&limit=100",
+                     headers={"Authorization": f"Bearer {token}"}, timeout=30).json()["items"]
+    assert [r["id"] for r in rows] == [r["id"] for r in every][:4]
+    now = datetime.now(UTC)
+    shown = [sla_state(r, now) for r in rows[:3]]
+    assert legend_counts(page) == {s: shown.count(s) for s in ("on_track", "due_today", "overdue")}
+    screenshot(page, "console-map-capped")
+    assert contrast_failures(page) == []
+    page.get_by_role("button", name="English").click()
+    expect(status).to_have_text("Showing the first 3 open reports only, and the counts below are of those; "
+                                "the Queues list them all.")
+    on_track = page.locator('#open-map-legend li[data-state="on_track"]')
+    expect(on_track).to_have_text(f"On track ({shown.count('on_track')})")
+    page.get_by_role("button", name="Tiếng Việt").click()  # the choice is kept for the module's other tests
+    assert page.errors == []
+    page.close()
+
+
+def test_a_failed_page_keeps_the_pins_drawn_and_the_console_says_what_went_wrong(portal: Portal):
+    page, answers = ioc_on_the_map(portal, reports=2, max_pins=2000, page_size=1)
+    page.route(NEXT_PAGE, lambda route: route.abort())
+    page.get_by_role("button", name="Bản đồ").click()
+    expect(page.locator("#queue-error")).to_have_text("Không kết nối được. Vui lòng thử lại.")
+    expect(page.locator("#open-map-status")).to_have_text(
+        "Chỉ hiển thị 1 báo cáo đọc được trước khi lỗi, các số đếm dưới đây là của chúng.")
+    expect(page.locator("#open-map .pin")).to_have_count(1)
+    assert sum(legend_counts(page).values()) == 1 and len(answers) == 1
+    assert page.locator("#map-view").get_attribute("aria-busy") is None
     page.close()
 
 
