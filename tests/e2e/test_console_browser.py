@@ -348,6 +348,29 @@ def test_a_failed_page_keeps_the_pins_drawn_and_the_console_says_what_went_wrong
     page.close()
 
 
+def test_the_map_draws_on_a_second_try_after_the_ward_outlines_failed_to_load(portal: Portal):
+    page, _ = ioc_with_a_new_report(portal)
+    failed: list[str] = []
+
+    def fail_once(route) -> None:  # a dropped connection on a night shift's flaky network, once
+        if failed:
+            route.continue_()
+        else:
+            failed.append(route.request.url)
+            route.abort()
+
+    page.route("**/wards.geojson", fail_once)  # routing turns Chromium's HTTP cache off: each read is seen
+    page.get_by_role("button", name="Bản đồ").click()
+    expect(page.locator("#queue-error")).to_have_text("Không kết nối được. Vui lòng thử lại.")
+    page.get_by_role("button", name="Hàng đợi").click()
+    page.get_by_role("button", name="Bản đồ").click()  # the retry: a map is made again on the same element
+    expect(page.locator("#open-map .pin").first).to_be_visible()
+    expect(page.locator("#open-map path.leaflet-interactive").first).to_be_attached()
+    expect(page.locator("#queue-error")).to_be_hidden()
+    assert len(failed) == 1 and page.errors == []
+    page.close()
+
+
 def test_the_province_admin_invites_moves_and_disables_an_officer_from_the_directory(portal: Portal):
     page, _ = console_page(portal)
     sign_in(page, portal, "province.admin")

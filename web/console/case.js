@@ -3,7 +3,7 @@
 // a small map with the point and its ward, the history, and one form per entry of `allowed_actions` and
 // `allowed_corrections` (relocate: a tap on the map fills its point).
 // A 409 (someone acted first) draws the case again as it now stands and says what changed.
-import { api, ApiError, uploadPresigned } from "../shared/api.js";
+import { api, ApiError, keptUnlessFailed, uploadPresigned } from "../shared/api.js";
 import { apiMessage, formatDate, t } from "../shared/i18n.js";
 import { $, h } from "../shared/layout.js";
 import { createMap, L, pin } from "../shared/map.js";
@@ -54,7 +54,8 @@ function photo(m) {
 
 /** The case map: made once and moved into each drawn case (removing a Leaflet map mid-animation throws). */
 function caseMapElement() {
-  caseMap ??= { el: h("div", { id: "case-map", class: "case-map" }), ready: null, marker: null, proposed: null };
+  caseMap ??= { el: h("div", { id: "case-map", class: "case-map" }), marker: null, proposed: null };
+  caseMap.ready ??= keptUnlessFailed(() => createMap(caseMap.el, { onWardClick: (e) => proposePlace(e.latlng) }));
   return caseMap.el;
 }
 
@@ -67,14 +68,13 @@ async function proposePlace(latlng) {
   lng.value = latlng.lng.toFixed(6);
   const ward = $("#f-relocate-ward_code");
   if (ward) ward.value = "";  // the point decides the ward
-  const { map } = await caseMap.ready;
+  const { map } = await caseMap.ready();
   caseMap.proposed?.remove();
   caseMap.proposed = pin(latlng, { color: "#1d4ed8" }).addTo(map);
 }
 
 async function drawMap(c) {
-  caseMap.ready ??= createMap(caseMap.el, { onWardClick: (e) => proposePlace(e.latlng) });
-  const { map, wards } = await caseMap.ready;
+  const { map, wards } = await caseMap.ready();
   caseMap.proposed?.remove();
   caseMap.proposed = null;
   const { lat, lng, ward_code: ward } = c.location || {};

@@ -3,6 +3,7 @@
 // An agency's staff see their agency's reports only (the API scopes the list).
 // Every page is read, one after another (the list is cursor-paged), and drawn as it arrives under a line
 // saying how many have been read; past MAX_PINS the map stops and says it shows only the first ones.
+import { keptUnlessFailed } from "../shared/api.js";
 import { currentLang, onLanguage, t } from "../shared/i18n.js";
 import { $, h } from "../shared/layout.js";
 import { createMap, L, pin } from "../shared/map.js";
@@ -15,7 +16,8 @@ export const MAX_PINS = 2000;
 const PAGE_SIZE = 100; // the API's largest page (rules/listing.py MAX_LIMIT)
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
-let drawn = null; // the map (created once, by the first call: a second press of the tab waits for it)
+// the map, created by the first call (a second press of the tab waits for it; one that failed is made again)
+const drawn = keptUnlessFailed(() => createMap($("#open-map")).then((made) => ({ ...made, layer: null })));
 let latest = 0; // the newest call: an older one still reading stops drawing
 let shown = null; // the status line and the counts last drawn, drawn again in a newly chosen language
 
@@ -46,8 +48,7 @@ export async function showOpenMap({ staff, query, open }) {
   const element = $("#open-map");
   const { max, size } = sizes(element);
   const view = $("#map-view");
-  drawn ??= createMap(element).then((made) => ({ ...made, layer: null }));
-  const map = await drawn;
+  const map = await drawn();
   if (call !== latest) return 0;
   map.layer?.remove();
   const layer = (map.layer = L.layerGroup().addTo(map.map));

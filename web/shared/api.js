@@ -1,11 +1,17 @@
 // The API client every page uses: the base URL from /config.json (the stack's, or "/api" behind CloudFront),
 // JSON in and out, the API's bilingual errors as ApiError (code, message, message_en, field).
-let configPromise;
-
-export function config() {
-  configPromise ??= fetch("/config.json", { cache: "no-cache" }).then((r) => r.json());
-  return configPromise;
+/** `make()`'s promise, made once and kept while it holds; a failed one is forgotten, so the next call (a
+ *  retry, a second press of a tab) makes it again instead of failing for as long as the page is open. */
+export function keptUnlessFailed(make) {
+  let kept;
+  return () => (kept ??= make().catch((error) => {
+    kept = undefined;
+    throw error;
+  }));
 }
+
+/** The stage's settings (/config.json), read once per page. */
+export const config = keptUnlessFailed(() => fetch("/config.json", { cache: "no-cache" }).then((r) => r.json()));
 
 export class ApiError extends Error {
   constructor(status, body) {

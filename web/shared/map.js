@@ -10,12 +10,18 @@ const WARD_STYLE = { color: "#5b6b7a", weight: 1, fillColor: "#e8efe6", fillOpac
 export async function createMap(element, { onWardClick } = {}) {
   const map = L.map(element, { zoomSnap: 0.5, attributionControl: false, preferCanvas: false });
   map.setView([16, 106], 5); // Vietnam, until the province's own wards are in and the map fits them
-  const settings = await config();
+  let settings, geojson;
+  try {
+    settings = await config();
+    geojson = await api.get("/wards.geojson");
+  } catch (error) {
+    map.remove(); // Leaflet refuses a second map on the element: without this a retry could never draw one
+    throw error;
+  }
   if (settings.tile_url) {
     L.tileLayer(settings.tile_url, { attribution: settings.tile_attribution || "" }).addTo(map);
     L.control.attribution({ prefix: false }).addTo(map);
   }
-  const geojson = await api.get("/wards.geojson");
   const wards = L.geoJSON(geojson, {
     style: () => (settings.tile_url ? { ...WARD_STYLE, fillOpacity: 0.15 } : WARD_STYLE),
     onEachFeature: (feature, layer) => {
