@@ -26,9 +26,9 @@ DIGEST_SCHEDULE = Cron(30, 0, "*", "*", "?", "*")
 CLOSE_SCHEDULE = Cron(0, 18, "*", "*", "?", "*")
 # 01:30 in Vietnam: anonymise the contacts and delete the media originals the retention rule says are due
 # (rules/retention.py). The run goes on while the invocation has time: its function's lambda_timeout in
-# .chalice/config.json is Lambda's most, 900 s, and each part stops starting cases once less than
-# rules/retention.RUN_MARGIN_MS (30 s) is left, so a backlog is worked off over the next days' runs and
-# the run still answers. The contacts may use the first half; the originals get the rest.
+# .chalice/config.json is Lambda's most, 900 s, and each service starts no further case once less than
+# rules/retention.RUN_MARGIN_MS (30 s) is left, so the run still answers and a backlog is worked off over
+# the next days' runs. The contacts may use the first half; the originals get the rest.
 RETENTION_SCHEDULE = Cron(30, 18, "*", "*", "?", "*")
 
 
