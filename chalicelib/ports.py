@@ -189,17 +189,18 @@ class ErasurePort(Protocol):
         phone and name stripped from each (report id, supporter key) record: one transaction."""
         ...
 
-    def due(self, ended_by: datetime) -> Iterator[Report]:
-        """Ended reports whose contact is still held and that ended at or before `ended_by`, oldest first."""
+    def due(self, ended_by: datetime, part: int | None = None) -> Iterator[Report]:
+        """Ended reports whose contact is still held and that ended at or before `ended_by`, oldest first
+        (read `part` at a time)."""
         ...
 
 
 class OriginalsPort(Protocol):
     """The media originals the retention rule deletes (rules/retention.py): storage/originals.py."""
 
-    def due(self, published_by: datetime) -> Iterator[Report]:
+    def due(self, published_by: datetime, part: int | None = None) -> Iterator[Report]:
         """Published reports whose media originals are still stored, published at or before `published_by`,
-        oldest first (the sparse originals-due index; never a scan)."""
+        oldest first (the sparse originals-due index, read `part` at a time; never a scan)."""
         ...
 
     def removed(self, before: Report, after: Report, audit: AuditEntry, media_ids: Sequence[str]) -> Report:

@@ -107,6 +107,8 @@ def body(functions: list[str], work_queues: list[str], failure_queues: list[str]
             _query(insights("ZaloRepliesFailed"), "zaloreplies", "Zalo OA replies failed", HOUR),
             _query(insights("Open311Posts"), "open311", "reports posted through Open311", HOUR),
             _query(insights("ReportSupported"), "supported", "me-too supports", HOUR),
+            _query(insights("RetentionBehind"), "retentionbehind", "retention runs stopped with cases still due",
+                   HOUR),
         ], 12, 18, period=HOUR),
         # -- the machinery ----------------------------------------------------------------------------
         _widget("Lambda errors", [["AWS/Lambda", "Errors", "FunctionName", n, {"label": n.rsplit("-", 1)[-1]}]

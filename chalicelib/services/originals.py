@@ -9,15 +9,16 @@ record. The rule itself is rules/retention.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from chalicelib.observability import logger, trace_use_case
+from chalicelib.observability import emit, logger, trace_use_case
 from chalicelib.ports import MediaRecordsPort, OriginalsPort, StaleVersion, StoredVersionsPort
 from chalicelib.rules.actors import SYSTEM_ACTOR
 from chalicelib.rules.media import raw_prefix
 from chalicelib.rules.profile import ProvinceProfile
-from chalicelib.rules.retention import originals_due, remove_originals
+from chalicelib.rules.retention import RUN_MOST, RUN_PART, originals_due, remove_originals, run_goes_on
 from chalicelib.services.clock import Clock, utc_now
 
 
@@ -30,6 +31,7 @@ class OriginalsRun:
     removed: int = 0
     versions: int = 0
     lost: int = 0  # a staff action landed between the read and the write: the case stays due for the next run
+    stopped_early: bool = False  # the time or the ceiling ran out with a due case read and left for the next run
 
 
 class OriginalsService:
@@ -44,22 +46,26 @@ class OriginalsService:
         self._clock = clock
 
     @trace_use_case
-    def apply_retention(self, most: int = 500) -> OriginalsRun:
-        """Delete the originals of every report the rule says is due now (at most `most` a run; the next goes on).
+    def apply_retention(self, time_left: Callable[[], float] | None = None, *, part: int = RUN_PART,
+                        most: int = RUN_MOST) -> OriginalsRun:
+        """Delete the originals of every report the rule says is due now, part after part, until none is left or
+        the run must stop (rules/retention.run_goes_on, as for the contacts); then `stopped_early` is set.
 
-        Reads the sparse originals-due index only. The objects go first, then
-        one write conditional on the version read marks the report and its
-        media records and writes the audit row: a crash in between leaves the
-        case due, and the re-run (nothing left to delete) writes it once.
+        Reads the sparse originals-due index only, `part` items a page. The
+        objects go first, then one write conditional on the version read marks
+        the report and its media records and writes the audit row: a crash in
+        between leaves the case due, and the re-run (nothing left to delete)
+        writes it once. A run stopped early leaves its due cases on the index.
         """
         now = self._clock()
         run = OriginalsRun()
-        for report in self._store.due(now - timedelta(days=self.profile.retention.originals_days)):
-            if run.removed >= most:
-                break
+        for report in self._store.due(now - timedelta(days=self.profile.retention.originals_days), part):
             run.read += 1
             if not originals_due(report, now, self.profile):
                 continue
+            if not run_goes_on(run.removed + run.lost, time_left() if time_left else None, most):
+                run.stopped_early = True
+                break
             held = [m["media_id"] for m in self._media.records(report.id) if not m.get("original_removed_at")]
             versions = self._objects.versions(raw_prefix(report.id))
             if versions:
@@ -72,6 +78,8 @@ class OriginalsService:
                 continue
             run.removed += 1
             run.versions += len(versions)
+        emit("RetentionBehind", int(run.stopped_early), province=self.profile.slug, rule="originals")
         logger.info("originals retention applied", extra={"read": run.read, "removed": run.removed,
-                                                          "versions": run.versions, "lost": run.lost})
+                                                          "versions": run.versions, "lost": run.lost,
+                                                          "stopped_early": run.stopped_early})
         return run

@@ -13,11 +13,12 @@ erase may be missed, and then goes with its case under the retention rule.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from chalicelib.observability import logger, trace_use_case
+from chalicelib.observability import emit, logger, trace_use_case
 from chalicelib.ports import ErasurePort, ReportsPort, StaleVersion, SupportPort
 from chalicelib.rules import ids
 from chalicelib.rules.actors import CITIZEN_ACTOR, SYSTEM_ACTOR
@@ -27,11 +28,14 @@ from chalicelib.rules.report import Report
 from chalicelib.rules.retention import (
     ERASURE_NOTE,
     RETENTION_NOTE,
+    RUN_MOST,
+    RUN_PART,
     add_months,
     anonymise,
     contact_due,
     contact_due_at,
     is_anonymised,
+    run_goes_on,
 )
 from chalicelib.services.clock import Clock, utc_now
 from chalicelib.views import retention as views
@@ -49,6 +53,7 @@ class RetentionRun:
     anonymised: int = 0
     lost: int = 0  # a staff action landed between the read and the write: the case stays due for the next run
     supporters: int = 0
+    stopped_early: bool = False  # the time or the ceiling ran out with a due case read and left for the next run
 
 
 class RetentionService:
@@ -95,13 +100,18 @@ class RetentionService:
         raise AssertionError("unreachable")
 
     @trace_use_case
-    def apply_retention(self, most: int = 500) -> RetentionRun:
-        """Anonymise every contact the retention rule says is due now (at most `most` a run; the next run goes on).
+    def apply_retention(self, time_left: Callable[[], float] | None = None, *, part: int = RUN_PART,
+                        most: int = RUN_MOST) -> RetentionRun:
+        """Anonymise every contact the retention rule says is due now, part after part, until none is left or
+        the run must stop (rules/retention.run_goes_on: `time_left()`, the invocation's milliseconds left,
+        under the margin, or `most` cases handled); then `stopped_early` says the next run has more to do.
 
-        Reads the sparse retention-due index only. Each write is conditional on
-        the version read, so a re-run after a crash, or two runs at once,
-        anonymise each case once: a report already done has left the index, or
-        is skipped when the index still shows it (it is eventually consistent).
+        Reads the sparse retention-due index only, `part` items a page. Each
+        write is conditional on the version read, so a re-run after a crash,
+        or two runs at once, anonymise each case once: a report already done
+        has left the index, or is skipped when the index still shows it (it is
+        eventually consistent). A run stopped early leaves its due cases on the
+        index, oldest first: the next run starts with them.
         """
         now = self._clock()
         months = self.profile.retention.contacts_months
@@ -109,12 +119,13 @@ class RetentionService:
         # reads those few days too, and the pure rule decides.
         ended_by = add_months(now, -months) + timedelta(days=_MONTH_END_SLACK_DAYS)
         run = RetentionRun()
-        for report in self._erasure.due(ended_by):
-            if run.anonymised >= most:
-                break
+        for report in self._erasure.due(ended_by, part):
             run.read += 1
             if is_anonymised(report.reporter) or not contact_due(report, now, self.profile):
                 continue
+            if not run_goes_on(run.anonymised + run.lost, time_left() if time_left else None, most):
+                run.stopped_early = True
+                break
             after, audit = anonymise(report, SYSTEM_ACTOR, now, RETENTION_NOTE)
             supporters = ([(s.report_id, s.key) for s in self._supporters.contacts(report.id)]
                           if report.support_count else [])
@@ -125,8 +136,9 @@ class RetentionService:
                 continue
             run.anonymised += 1
             run.supporters += len(supporters)
+        emit("RetentionBehind", int(run.stopped_early), province=self.profile.slug, rule="contacts")
         logger.info("retention applied", extra={"read": run.read, "anonymised": run.anonymised, "lost": run.lost,
-                                                "supporters": run.supporters})
+                                                "supporters": run.supporters, "stopped_early": run.stopped_early})
         return run
 
     def _supports_given(self, report: Report, merged_into: tuple[str, str] | None) -> list[tuple[str, str]]:

@@ -45,11 +45,12 @@ class ErasureStore(ConnectionOf):
             actions.append(ReportModel.tracking_token_digest.set(""))
         return after.evolve(version=write_case_with(self.connection, before, actions, audit, supporters, _strip))
 
-    def due(self, ended_by: datetime) -> Iterator[Report]:
+    def due(self, ended_by: datetime, part: int | None = None) -> Iterator[Report]:
         """Ended reports whose contact is still held and that ended at or before `ended_by`, oldest first
-        (a paginated query of the sparse retention-due index; never a scan)."""
+        (a query of the sparse retention-due index by pages of `part`, else the store's page size; never a
+        scan)."""
         for model in ReportModel.retention_due_index.query(RETENTION_SHARD, ReportModel.retention_end_at <= ended_by,
-                                                           page_size=self._page_size):
+                                                           page_size=part or self._page_size):
             self.items_read += 1
             yield to_report(model)
 

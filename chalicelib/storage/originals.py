@@ -30,11 +30,12 @@ class OriginalsStore(ConnectionOf):
         self._page_size = page_size
         self.items_read = 0  # items `due` read from the index (the bench prints it per case handled)
 
-    def due(self, published_by: datetime) -> Iterator[Report]:
+    def due(self, published_by: datetime, part: int | None = None) -> Iterator[Report]:
         """Published reports whose originals are still stored, published at or before `published_by`, oldest
-        first (a paginated query of the sparse originals-due index; never a scan)."""
+        first (a query of the sparse originals-due index by pages of `part`, else the store's page size;
+        never a scan)."""
         for model in ReportModel.originals_due_index.query(
-                ORIGINALS_SHARD, ReportModel.published_at <= published_by, page_size=self._page_size):
+                ORIGINALS_SHARD, ReportModel.published_at <= published_by, page_size=part or self._page_size):
             self.items_read += 1
             yield to_report(model)
 

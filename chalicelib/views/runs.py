@@ -18,8 +18,10 @@ def close_run(closed: int) -> dict[str, Any]:
     return {"closed": closed}
 
 
-def retention_run(read: int, anonymised: int, lost: int, supporters: int,
-                  originals: dict[str, int]) -> dict[str, Any]:
+def retention_run(read: int, anonymised: int, lost: int, supporters: int, stopped_early: bool,
+                  originals: dict[str, Any]) -> dict[str, Any]:
     """The contacts' anonymiser's figures, and `originals`: the media originals' run (read, removed, versions,
-    lost)."""
-    return {"read": read, "anonymised": anonymised, "lost": lost, "supporters": supporters, "originals": originals}
+    lost, stopped_early). `stopped_early`: the run's time or ceiling ran out with due cases left, which the
+    next run takes first."""
+    return {"read": read, "anonymised": anonymised, "lost": lost, "supporters": supporters,
+            "stopped_early": stopped_early, "originals": originals}

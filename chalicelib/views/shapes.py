@@ -612,6 +612,7 @@ class OriginalsRun(Shape):
     removed: int  # cases whose media originals were deleted
     versions: int  # object versions (and delete markers) deleted under raw/
     lost: int  # changed since read: the next run records them
+    stopped_early: bool  # out of time (or at the run's ceiling) with due cases left: the next run starts with them
 
 
 class RetentionRun(Shape):
@@ -619,6 +620,7 @@ class RetentionRun(Shape):
     anonymised: int
     lost: int  # changed since read: the next run takes them
     supporters: int  # supporter records stripped with their cases
+    stopped_early: bool  # out of time (or at the run's ceiling) with due contacts left: the next run starts with them
     originals: OriginalsRun
 
 

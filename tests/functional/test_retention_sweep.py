@@ -6,16 +6,22 @@ Media originals: every stored version deleted the profile's days after
 publication and not a second before, the renditions and EXIF facts kept, staff
 no longer offered the original; twice, or a crash half-way and a re-run, does
 each due case once.
+Both run part after part until nothing is due or the invocation's time runs
+short; a run stopped early says so, and the next one goes on where it stopped.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import boto3
 import media_corpus as corpus
 import pytest
+from aws_counting import counting_aws_calls
+from chalice.local import LambdaContext
+from log_capture import logged_lines
 from staff_helpers import JSON, body_of, must, submit, to_state
 
 from chalicelib.rules.media import raw_prefix
@@ -44,13 +50,44 @@ def anonymiser():
     return container.retention()
 
 
-def run_at(clock, at: datetime, service=None):
+def run_at(clock, at: datetime, service=None, time_left=None, **options):
     """One anonymiser run at `at`, then the clock back where staff tokens are valid."""
     clock["t"] = at
     try:
-        return (service or anonymiser()).apply_retention()
+        return (service or anonymiser()).apply_retention(time_left, **options)
     finally:
         clock["t"] = clock["start"]
+
+
+def countdown(start_ms: int, step_ms: int = 10_000):
+    """A fake of the invocation's time left: `start_ms` at the first call, `step_ms` less at each next one."""
+    left = {"ms": start_ms + step_ms}
+
+    def time_left() -> float:
+        left["ms"] -= step_ms
+        return left["ms"]
+
+    return time_left
+
+
+class FrozenTime:
+    """Chalice's LambdaContext's time source, standing still: the time left is the whole timeout, always."""
+
+    def time(self) -> float:
+        return 1_000_000.0
+
+
+def invoke_retention(client, event, timeout_s: int):
+    """The scheduled handler as Lambda calls it, with a context of `timeout_s` (Chalice's test client gives 3 s)."""
+    from app import app
+
+    context = LambdaContext("apply_retention", 128, max_runtime_ms=timeout_s * 1000, time_source=FrozenTime())
+    return app.handler_map["apply_retention"](event, context)
+
+
+def configured_timeout() -> int:
+    config = json.loads((Path(__file__).resolve().parents[2] / ".chalice/config.json").read_text())
+    return config["lambda_functions"]["apply_retention"]["lambda_timeout"]
 
 
 def actions(client, staff, report_id: str) -> list[str]:
@@ -136,25 +173,76 @@ def test_the_scheduled_handler_anonymises_at_the_clocks_now(client, staff, clock
                                             resources=["arn:aws:events:ap-southeast-1:123456789012:rule/x"])
     clock["t"] = add_months(clock["start"], 24) + timedelta(days=1)
     try:
-        answer = client.lambda_.invoke("apply_retention", event).payload
+        answer = invoke_retention(client, event, configured_timeout())
     finally:
         clock["t"] = clock["start"]
-    assert answer == {"read": 1, "anonymised": 1, "lost": 0, "supporters": 1,
-                      "originals": {"read": 1, "removed": 1, "versions": 2, "lost": 0}}
+    assert answer == {"read": 1, "anonymised": 1, "lost": 0, "supporters": 1, "stopped_early": False,
+                      "originals": {"read": 1, "removed": 1, "versions": 2, "lost": 0, "stopped_early": False}}
     assert actions(client, staff, report_id)[-1] == "anonymise"
     assert actions(client, staff, published)[-1] == "remove_originals" and versions(raw_prefix(published)) == []
+
+
+def test_one_run_goes_on_part_after_part_until_nothing_is_due(client, staff, clock):
+    reports = ended(client, staff, 7)
+    with counting_aws_calls() as calls:
+        run = run_at(clock, add_months(clock["start"], 25), part=3)
+    assert (run.read, run.anonymised, run.lost, run.stopped_early) == (7, 7, 0, False)
+    assert calls[("dynamodb", "Query")] >= 3  # three parts of the index (3, 3, 1), one run
+    assert [actions(client, staff, r).count("anonymise") for r, _ in reports] == [1] * 7
+
+
+def test_a_run_stops_when_its_time_runs_short_says_so_and_the_next_goes_on_where_it_stopped(
+        client, staff, clock, capfd):
+    reports = ended(client, staff, 7)
+    later = add_months(clock["start"], 25)
+    capfd.readouterr()
+    with logged_lines() as logs:  # 60 s left at the first case, 10 s less at each: the fifth would start at 20 s
+        run = run_at(clock, later, time_left=countdown(60_000), part=3)
+    assert (run.anonymised, run.lost, run.stopped_early) == (4, 0, True)
+    [line] = [json.loads(line) for line in logs if "retention applied" in line]
+    assert (line["anonymised"], line["stopped_early"]) == (4, True)
+    [metric] = [json.loads(m) for m in capfd.readouterr().out.splitlines() if '"RetentionBehind"' in m]
+    assert (metric["RetentionBehind"], metric["rule"], metric["province"]) == ([1.0], "contacts", "daklak")
+    assert sorted(actions(client, staff, r).count("anonymise") for r, _ in reports) == [0, 0, 0, 1, 1, 1, 1]
+    again = run_at(clock, later, time_left=countdown(900_000), part=3)
+    assert (again.read, again.anonymised, again.stopped_early) == (3, 3, False)  # the four done left the index
+    assert [actions(client, staff, r).count("anonymise") for r, _ in reports] == [1] * 7
+    assert run_at(clock, later).read == 0
+
+
+def test_the_ceiling_stops_a_run_whatever_the_time_left(client, staff, clock):
+    ended(client, staff, 4)
+    later = add_months(clock["start"], 25)
+    run = run_at(clock, later, most=3)
+    assert (run.anonymised, run.stopped_early) == (3, True)
+    assert (run_at(clock, later, most=3).anonymised, run_at(clock, later).read) == (1, 0)
+
+
+def test_the_scheduled_handler_leaves_the_originals_half_its_time_and_says_who_stopped_early(client, staff, clock):
+    must(client, staff, "ioc", submit(client, phone="0905 333 021")[0], "reject", **REJECT)
+    published, _, _ = published_with_photo(client, staff, "0905 333 022")
+    event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={},
+                                            resources=["arn:aws:events:ap-southeast-1:123456789012:rule/x"])
+    clock["t"] = add_months(clock["start"], 24) + timedelta(days=1)
+    try:  # 40 s: the contacts get 20 s, under the margin; the originals the whole 40 s
+        answer = invoke_retention(client, event, 40)
+    finally:
+        clock["t"] = clock["start"]
+    assert (answer["anonymised"], answer["stopped_early"]) == (0, True)
+    assert (answer["originals"]["removed"], answer["originals"]["stopped_early"]) == (1, False)
+    assert actions(client, staff, published)[-1] == "remove_originals"
 
 
 # -- media originals ------------------------------------------------------------------------------
 
 
-def originals_at(clock, at: datetime, service=None):
+def originals_at(clock, at: datetime, service=None, time_left=None, **options):
     """One run of the originals' rule at `at`, then the clock back where staff tokens are valid."""
     from chalicelib import container
 
     clock["t"] = at
     try:
-        return (service or container.originals()).apply_retention()
+        return (service or container.originals()).apply_retention(time_left, **options)
     finally:
         clock["t"] = clock["start"]
 
@@ -271,3 +359,14 @@ def test_a_reopened_case_keeps_its_originals_until_it_is_published_again(client,
                                  ("officer", "submit_result", {"text": "Đã thảm lại"}), ("ioc", "approve_result", {})):
         must(client, staff, user, report_id, action, **fields)
     assert originals_at(clock, later).removed == 1 and versions(key) == []
+
+
+def test_originals_go_part_after_part_until_the_time_runs_short_and_the_next_run_goes_on(client, staff, clock):
+    cases = [published_with_photo(client, staff, f"0905 444 4{n:02d}") for n in range(3)]
+    later = clock["start"] + timedelta(days=91)
+    run = originals_at(clock, later, time_left=countdown(40_000), part=2)  # 40 s, 30 s: two cases, then 20 s
+    assert (run.read, run.removed, run.versions, run.stopped_early) == (3, 2, 4, True)  # the second part read
+    assert sorted(len(versions(raw_prefix(r))) for r, _, _ in cases) == [0, 0, 2]
+    again = originals_at(clock, later, time_left=countdown(900_000), part=1)  # one part of one, then the next
+    assert (again.read, again.removed, again.versions, again.stopped_early) == (1, 1, 2, False)
+    assert [actions(client, staff, r).count("remove_originals") for r, _, _ in cases] == [1, 1, 1]

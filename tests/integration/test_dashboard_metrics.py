@@ -116,9 +116,10 @@ def test_pending_names_are_still_pending(body):
     assert set(PENDING) <= dashboard_names(body), "PENDING lists names the dashboard does not read"
 
 
-def test_the_overdue_alarm_reads_a_name_on_the_dashboard(body):
+@pytest.mark.parametrize("alarm", ["OverdueReportsAlarm", "RetentionBehindAlarm"])
+def test_the_alarms_on_our_metrics_read_a_name_on_the_dashboard(body, alarm):
     template = json.loads((ROOT / "infra" / "province.json").read_text(encoding="utf-8"))
-    expression = template["Resources"]["OverdueReportsAlarm"]["Properties"]["Metrics"][0]["Expression"]["Fn::Sub"]
+    expression = template["Resources"][alarm]["Properties"]["Metrics"][0]["Expression"]["Fn::Sub"]
     [name] = re.findall(r"MAX\((\w+)\)", expression)
     assert name in dashboard_names(body)
     assert name in set(emitted_names()) | set(PENDING)

@@ -137,3 +137,29 @@ def test_removing_originals_moves_no_statistic_and_sends_no_notice():
     published = closed(status="published", closed_at=None)
     after, _ = retention.remove_originals(published, SYSTEM_ACTOR, CLOSED + timedelta(days=91), 1)
     assert deltas(published, after, PROFILE.working_calendar) == {} and event_of(published, after) is None
+
+
+def test_a_run_goes_on_under_its_ceiling_while_the_margin_is_left():
+    margin = retention.RUN_MARGIN_MS
+    assert retention.run_goes_on(0, None) and retention.run_goes_on(retention.RUN_MOST - 1, None)  # not timed
+    assert not retention.run_goes_on(retention.RUN_MOST, None)  # the backstop holds without a timer too
+    assert retention.run_goes_on(10, margin) and retention.run_goes_on(10, 900_000)  # the margin itself still goes
+    assert not retention.run_goes_on(10, margin - 1) and not retention.run_goes_on(0, 0)
+    assert not retention.run_goes_on(5, 900_000, most=5) and retention.run_goes_on(4, 900_000, most=5)
+    assert not retention.run_goes_on(0, 999, margin_ms=1_000) and retention.run_goes_on(0, 1_000, margin_ms=1_000)
+
+
+def test_the_margin_fits_the_functions_timeout_with_room_for_many_cases():
+    import json
+    from pathlib import Path
+
+    config = json.loads((Path(__file__).resolve().parents[2] / ".chalice/config.json").read_text())
+    timeout_ms = config["lambda_functions"]["apply_retention"]["lambda_timeout"] * 1000
+    assert timeout_ms / 2 >= 10 * retention.RUN_MARGIN_MS  # the contacts' half alone is ten margins long
+
+
+def test_keeping_leaves_the_reserved_time_to_what_runs_after():
+    left = iter([900_000, 460_000])
+    contacts = retention.keeping(lambda: next(left), 450_000)
+    assert (contacts(), contacts()) == (450_000, 10_000)
+    assert not retention.run_goes_on(0, 10_000)  # the contacts stop; the originals still have 460 s
