@@ -203,6 +203,10 @@ class OriginalsPort(Protocol):
         oldest first (the sparse originals-due index, read `part` at a time; never a scan)."""
         ...
 
+    def current(self, report_id: str) -> Report | None:
+        """The report as it is now (a consistent read; the index can lag behind a reopen), or None."""
+        ...
+
     def removed(self, before: Report, after: Report, audit: AuditEntry, media_ids: Sequence[str]) -> Report:
         """`after` (originals removed) and its audit row if the report is still at `before.version` (else
         StaleVersion), and each of its media records marked "original removed": one transaction."""

@@ -45,8 +45,8 @@ ORIGINALS_NOTE = "originals removed under the retention rule"
 RUN_MARGIN_MS = 30_000
 # The backstop: at most this many cases a run, whatever the time left says, so a wrong clock or a
 # case that never leaves its index cannot keep a run going until the timeout every day. It is above
-# what .chalice/config.json's 900 s hold: bench/anonymise.py measures 0.017 s a contact and 0.053 s a
-# case's originals on moto (1 and 4 AWS calls a case), a few times that against AWS: thousands a run.
+# what .chalice/config.json's 900 s hold: bench/anonymise.py measures 0.017 s a contact and 0.048 s a
+# case's originals on moto (1 and 5 AWS calls a case), a few times that against AWS: thousands a run.
 RUN_MOST = 20_000
 # Due cases a run reads from its index at a time (one Query page): a run the time stops has read at most
 # this many it did not handle, and a case is written soon after it was read (fewer races lost to staff).

@@ -31,6 +31,7 @@ class OriginalsRun:
     removed: int = 0
     versions: int = 0
     lost: int = 0  # a staff action landed between the read and the write: the case stays due for the next run
+    moved: int = 0  # due on the index, no longer due once read again (reopened since): its originals are kept
     stopped_early: bool = False  # the time or the ceiling ran out with a due case read and left for the next run
 
 
@@ -63,9 +64,16 @@ class OriginalsService:
             run.read += 1
             if not originals_due(report, now, self.profile):
                 continue
-            if not run_goes_on(run.removed + run.lost, time_left() if time_left else None, most):
+            if not run_goes_on(run.removed + run.lost + run.moved, time_left() if time_left else None, most):
                 run.stopped_early = True
                 break
+            # The deletes cannot be undone: the index can lag behind a reopen or a new round, so the report is
+            # read again, consistently, and must still be due. The window left is this read's to the deletes.
+            fresh = self._store.current(report.id)
+            if fresh is None or not originals_due(fresh, now, self.profile):
+                run.moved += 1
+                continue
+            report = fresh
             held = [m["media_id"] for m in self._media.records(report.id) if not m.get("original_removed_at")]
             versions = self._objects.versions(raw_prefix(report.id))
             if versions:
@@ -81,5 +89,5 @@ class OriginalsService:
         emit("RetentionBehind", int(run.stopped_early), province=self.profile.slug, rule="originals")
         logger.info("originals retention applied", extra={"read": run.read, "removed": run.removed,
                                                           "versions": run.versions, "lost": run.lost,
-                                                          "stopped_early": run.stopped_early})
+                                                          "moved": run.moved, "stopped_early": run.stopped_early})
         return run

@@ -39,6 +39,13 @@ class OriginalsStore(ConnectionOf):
             self.items_read += 1
             yield to_report(model)
 
+    def current(self, report_id: str) -> Report | None:
+        """The report now: one consistent GetItem (the index is eventually consistent)."""
+        try:
+            return to_report(ReportModel.get(report_id, consistent_read=True))
+        except ReportModel.DoesNotExist:
+            return None
+
     def removed(self, before: Report, after: Report, audit: AuditEntry, media_ids: Sequence[str]) -> Report:
         """Write `after` if the report is still at `before.version`, its audit row, and mark each media record;
         StaleVersion if the report moved.

@@ -612,6 +612,7 @@ class OriginalsRun(Shape):
     removed: int  # cases whose media originals were deleted
     versions: int  # object versions (and delete markers) deleted under raw/
     lost: int  # changed since read: the next run records them
+    moved: int  # due on the index but not once read again (reopened since): their originals were kept
     stopped_early: bool  # out of time (or at the run's ceiling) with due cases left: the next run starts with them
 
 

@@ -174,7 +174,7 @@ def outputs():
     yield "runs.digest_run", runs.digest_run(True, 3, 1)
     yield "runs.close_run", runs.close_run(2)
     yield "runs.retention_run", runs.retention_run(3, 2, 1, 4, True, {"read": 2, "removed": 1, "versions": 3, "lost": 0,
-                                                                          "stopped_early": False})
+                                                                          "moved": 1, "stopped_early": False})
     yield "open311.discovery", open311.discovery(PROFILE, "https://api.example/open311/v2")
     for c in PROFILE.categories:
         yield "open311.service", open311.service(PROFILE, c)
