@@ -242,3 +242,37 @@ def test_the_results_page_shows_a_result_published_while_it_is_open(portal: Port
         assert "Lê Văn Cường" not in page.content() and "0912000111" not in page.content()
     finally:
         context.close()
+
+
+def test_without_the_map_my_location_still_finds_the_ward_and_the_map_loads_again_on_request(portal: Portal):
+    # a cheap phone on patchy data: the ward outlines fail once; the phone knows where it is
+    context = portal.context.browser.new_context(locale="vi-VN", permissions=["geolocation"],
+                                                 geolocation={"latitude": 12.6712, "longitude": 108.0391})
+    try:
+        page = context.new_page()
+        page.set_viewport_size(PHONE)
+        failed: list[str] = []
+
+        def fail_once(route) -> None:
+            if failed:
+                route.continue_()
+            else:
+                failed.append(route.request.url)
+                route.abort()
+
+        page.route("**/wards.geojson", fail_once)
+        page.goto(portal.url + "/gui-phan-anh")
+        notice = page.locator("#map-failed")
+        notice.wait_for()
+        assert "Vị trí của tôi" in (notice.text_content() or "")
+        screenshot(page, "report-map-failed")
+        page.get_by_role("button", name="Vị trí của tôi").click()  # no map, and the ward is still found
+        page.wait_for_function("() => !['', 'Chưa chọn vị trí', 'Đang tìm phường/xã…'].includes("
+                               "document.querySelector('#ward').textContent)")
+        ward = page.locator("#ward").text_content()
+        page.get_by_role("button", name="Tải lại bản đồ").click()
+        page.wait_for_selector("path.leaflet-interactive", state="attached")
+        assert notice.is_hidden() and page.locator(".pin").count() == 1  # the point found has its pin now
+        assert page.locator("#ward").text_content() == ward and len(failed) == 1
+    finally:
+        context.close()

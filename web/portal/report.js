@@ -15,7 +15,7 @@ const POLL_LIMIT = 60;
 
 startPage();
 const form = $("#report");
-const state = { point: null, marker: null, categories: [], ward: null };
+const state = { point: null, marker: null, map: null, categories: [], ward: null };
 
 function draftKey(renew = false) {
   let key = renew ? null : sessionStorage.getItem(KEY_STORE);
@@ -55,14 +55,10 @@ $("#category").addEventListener("change", () => {
 });
 
 // -- place ---------------------------------------------------------------------------------
-async function setPoint(latlng, map) {
+/** The chosen point: its pin (once the map is there: a point from "My location" needs no map) and its ward. */
+async function setPoint(latlng) {
   state.point = { lat: +latlng.lat.toFixed(6), lng: +latlng.lng.toFixed(6) };
-  if (!state.marker) {
-    state.marker = pin(latlng, { draggable: true }).addTo(map);
-    state.marker.on("dragend", () => setPoint(state.marker.getLatLng(), map));
-  } else {
-    state.marker.setLatLng(latlng);
-  }
+  placePin();
   const ward = $("#ward");
   const error = form.querySelector('[data-error-for="location"]');
   error.hidden = true;
@@ -79,30 +75,59 @@ async function setPoint(latlng, map) {
   loadNearby();
 }
 
+function placePin() {
+  if (!state.map || !state.point) return;
+  if (!state.marker) {
+    state.marker = pin(state.point, { draggable: true }).addTo(state.map);
+    state.marker.on("dragend", () => setPoint(state.marker.getLatLng()));
+  } else {
+    state.marker.setLatLng(state.point);
+  }
+}
+
+/** The ward map. On a cheap phone's patchy data it may fail to load: the page says so and offers to try
+ *  again, and "My location" still works without it (the ward comes from the API either way). */
 async function startMap() {
-  const { map } = await createMap($("#map"));
-  map.on("click", (e) => setPoint(e.latlng, map));
+  const failed = $("#map-failed");
+  const box = $("#map");
+  failed.hidden = true;
+  box.hidden = false; // Leaflet measures the box it draws in
+  try {
+    ({ map: state.map } = await createMap(box));
+  } catch {
+    box.hidden = true; // no empty grey box pushing the notice and the button out of a phone's screen
+    failed.hidden = false;
+    return;
+  }
+  const map = state.map;
+  map.on("click", (e) => setPoint(e.latlng));
   // keyboard: arrows pan (Leaflet), Enter or Space puts the pin at the map's centre
   map.getContainer().addEventListener("keydown", (e) => {
     if (e.target !== map.getContainer() || (e.key !== "Enter" && e.key !== " ")) return;
     e.preventDefault();
-    setPoint(map.getCenter(), map);
+    setPoint(map.getCenter());
   });
-  $("#locate").addEventListener("click", () => {
-    navigator.geolocation?.getCurrentPosition(
-      (p) => {
-        const latlng = { lat: p.coords.latitude, lng: p.coords.longitude };
-        map.setView(latlng, 16);
-        setPoint(latlng, map);
-      },
-      () => {
-        const error = form.querySelector('[data-error-for="location"]');
-        error.textContent = t("report.need_place");
-        error.hidden = false;
-      },
-    );
-  });
+  if (state.point) {
+    map.setView(state.point, 16);
+    placePin();
+  }
 }
+
+$("#map-retry").addEventListener("click", () => startMap());
+$("#locate").addEventListener("click", () => {
+  navigator.geolocation?.getCurrentPosition(
+    (p) => {
+      const latlng = { lat: p.coords.latitude, lng: p.coords.longitude };
+      state.map?.setView(latlng, 16);
+      setPoint(latlng);
+    },
+    () => {
+      const error = form.querySelector('[data-error-for="location"]');
+      error.textContent = t("report.need_place");
+      error.hidden = false;
+    },
+  );
+});
 
 // -- nearby: support one instead ---------------------------------------------------------------
 async function loadNearby() {
@@ -272,4 +297,4 @@ function showDone(answer) {
 }
 
 loadCategories().catch(() => showError(form, {}, $("#form-error"), t("error.network")));
-startMap().catch(() => showError(form, {}, $("#form-error"), t("error.network")));
+startMap();
