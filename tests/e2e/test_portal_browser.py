@@ -276,3 +276,33 @@ def test_without_the_map_my_location_still_finds_the_ward_and_the_map_loads_agai
         assert page.locator("#ward").text_content() == ward and len(failed) == 1
     finally:
         context.close()
+
+
+def test_the_results_page_lists_without_its_map_and_each_part_loads_again_on_request(portal: Portal):
+    page = portal.page(PHONE)
+    dropped: list[str] = []
+
+    def drop_first(route) -> None:  # the first read of each dropped, as patchy data drops them
+        kind = "outlines" if "wards.geojson" in route.request.url else "list"
+        if kind in dropped:
+            route.continue_()
+        else:
+            dropped.append(kind)
+            route.abort()
+
+    page.route("**/wards.geojson", drop_first)
+    page.route("**/public/reports?*", drop_first)
+    page.goto(portal.url + "/ket-qua")
+    page.locator("#map-failed").wait_for()
+    page.locator("#list-failed").wait_for()
+    assert page.locator("#empty").is_hidden()  # not "no results yet": nothing was read
+    screenshot(page, "results-offline")
+    page.get_by_role("button", name="Tải lại danh sách").click()
+    page.wait_for_function("() => document.querySelector('#list li') || !document.querySelector('#empty').hidden")
+    assert page.locator("#list-failed").is_hidden() and page.locator("#map-failed").is_visible()
+    page.get_by_role("button", name="Tải lại bản đồ").click()
+    page.wait_for_selector("path.leaflet-interactive", state="attached")
+    assert page.locator("#map-failed").is_hidden() and sorted(dropped) == ["list", "outlines"]
+    # the aborted reads are not page errors; anything else would be
+    assert [e for e in page.errors if "net::ERR_FAILED" not in e] == []
+    page.close()

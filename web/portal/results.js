@@ -12,7 +12,7 @@ const PAGE = 20;
 const REFRESH_MS = 2 * 60 * 1000;
 startPage();
 const state = { features: [], cursor: null, layer: null, map: null, categories: [], wards: [], filters: {},
-  paged: false, loadedAt: 0 };
+  paged: false, loadedAt: 0, shownAt: null };
 
 const label = localName;
 
@@ -58,7 +58,7 @@ function render() {
       h("br"), h("span", { class: "help" }, formatDate(p.published_at || p.closed_at || p.received_at)), " ",
       h("span", { class: "badge" }, t("common.supports", { n: p.support_count ?? 0 })));
   }));
-  $("#empty").hidden = state.features.length > 0;
+  $("#empty").hidden = !state.loadedAt || state.features.length > 0; // "no results" only once it has read
   $("#more").hidden = !state.cursor;
   if (state.map) {
     state.layer?.remove();
@@ -92,31 +92,65 @@ async function showDetail() {
       h("p", {}, h("span", { class: "badge" }, t("common.supports", { n: r.support_count ?? 0 }))),
     );
     box.hidden = false;
-    if (r.location.lat != null && state.map) state.map.setView([r.location.lat, r.location.lng], 12);
+    state.shownAt = r.location.lat != null ? [r.location.lat, r.location.lng] : null;
+    if (state.shownAt && state.map) state.map.setView(state.shownAt, 12);
   } catch {
     box.hidden = true;
   }
 }
 
+const listFailed = () => ($("#list-failed").hidden = false); // what is shown stays; the button tries again
 $("#filters").addEventListener("submit", (e) => {
   e.preventDefault();
   state.filters = filters();
-  load();
+  $("#list-failed").hidden = true;
+  load().catch(listFailed);
 });
-$("#more").addEventListener("click", () => load(true));
+$("#more").addEventListener("click", () => load(true).catch(listFailed));
 window.addEventListener("hashchange", showDetail);
 document.addEventListener("visibilitychange", refreshIfStale);
 setInterval(refreshIfStale, 30 * 1000);
 
-(async () => {
-  const [{ categories }, wards] = await Promise.all([api.get("/categories"), api.get("/wards")]);
-  state.categories = categories;
-  state.wards = wards.wards || wards.items || [];
-  onLanguage(() => {
-    renderFilters();
-    render();
-  });
-  state.map = (await createMap($("#map"))).map;
-  await load();
-  showDetail();
-})();
+/** The map, on its own: on patchy data it may fail while the list loads, and the page says so and offers to
+ *  load it again; once it is there it draws what is listed. */
+async function startMap() {
+  const failed = $("#map-failed");
+  const box = $("#map");
+  failed.hidden = true;
+  box.hidden = false; // Leaflet measures the box it draws in
+  try {
+    state.map = (await createMap(box)).map;
+  } catch {
+    box.hidden = true;
+    failed.hidden = false;
+    return;
+  }
+  render();
+  if (state.shownAt) state.map.setView(state.shownAt, 12); // the report opened before the map arrived
+}
+
+/** The filters' lists and the first page of results; a failure says so, with a button to try again. */
+async function start() {
+  $("#list-failed").hidden = true;
+  try {
+    if (!state.categories.length) {
+      const [{ categories }, wards] = await Promise.all([api.get("/categories"), api.get("/wards")]);
+      state.categories = categories;
+      state.wards = wards.wards || wards.items || [];
+      renderFilters();
+    }
+    await load();
+    showDetail();
+  } catch {
+    listFailed();
+  }
+}
+
+onLanguage(() => {
+  renderFilters();
+  render();
+});
+$("#map-retry").addEventListener("click", () => startMap());
+$("#list-retry").addEventListener("click", () => start());
+startMap();
+start();
