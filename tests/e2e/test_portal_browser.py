@@ -306,3 +306,18 @@ def test_the_results_page_lists_without_its_map_and_each_part_loads_again_on_req
     # the aborted reads are not page errors; anything else would be
     assert [e for e in page.errors if "net::ERR_FAILED" not in e] == []
     page.close()
+
+
+def test_the_statistics_page_says_when_it_cannot_read_the_figures_and_reads_them_again(portal: Portal):
+    page = portal.page(PHONE)
+    dropped: list[str] = []
+    page.route("**/public/stats*", lambda route: route.continue_() if dropped else (dropped.append(route.request.url),
+                                                                                    route.abort()))
+    page.goto(portal.url + "/thong-ke")
+    failed = page.locator("#stats-failed")
+    failed.wait_for()
+    assert "Không kết nối được" in (failed.text_content() or "") and page.locator("#ranking").count() == 0
+    page.get_by_role("button", name="Tải lại").click()
+    page.wait_for_selector("#ranking")
+    assert failed.is_hidden() and len(dropped) == 1
+    page.close()

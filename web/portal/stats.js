@@ -1,7 +1,7 @@
 // Statistics: the month's province figures and the agency ranking from /public/stats, as a table and a bar
 // chart (plain elements sized by CSS: no chart library), with the minimum-sample rule in one line.
-import { api, query } from "../shared/api.js";
-import { localName, onLanguage, t } from "../shared/i18n.js";
+import { api, ApiError, query } from "../shared/api.js";
+import { apiMessage, localName, onLanguage, t } from "../shared/i18n.js";
 import { $, h, startPage } from "../shared/layout.js";
 
 startPage();
@@ -34,12 +34,23 @@ function render() {
   for (const bar of document.querySelectorAll(".bar")) bar.style.width = (Number(bar.dataset.w) / top) * 6 + "rem";
 }
 
+/** The month's figures; a failed read keeps what is shown and says why (the API's bilingual message, or the
+ *  network), with a button to read it again. */
 async function load() {
-  data = await api.get("/public/stats" + query({ month: $("#month").value }));
+  const failed = $("#stats-failed");
+  failed.hidden = true;
+  try {
+    data = await api.get("/public/stats" + query({ month: $("#month").value }));
+  } catch (e) {
+    $("#stats-failed-text").textContent = e instanceof ApiError && e.status ? apiMessage(e) : t("error.network");
+    failed.hidden = false;
+    return;
+  }
   $("#month").value = data.month;
   render();
 }
 
 $("#month").addEventListener("change", load);
+$("#stats-retry").addEventListener("click", load);
 onLanguage(render);
 load();
