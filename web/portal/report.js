@@ -5,7 +5,7 @@
 import { api, ApiError, query, uploadPresigned } from "../shared/api.js";
 import { apiMessage, currentLang, formatDate, onLanguage, t } from "../shared/i18n.js";
 import { $, clearErrors, h, showError, startPage } from "../shared/layout.js";
-import { createMap, pin } from "../shared/map.js";
+import { mapOrNotice, pin } from "../shared/map.js";
 import { trackingHash } from "./tracking-link.js";
 
 const CHANNEL = "web";
@@ -88,18 +88,9 @@ function placePin() {
 /** The ward map. On a cheap phone's patchy data it may fail to load: the page says so and offers to try
  *  again, and "My location" still works without it (the ward comes from the API either way). */
 async function startMap() {
-  const failed = $("#map-failed");
-  const box = $("#map");
-  failed.hidden = true;
-  box.hidden = false; // Leaflet measures the box it draws in
-  try {
-    ({ map: state.map } = await createMap(box));
-  } catch {
-    box.hidden = true; // no empty grey box pushing the notice and the button out of a phone's screen
-    failed.hidden = false;
-    return;
-  }
+  state.map = (await mapOrNotice($("#map"), $("#map-failed")))?.map ?? null;
   const map = state.map;
+  if (!map) return;
   map.on("click", (e) => setPoint(e.latlng));
   // keyboard: arrows pan (Leaflet), Enter or Space puts the pin at the map's centre
   map.getContainer().addEventListener("keydown", (e) => {

@@ -3,7 +3,7 @@
 import { api, query } from "../shared/api.js";
 import { formatDate, localName, onLanguage, t } from "../shared/i18n.js";
 import { $, h, startPage } from "../shared/layout.js";
-import { createMap, L } from "../shared/map.js";
+import { L, mapOrNotice } from "../shared/map.js";
 
 const STATUSES = ["published", "closed", "rejected"];
 const PAGE = 20;
@@ -114,17 +114,8 @@ setInterval(refreshIfStale, 30 * 1000);
 /** The map, on its own: on patchy data it may fail while the list loads, and the page says so and offers to
  *  load it again; once it is there it draws what is listed. */
 async function startMap() {
-  const failed = $("#map-failed");
-  const box = $("#map");
-  failed.hidden = true;
-  box.hidden = false; // Leaflet measures the box it draws in
-  try {
-    state.map = (await createMap(box)).map;
-  } catch {
-    box.hidden = true;
-    failed.hidden = false;
-    return;
-  }
+  state.map = (await mapOrNotice($("#map"), $("#map-failed")))?.map ?? null;
+  if (!state.map) return;
   render();
   if (state.shownAt) state.map.setView(state.shownAt, 12); // the report opened before the map arrived
 }

@@ -32,6 +32,20 @@ export async function createMap(element, { onWardClick } = {}) {
   return { map, wards };
 }
 
+/** `createMap`, or null once `notice` is shown in its place: on a cheap phone's patchy data the outlines may
+ *  not load, and the page says so (with its own button to call this again) rather than an empty grey box. */
+export async function mapOrNotice(element, notice, options) {
+  notice.hidden = true;
+  element.hidden = false; // Leaflet measures the box it draws in
+  try {
+    return await createMap(element, options);
+  } catch {
+    element.hidden = true;
+    notice.hidden = false;
+    return null;
+  }
+}
+
 /** Leaflet measures its box once: when the page's layout settles later (CSS, a rotated phone, a resized
  *  window) it must be told, and while nobody (the person or the page) has moved the map since it was fitted
  *  to the province, it fits the province again. */
