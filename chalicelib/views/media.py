@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.ports import MediaRecord, PresignedPost
+from chalicelib.rules.calendar import iso_local
 from chalicelib.rules.media import UploadPlan, rejection_text
 
 STAFF_FIELDS = ("media_id", "kind", "purpose", "status", "declared_type", "detected_type",
-                "size", "width", "height", "created_at", "updated_at")
+                "size", "width", "height")
 
 
 def upload_offer(media_id: str, plan: UploadPlan, purpose: str, post: PresignedPost) -> dict[str, Any]:
@@ -33,6 +34,7 @@ def staff_item(m: MediaRecord, original_url: str | None, renditions: list[dict[s
     when; the EXIF facts and the renditions stay.
     """
     item: dict[str, Any] = {k: m.get(k) for k in STAFF_FIELDS}
+    item.update(created_at=iso_local(m.get("created_at")), updated_at=iso_local(m.get("updated_at")))
     if m["status"] == "rejected":
         item.update(rejection_text(m.get("reason") or "corrupt_file"))
     if m["status"] == "ready":
@@ -40,7 +42,7 @@ def staff_item(m: MediaRecord, original_url: str | None, renditions: list[dict[s
         item["original_url"] = original_url
         item["renditions"] = renditions
         if m.get("original_removed_at"):
-            item["original_removed_at"] = m["original_removed_at"]
+            item["original_removed_at"] = iso_local(m["original_removed_at"])
     return item
 
 

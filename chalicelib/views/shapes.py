@@ -179,8 +179,8 @@ class StaffMedia(Shape):
     size: int | None
     width: int | None
     height: int | None
-    created_at: str | None  # the store's datetime, as json_response writes it
-    updated_at: str | None
+    created_at: Moment | None
+    updated_at: Moment | None
     # a rejected upload: why, in both languages
     reason: str | None = None
     message: str | None = None
@@ -188,7 +188,7 @@ class StaffMedia(Shape):
     # a ready upload: EXIF facts and links
     exif: dict[str, Any] | None = None
     original_url: str | None = None  # null once the retention rule deleted the original
-    original_removed_at: str | None = None  # when it did (the EXIF facts and renditions stay)
+    original_removed_at: Moment | None = None  # when it did (the EXIF facts and renditions stay)
     renditions: list[Rendition] | None = None
 
 

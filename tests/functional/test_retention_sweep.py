@@ -292,6 +292,8 @@ def test_originals_go_90_days_after_publication_not_a_second_sooner_and_twice_ch
     case = staff_case(client, staff, report_id)
     [photo] = case["media"]
     assert photo["media_id"] == media_id and photo["original_url"] is None and photo["original_removed_at"]
+    for moment in ("original_removed_at", "created_at", "updated_at"):  # ISO 8601 in Vietnam's time, as elsewhere
+        assert datetime.fromisoformat(photo[moment]).utcoffset() == timedelta(hours=7), photo[moment]
     assert (photo["exif"]["lat"], photo["exif"]["lng"]) == (corpus.GPS_LAT, corpus.GPS_LNG)  # staff keep the facts
     assert [r["name"] for r in photo["renditions"]] == ["1280", "320"]
     stored = container.services().media_records.get(report_id, media_id)
