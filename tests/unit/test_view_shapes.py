@@ -8,7 +8,7 @@ import inspect
 import json
 import pkgutil
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -94,6 +94,9 @@ MEDIA = [
      "created_at": NOW, "updated_at": NOW, "renditions": [PHOTO], "exif": {"gps": [12.6, 108.0]}},
     {"report_id": RECEIVED.id, "media_id": "m3", "kind": "video", "purpose": "report", "status": "rejected",
      "declared_type": "video/mp4", "created_at": NOW, "updated_at": NOW, "reason": "not_a_video"},
+    {"report_id": RECEIVED.id, "media_id": "m4", "kind": "photo", "purpose": "report", "status": "ready",
+     "declared_type": "image/jpeg", "detected_type": "image/jpeg", "size": 1234, "width": 4000, "height": 3000,
+     "created_at": NOW, "updated_at": NOW, "renditions": [PHOTO], "exif": {}, "original_removed_at": NOW},
 ]
 FIGURES = [Figures(agency_id="ubnd-24133", received=5, resolved_on_time=3, resolved_late=1, open_overdue=1,
                    rating_sum=9, rating_count=2, histogram=(1, 2, 1) + (0,) * (TTR_BUCKETS - 3)),
@@ -270,3 +273,20 @@ def test_a_shape_refuses_a_key_it_does_not_declare(components):
     body = as_sent(public.public_view(PROFILE, RECEIVED))
     assert validator(components, "PublicView").is_valid(body)
     assert not validator(components, "PublicView").is_valid({**body, "reporter": {"name": "Nguyễn Văn An"}})
+
+
+def _raw_moments(value, path="") -> list[str]:
+    """Where a view left a datetime (or date) for json_response's str() to write, and so not ISO 8601 in
+    Vietnam's time as the API's moments are (rules/calendar.iso_local)."""
+    if isinstance(value, date):  # datetime is a date too
+        return [path or "/"]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _raw_moments(v, f"{path}/{k}")]
+    if isinstance(value, list | tuple):
+        return [p for i, v in enumerate(value) for p in _raw_moments(v, f"{path}/{i}")]
+    return []
+
+
+def test_no_view_leaves_a_moment_for_the_json_writer_to_format():
+    found = {view: paths for view, body in outputs() if (paths := _raw_moments(body))}
+    assert found == {}
