@@ -126,14 +126,23 @@ deploy: package
 		$(if $(STAFF_MFA),StaffMfa=$(STAFF_MFA),)
 	$(MAKE) --no-print-directory deploy-portal STAGE=$(STAGE)
 
-## Upload the built portal to the stage's portal bucket (hashed assets cached a year, pages revalidated) and
-## refresh CloudFront's copy of the pages: make deploy-portal STAGE=daklak (part of make deploy).
+## Upload the built portal to the stage's portal bucket (hashed assets cached a year, pages revalidated), with
+## the stage's /config.json (the API under /api, the console's Cognito and app client, from the stack's
+## outputs: infra/portal_config.py), and refresh CloudFront's copy: make deploy-portal STAGE=daklak (part of
+## make deploy).
 STACK_OUTPUT = aws cloudformation describe-stacks --stack-name phananh-$(STAGE) --output text \
 	--query "Stacks[0].Outputs[?OutputKey=='$(1)'].OutputValue"
-deploy-portal: web
+deploy-portal: web $(STAMP)
 	bucket=$$($(call STACK_OUTPUT,PortalBucketName)) && dist=$$($(call STACK_OUTPUT,PortalDistributionId)) && \
+	pool=$$($(call STACK_OUTPUT,StaffUserPoolId)) && client=$$($(call STACK_OUTPUT,StaffConsoleClientId)) && \
+	mkdir -p build/$(STAGE) && $(BIN)/python -m infra.portal_config --user-pool-id "$$pool" \
+		--console-client-id "$$client" $(if $(TILE_URL),--tile-url '$(TILE_URL)' --tile-attribution '$(TILE_ATTRIBUTION)',) \
+		> build/$(STAGE)/config.json && \
 	aws s3 sync web/dist/assets "s3://$$bucket/assets" --cache-control "public, max-age=31536000, immutable" && \
-	aws s3 sync web/dist "s3://$$bucket" --exclude "assets/*" --cache-control "no-cache" --delete && \
+	aws s3 sync web/dist "s3://$$bucket" --exclude "assets/*" --exclude config.json --cache-control "no-cache" \
+		--delete && \
+	aws s3 cp build/$(STAGE)/config.json "s3://$$bucket/config.json" --cache-control "no-cache" \
+		--content-type application/json && \
 	aws cloudfront create-invalidation --distribution-id "$$dist" --paths "/*" > /dev/null
 
 ## Disable, enable, regroup or sign out a staff user, refused by the API at once (scripts/staff_admin.py):

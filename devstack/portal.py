@@ -1,6 +1,7 @@
 """The built portal (web/dist) served on `make run`, as CloudFront serves it: clean URLs, security headers.
 
-`/config.json` tells the pages where the stage's API is (chalice local's port; "/api" behind CloudFront).
+`/config.json` tells the pages where the stage's API is (chalice local's port; "/api" behind CloudFront), and
+the console where staff sign in (moto's Cognito and the stage's console app client).
 Hashed assets are cached for a year, pages are revalidated. Only files under web/dist are ever served.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from infra.portal import DIST, content_security_policy, load_routes, route_file, security_headers
+from infra.portal import DIST, content_security_policy, load_routes, page_config, route_file, security_headers
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -25,12 +26,20 @@ class PortalServer:
 
     def __init__(self, host: str, port: int, api_url: str, media_origin: str, dist: Path = DIST) -> None:
         self.host, self.port, self.dist = host, port, dist.resolve()
-        self.config = json.dumps({"api_base": api_url, "tile_url": None, "tile_attribution": None}).encode()
+        self.api_url = api_url
+        self.config = json.dumps(page_config(api_url)).encode()
         csp = content_security_policy(connect=[api_url, media_origin], images=[media_origin])
         self.headers = security_headers(csp, https=False)
         self.routes = load_routes(dist.parent)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+
+    def sign_in_with(self, cognito: str, console_client_id: str) -> PortalServer:
+        """The stage's Cognito (moto's) and console app client in /config.json: the console signs in with them.
+        Known only once the stage is provisioned, after the port was bound."""
+        self.config = json.dumps(page_config(self.api_url, cognito=cognito, console_client_id=console_client_id)
+                                 ).encode()
+        return self
 
     @property
     def url(self) -> str:

@@ -39,7 +39,7 @@ from devstack.inboxes import SentMessages, subscribe_inboxes
 from devstack.open311_key import seed_open311_key
 from devstack.portal import PortalServer
 from devstack.provision import Provisioned, provision
-from devstack.staff import IOC_AGENCY, seed_demo_staff
+from devstack.staff import CLIENT_LOGICAL_ID, IOC_AGENCY, seed_demo_staff
 from devstack.zalo_oa import ZaloOaStandIn, demo_photo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -382,6 +382,8 @@ class LocalStack:
         run.stack = provision(run.stage, REGION, endpoint_url=self.endpoint_url,
                               parameters={"PortalOrigin": run.portal_url})
         run.staff = list(seed_demo_staff(run.stack, self.endpoint_url))
+        if run.portal is not None:  # the console signs staff in against this stage's pool on the moto server
+            run.portal.sign_in_with(self.endpoint_url + "/", run.stack.names[CLIENT_LOGICAL_ID])
         # filtered inboxes too, for the agencies the demo officers belong to
         # (not the admin's "-" nor the IOC: no agency alert is ever addressed to them)
         agencies = sorted({s["agency"] for s in run.staff if s.get("agency") not in (None, "-", IOC_AGENCY)})

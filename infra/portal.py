@@ -45,6 +45,22 @@ def content_security_policy(connect: Iterable[str] = (), images: Iterable[str] =
     ])
 
 
+def cognito_endpoint(region: str) -> str:
+    """Cognito's JSON API in a region: where the console signs staff in, straight from the page."""
+    return f"https://cognito-idp.{region}.amazonaws.com/"
+
+
+def page_config(api_base: str, *, cognito: str | None = None, console_client_id: str | None = None,
+                tile_url: str | None = None, tile_attribution: str | None = None) -> dict[str, str | None]:
+    """What /config.json tells the pages: where the API is, and for the console where and with which app
+    client staff sign in (without both, the console says sign-in is not configured). One shape for `make run`
+    (devstack/portal.py) and a deployed stage (`make deploy-portal`, python -m infra.portal_config)."""
+    config: dict[str, str | None] = {"api_base": api_base, "tile_url": tile_url, "tile_attribution": tile_attribution}
+    if cognito and console_client_id:
+        config.update(cognito_endpoint=cognito, cognito_client_id=console_client_id)
+    return config
+
+
 def security_headers(csp: str, *, https: bool) -> dict[str, str]:
     """Every response's security headers (HSTS only over HTTPS)."""
     headers = {

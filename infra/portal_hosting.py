@@ -16,6 +16,7 @@ CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 MEDIA_ORIGINS = ["https://${MediaBucket}.s3.amazonaws.com", "https://${MediaBucket.RegionalDomainName}"]
+COGNITO_ORIGIN = "https://cognito-idp.${AWS::Region}.amazonaws.com"  # the console signs staff in from the page
 
 
 def rewrite_function_code(routes: dict[str, str]) -> str:
@@ -38,7 +39,7 @@ def rewrite_function_code(routes: dict[str, str]) -> str:
 
 def resources() -> tuple[dict[str, Any], dict[str, Any]]:
     """(resources, outputs) to merge into the stage's template."""
-    csp = content_security_policy(connect=MEDIA_ORIGINS, images=MEDIA_ORIGINS)
+    csp = content_security_policy(connect=[*MEDIA_ORIGINS, COGNITO_ORIGIN], images=MEDIA_ORIGINS)
     bucket = {
         "Type": "AWS::S3::Bucket",
         "Properties": {

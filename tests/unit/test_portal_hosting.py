@@ -8,7 +8,8 @@ import subprocess
 import pytest
 
 from infra import portal_hosting
-from infra.portal import content_security_policy, load_routes, route_file, security_headers
+from infra import portal_config
+from infra.portal import content_security_policy, load_routes, page_config, route_file, security_headers
 
 ROUTES = load_routes()
 
@@ -46,6 +47,8 @@ def test_cloudfront_reads_a_private_bucket_through_oac_and_sends_the_api_under_i
     csp = res["PortalHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"][
         "ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
     assert "script-src 'self';" in csp and "unsafe-inline" not in csp
+    # the console signs staff in from the page: Cognito's API in the stack's region is reachable
+    assert "https://cognito-idp.${AWS::Region}.amazonaws.com" in csp.split("connect-src", 1)[1].split(";")[0]
     assert {"PortalBucketName", "PortalDistributionId", "PortalUrl"} <= set(outputs)
 
 
@@ -59,3 +62,26 @@ def test_the_cloudfront_function_routes_as_the_local_server_does():
         pytest.skip("node is not installed (make web needs it too)")
     assert json.loads(out) == ["/index.html", "/tra-cuu/index.html", "/tra-cuu/index.html", "/api/reports",
                                "/assets/a.js"]
+
+
+def test_the_pages_are_told_where_the_console_signs_in_only_when_both_parts_are_known():
+    assert page_config("/api") == {"api_base": "/api", "tile_url": None, "tile_attribution": None}
+    assert "cognito_endpoint" not in page_config("/api", cognito="https://c/", console_client_id=None)
+    assert page_config("/api", cognito="https://c/", console_client_id="abc") == {
+        "api_base": "/api", "tile_url": None, "tile_attribution": None,
+        "cognito_endpoint": "https://c/", "cognito_client_id": "abc"}
+
+
+def test_a_deployed_stages_config_comes_from_its_pool_and_console_client(capsys):
+    assert portal_config.main(["--user-pool-id", "ap-southeast-1_AbC123xyZ", "--console-client-id", "4h2k9"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "api_base": "/api", "tile_url": None, "tile_attribution": None,
+        "cognito_endpoint": "https://cognito-idp.ap-southeast-1.amazonaws.com/", "cognito_client_id": "4h2k9"}
+
+
+@pytest.mark.parametrize(("pool", "client"), [("None", "4h2k9"), ("", "4h2k9"), ("ap-southeast-1_AbC", "None"),
+                                              ("ap-southeast-1_AbC", " ")])
+def test_a_stack_without_its_outputs_gives_no_config_and_says_why(pool, client, capsys):
+    with pytest.raises(SystemExit) as stopped:  # the AWS CLI prints "None" for an output the stack lacks
+        portal_config.main(["--user-pool-id", pool, "--console-client-id", client])
+    assert stopped.value.code == 2 and "is the stack deployed" in capsys.readouterr().err
