@@ -219,6 +219,46 @@ def ioc_with_a_new_report(portal: Portal) -> tuple[object, str]:
     return page, report_id
 
 
+def test_the_ioc_opens_a_case_by_its_code_or_a_link_whatever_its_queue(portal: Portal):
+    page, report_id = ioc_with_a_new_report(portal)
+    ioc = staff_token(portal, "ioc.operator")
+    staff_act(portal, ioc, report_id, "reject", reason_code="spam", public_reason="Nội dung quảng cáo")
+    find = page.locator("#find")
+    find.get_by_label("Mã phản ánh", exact=True).fill("  " + report_id.lower() + " ")  # read out on the phone
+    find.get_by_role("button", name="Mở").click()
+    expect(page.locator("#case h2")).to_contain_text(report_id)  # rejected: in no queue, still found
+    expect(page.locator("#case-status")).to_have_text("Từ chối")
+    find.get_by_label("Mã phản ánh", exact=True).fill("DLK-0000-0000")
+    find.get_by_role("button", name="Mở").click()
+    expect(page.locator("#queue-error")).not_to_be_empty()  # the API's 404, in the chosen language
+    page.errors[:] = [e for e in page.errors if "/staff/reports/DLK-0000-0000" not in e]
+    linked, _ = console_page(portal)  # a link to the case: it opens once signed in
+    linked.goto(portal.url + f"/dieu-hanh#{report_id}")
+    linked.get_by_label("Tên đăng nhập", exact=True).fill("ioc.operator")
+    linked.get_by_label("Mật khẩu", exact=True).fill(DEMO_PASSWORD)
+    linked.get_by_role("button", name="Đăng nhập").click()
+    expect(linked.locator("#case h2")).to_contain_text(report_id)
+    assert page.errors == [] and linked.errors == []
+    page.close()
+    linked.close()
+
+
+def test_an_empty_queue_says_so_once_it_has_been_read(portal: Portal):
+    page, _ = ioc_with_a_new_report(portal)  # "Chờ phân loại" has it: no empty line
+    assert page.locator("#queue-empty").is_hidden()
+    seen = {}
+    for tab in ("Quá hạn", "Chờ gia hạn", "Chờ phân loại"):  # no test here asks for an extension: that one is empty
+        button = page.get_by_role("button", name=tab, exact=True)
+        button.click()
+        expect(button).to_have_attribute("aria-pressed", "true")  # pressed once its rows are drawn
+        seen[tab] = page.locator("#queue tbody tr").count() == 0
+        assert page.locator("#queue-empty").is_visible() == seen[tab], tab
+        if seen[tab]:
+            assert page.locator("#queue-empty").text_content() == "Không có phản ánh nào trong hàng đợi này."
+    assert seen["Chờ gia hạn"] and not seen["Chờ phân loại"] and page.errors == []
+    page.close()
+
+
 def test_a_second_operator_acting_first_makes_the_case_reload_and_say_what_changed(portal: Portal):
     page, report_id = ioc_with_a_new_report(portal)
     page.locator(f'#queue tr[data-id="{report_id}"]').click()

@@ -7,8 +7,7 @@ import subprocess
 
 import pytest
 
-from infra import portal_hosting
-from infra import portal_config
+from infra import portal_config, portal_hosting
 from infra.portal import content_security_policy, load_routes, page_config, route_file, security_headers
 
 ROUTES = load_routes()

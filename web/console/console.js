@@ -21,6 +21,7 @@ let me;
 let current;
 let cursor = null;
 let rows = [];
+let loaded = false; // the current queue has been read at least once
 let names = { categories: {}, wards: {} };
 
 function say(el, text) {
@@ -88,6 +89,7 @@ function row(r) {
 
 function render() {
   $("#queue tbody").replaceChildren(...rows.map(row));
+  $("#queue-empty").hidden = !loaded || rows.length > 0; // said once the queue was read, never while it loads
   $("#more").hidden = !cursor;
   for (const tab of document.querySelectorAll("#queues button")) {
     tab.setAttribute("aria-pressed", String(tab.dataset.queue === current.id));
@@ -102,6 +104,7 @@ async function load(more = false) {
     const kept = (page.items || []).filter(current.keep || (() => true));
     rows = more ? rows.concat(kept) : kept;
     cursor = page.next_cursor || null;
+    loaded = true;
     render();
   } catch (error) {
     say($("#queue-error"), message(error));
@@ -113,7 +116,8 @@ function drawDesk() {
   const queues = queuesFor(me.role);
   current ??= queues[0];
   $("#queues").replaceChildren(...queues.map((q) =>
-    h("button", { type: "button", dataset: { queue: q.id }, onclick: () => { current = q; load(); } }, t(q.key))));
+    h("button", { type: "button", dataset: { queue: q.id }, onclick: () => { current = q; loaded = false; load(); } },
+      t(q.key))));
   say($("#who"), t("console.signed_in_as", { username: me.username, role: t("console.role." + me.role) }));
   render();
 }
@@ -131,6 +135,18 @@ async function signedIn() {
   me = await staff("/staff/me");
   await loadNames().catch(() => null);
   showDesk();
+  openLinked();
+}
+
+/** A report code, as a citizen reads it out on the phone or a link carries it: trimmed, upper case. */
+function reportCode(text) {
+  return decodeURIComponent(text || "").trim().toUpperCase();
+}
+
+/** `/dieu-hanh#DLK-7KQ3-M9XD` opens that case once signed in (a link in a notice, a colleague's message). */
+function openLinked() {
+  const id = reportCode(location.hash.replace(/^#/, ""));
+  if (id && me) showCase(id);
 }
 
 function wire() {
@@ -165,6 +181,14 @@ function wire() {
     location.reload();
   });
   $("#more").addEventListener("click", () => load(true));
+  // any case by its code, whatever its state or queue: the hotline caller's, a closed one, a merged one
+  $("#find").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const id = reportCode($("#find-id").value);
+    say($("#queue-error"), id ? "" : t("console.find.missing"));
+    if (id) showCase(id);
+  });
+  window.addEventListener("hashchange", openLinked);
   for (const tab of document.querySelectorAll("#views button")) {
     tab.addEventListener("click", () => showView(tab.dataset.view));
   }
