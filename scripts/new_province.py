@@ -102,7 +102,7 @@ def build_profile(facts: dict[str, Any], slug: str, id_prefix: str) -> dict[str,
         "id_prefix": id_prefix,
         "hotline": "1022",
         "public_base_url": f"https://phananh.{domain}",
-        "console_base_url": f"https://ioc.{domain}/console",
+        "console_base_url": f"https://phananh.{domain}/dieu-hanh",  # the console: one page of the portal's build
         "agencies": agencies,
         "routing": {"default": "ward_people_committee", "by_category": dict(ROUTING)},
         "sla": {

@@ -153,7 +153,7 @@ def build_lines(profile: ProvinceProfile, items: Iterable[DueItem], now: datetim
             ward=ward.name if ward else DIGEST["unknown_ward"][0],
             due_at=item.due_at,
             days_late=working_days_late(item.due_at, now, calendar),
-            link=f"{profile.console_base_url.rstrip('/')}/reports/{item.report_id}",
+            link=profile.console_case_url(item.report_id),
         ))
     for lines in per_agency.values():
         lines.sort(key=lambda line: (SECTIONS.index(line.section), line.due_at, line.report_id))

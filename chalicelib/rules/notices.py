@@ -312,7 +312,7 @@ def safe_values(old: Report | None, new: Report, event: str, profile: ProvincePr
         "suggested_agency_en": suggested.name_en if suggested else NOTICE_FILLERS["no_suggested_agency"][1],
         "due": due.strftime("%H:%M %d/%m/%Y (UTC+07:00)"),
         "due_date": due.strftime("%d/%m/%Y"),
-        "link": f"{profile.console_base_url.rstrip('/')}/reports/{new.id}",
+        "link": profile.console_case_url(new.id),
         "tracking_link": tracking_link(profile, new.id),
         "merged_into_link": tracking_link(profile, merged_into),
         "round": str(int(new.round)),

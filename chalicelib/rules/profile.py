@@ -212,6 +212,11 @@ class ProvinceProfile(_Strict):
     def ward_agency_id(self, ward_code: str) -> str | None:
         return self._ward_agency.get(canonical_ward_code(ward_code))
 
+    def console_case_url(self, report_id: str) -> str:
+        """The staff console's page for one case: `<console_base_url>#<id>` opens it once signed in (the
+        console is one page, /dieu-hanh; staff notices and the daily digest link a case this way)."""
+        return f"{self.console_base_url.rstrip('/')}#{report_id}"
+
     def sla_days(self, channel: str) -> int:
         return self.channels[channel]  # type: ignore[index]  # a stored report's channel is a plain str
 

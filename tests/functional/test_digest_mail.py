@@ -107,7 +107,7 @@ def test_one_digest_per_agency_lead_on_a_working_day(profile, week, capfd):
     assert "DLK-OLD0001 – An toàn thực phẩm" in health.body  # level 3: no longer in sla-due, still listed
     assert "trễ 12 ngày làm việc" in health.body  # due Thu 05/11: Fri 06, two full weeks, Mon 23
     assert "DLK-FRI0001" in health.body and "trễ 1 ngày làm việc" in health.body
-    assert "https://ioc.daklak.example.gov.vn/console/reports/DLK-FRI0001" in health.body
+    assert "https://phananh.daklak.example.gov.vn/dieu-hanh#DLK-FRI0001" in health.body
     building = by_to["lanhdao.soxd@daklak.example.gov.vn"].body
     assert "ĐẾN HẠN HÔM NAY: 1 phản ánh\n1. DLK-TOD0001" in building
     assert "SẮP ĐẾN HẠN (trong 2 ngày làm việc tới): 1 phản ánh\n1. DLK-SOO0001" in building

@@ -328,7 +328,7 @@ def test_focal_officers_and_leadership_get_email_from_the_verified_sender(played
     ])
     assigned = next(m for m in emails() if food in m.subject)
     assert assigned.subject.startswith(f"Phản ánh {food} được giao cho Sở Y tế")
-    assert f"https://ioc.daklak.example.gov.vn/console/reports/{food}" in assigned.body
+    assert f"https://phananh.daklak.example.gov.vn/dieu-hanh#{food}" in assigned.body  # the console opens it
     assert assigned.body.index("Hạn xử lý") < assigned.body.index("Due:")  # Vietnamese first
 
 

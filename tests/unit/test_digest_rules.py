@@ -98,7 +98,7 @@ def test_one_message_per_agency_in_vietnamese_with_links():
     assert text.index("QUÁ HẠN") < text.index("ĐẾN HẠN HÔM NAY") < text.index("SẮP ĐẾN HẠN")
     assert "DLK-OVERDUE – An toàn thực phẩm – " + WARD.name in text
     assert "trễ 3 ngày làm việc" in text  # due Wed 18/11: Thu, Fri, Mon
-    assert "https://ioc.daklak.example.gov.vn/console/reports/DLK-TODAY" in text
+    assert "https://phananh.daklak.example.gov.vn/dieu-hanh#DLK-TODAY" in text
     assert "DLK-LATER" not in text
 
 

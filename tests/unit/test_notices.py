@@ -166,7 +166,7 @@ def test_staff_text_is_vietnamese_first_then_english_with_the_console_link_and_l
     vi, en = notice.text.split("\n\n---\n\n")
     assert "Hạn xử lý: 17:00 11/03/2026 (UTC+07:00)" in vi and "Due: 17:00 11/03/2026 (UTC+07:00)" in en
     assert PROFILE.ward(WARD).name in vi and PROFILE.ward(WARD).name in en
-    link = "https://ioc.daklak.example.gov.vn/console/reports/DLK-7KQ3-M9XD"
+    link = "https://phananh.daklak.example.gov.vn/dieu-hanh#DLK-7KQ3-M9XD"
     assert link in vi and link in en
 
 
