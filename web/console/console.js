@@ -44,8 +44,12 @@ async function staff(path) {
   return api.get(path, await auth());
 }
 
-function showCase(id) {
-  openCase(id, { auth, changed: () => load() }).catch((e) => say($("#queue-error"), message(e)));
+/** Open a case file; `reveal` scrolls it into view (opened by its code or a link: on a phone it is below the
+ *  queue, out of sight). */
+function showCase(id, reveal = false) {
+  openCase(id, { auth, changed: () => load() })
+    .then(() => reveal && $("#case").scrollIntoView({ block: "start" }))
+    .catch((e) => say($("#queue-error"), message(e)));
 }
 
 /** Queues, the map of open reports, or (the province admin) the staff directory. */
@@ -138,15 +142,20 @@ async function signedIn() {
   openLinked();
 }
 
-/** A report code, as a citizen reads it out on the phone or a link carries it: trimmed, upper case. */
+/** A report code as a caller reads it out or a link carries it: trimmed, upper case. */
 function reportCode(text) {
-  return decodeURIComponent(text || "").trim().toUpperCase();
+  return (text || "").trim().toUpperCase();
 }
 
 /** `/dieu-hanh#DLK-7KQ3-M9XD` opens that case once signed in (a link in a notice, a colleague's message). */
 function openLinked() {
-  const id = reportCode(location.hash.replace(/^#/, ""));
-  if (id && me) showCase(id);
+  let id;
+  try {
+    id = reportCode(decodeURIComponent(location.hash.replace(/^#/, "")));
+  } catch {
+    return; // a malformed link (a stray %) opens nothing
+  }
+  if (id && me) showCase(id, true);
 }
 
 function wire() {
@@ -186,7 +195,7 @@ function wire() {
     event.preventDefault();
     const id = reportCode($("#find-id").value);
     say($("#queue-error"), id ? "" : t("console.find.missing"));
-    if (id) showCase(id);
+    if (id) showCase(id, true);
   });
   window.addEventListener("hashchange", openLinked);
   for (const tab of document.querySelectorAll("#views button")) {
