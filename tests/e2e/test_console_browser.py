@@ -8,7 +8,9 @@ of open reports draws each page as it arrives, says when it shows only the first
 from __future__ import annotations
 
 import itertools
+import json
 import re
+import time
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -254,6 +256,63 @@ def test_the_ioc_opens_a_case_by_its_code_or_a_link_whatever_its_queue(portal: P
     assert page.errors == [] and linked.errors == []
     page.close()
     linked.close()
+
+
+def retention_ahead(portal: Portal, days: float, monkeypatch) -> dict:
+    """The daily retention run's originals part, in this process, against the stack's moto server, on a clock
+    `days` ahead: what `make run RUN_ARGS="--days-ahead N"` does in its runner (the API keeps real time)."""
+    from dataclasses import asdict
+
+    from chalicelib import container
+    from devstack.provision import Provisioned
+    from devstack.stack import load_chalice_config, stage_environment
+
+    provisioned = Provisioned(**json.loads((portal.stack.log_dir / "dev" / "stack.json").read_text("utf-8")))
+    config = load_chalice_config()
+    stage_vars = {**config.get("environment_variables", {}), **config["stages"]["dev"].get("environment_variables", {})}
+    for key, value in stage_environment(provisioned, f"http://127.0.0.1:{portal.stack.moto_port}", stage_vars).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(container, "clock", lambda: lambda: datetime.now(UTC) + timedelta(days=days))
+    container.reset()
+    try:
+        return asdict(container.originals().apply_retention())
+    finally:
+        container.reset()  # nothing built on this stack's settings outlives the test
+
+
+def test_ninety_days_after_publication_the_case_file_says_the_original_was_deleted(portal: Portal, monkeypatch):
+    receipt = post_report(portal.stack, new_report()).json()
+    report_id, photo_bytes = receipt["id"], demo_photo()
+    ioc, officer = staff_token(portal, "ioc.operator"), staff_token(portal, "ward1.officer")
+    offer = HTTP.post(f"{portal.api_url}/reports/{report_id}/media", timeout=30,
+                      headers={"X-Tracking-Token": receipt["tracking_token"]},
+                      json={"content_type": "image/jpeg", "size": len(photo_bytes)})
+    assert offer.status_code == 201, offer.text
+    posted = HTTP.post(offer.json()["url"], data=offer.json()["fields"],
+                       files={"file": ("o-ga.jpg", photo_bytes, "image/jpeg")}, timeout=30)
+    assert posted.status_code in (200, 204), posted.text
+    for _ in range(60):  # the thumbnailer makes the renditions within seconds
+        if staff_file(portal, "ioc.operator", report_id)["media"][0]["status"] == "ready":
+            break
+        time.sleep(0.5)
+    for token, action, fields in ((ioc, "assign", {"agency_id": "ubnd-22015"}), (officer, "accept", {}),
+                                  (officer, "submit_result", {"text": "Đã vá ổ gà"}), (ioc, "approve_result", {})):
+        staff_act(portal, token, report_id, action, **fields)
+    assert retention_ahead(portal, 89, monkeypatch)["removed"] == 0  # not yet: 90 days after publication
+    page, _ = console_page(portal)
+    sign_in(page, portal, "ioc.operator")
+    page.goto(portal.url + f"/dieu-hanh#{report_id}")
+    expect(page.locator("#case .photo a")).to_have_text("Ảnh gốc")  # the link to the original, until the rule runs
+    run = retention_ahead(portal, 91, monkeypatch)
+    assert run["removed"] >= 1 and run["versions"] >= 1, run
+    page.reload()
+    photo = page.locator("#case .photo")
+    expect(photo).to_contain_text("Ảnh gốc đã xoá theo quy định lưu trữ")
+    assert photo.locator("a").count() == 0 and photo.locator("img").count() == 1  # the rendition stays
+    expect(page.locator("#case .history")).to_contain_text("Xoá ảnh gốc (quy định lưu trữ)")
+    screenshot(page, "console-original-removed")
+    assert page.errors == []
+    page.close()
 
 
 def test_an_empty_queue_says_so_once_it_has_been_read(portal: Portal):
