@@ -17,6 +17,14 @@ from pynamodb.models import Model
 from chalicelib.adapters.aws import botocore_session
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
+MAX_PARTITION_KEY_BYTES = 2048  # DynamoDB refuses a longer partition key value, and an empty one
+
+
+def storable_key(value: str) -> bool:
+    """Whether DynamoDB can hold `value` as a partition key. A key it cannot hold names nothing stored, so a
+    lookup by a person's id (a path segment: empty once trimmed, or very long) answers "not found" without the
+    call, which DynamoDB would refuse with a ValidationException."""
+    return 0 < len(value.encode("utf-8", "surrogatepass")) <= MAX_PARTITION_KEY_BYTES
 
 
 class _PynamoSession:

@@ -20,7 +20,13 @@ from chalicelib.rules.limits import Quota
 from chalicelib.rules.listing import PublicFilters, StaffFilters, StaffScope
 from chalicelib.rules.report import OPEN_STATES, SUPPORTABLE_STATES, AuditEntry, Report, Reporter, is_public
 from chalicelib.rules.retention import ended_at, is_anonymised, originals_held
-from chalicelib.storage.dynamo import ConnectionOf, cancellation_codes, cancelled_by_condition, to_plain
+from chalicelib.storage.dynamo import (
+    ConnectionOf,
+    cancellation_codes,
+    cancelled_by_condition,
+    storable_key,
+    to_plain,
+)
 from chalicelib.storage.limits import counter
 from chalicelib.storage.models import (
     OPEN_SHARD,
@@ -290,7 +296,9 @@ class ReportStore(ConnectionOf):
         return report.evolve(version=1)
 
     def get(self, report_id: str) -> tuple[Report, str] | None:
-        """The report and its token digest, or None (one consistent read)."""
+        """The report and its token digest, or None (one consistent read; none for an id no key can be)."""
+        if not storable_key(report_id):
+            return None
         try:
             model = ReportModel.get(report_id, consistent_read=True)
         except DoesNotExist:
@@ -311,6 +319,10 @@ class ReportStore(ConnectionOf):
         """
         if not references:
             return None
+        for ref in references:  # an id no key can be names nothing: refused before any call
+            _, hash_key, range_key = _key_of(ref)
+            if not storable_key(hash_key) or (ref.kind == "evidence" and not storable_key(range_key)):
+                return ref
         wanted = {_key_of(ref): ref for ref in references}
         found: dict[tuple[str, str, str], dict[str, Any]] = {}
         pending = sorted(wanted)

@@ -44,7 +44,8 @@ QUERY_KEYS = ["limit", "cursor", "status", "agency", "category", "ward", "due_be
               "service_request_id", "service_code", "start_date", "end_date", "jurisdiction_id"]  # Open311's
 
 ODD_IDS = ["..", "%2e%2e", "%00", "a" * 2000, "DLK-0000-0000", "💥", "%ud800", "%ff", "'%20OR%201=1", "%22",
-           "null", "-1", "1e308", "%5B%5D", "%7B%7D", "DLK-XXXX-XXXX%0A"]
+           "null", "-1", "1e308", "%5B%5D", "%7B%7D", "DLK-XXXX-XXXX%0A",
+           "", "%20", "%20%20", "b" * 2100, "ệ" * 800]  # empty once trimmed; over DynamoDB's 2,048-byte key
 
 # Known fields of each body, so that every field gets every hostile value.
 FIELDS = {
