@@ -242,7 +242,8 @@ def test_the_ioc_opens_a_case_by_its_code_or_a_link_whatever_its_queue(portal: P
     expect(page.locator("#case-status")).to_have_text("Từ chối")
     find.get_by_label("Mã phản ánh", exact=True).fill("DLK-0000-0000")
     find.get_by_role("button", name="Mở").click()
-    expect(page.locator("#queue-error")).not_to_be_empty()  # the API's 404, in the chosen language
+    expect(page.locator("#queue-error")).to_have_text(  # the API's 404, in the page's language
+        "Không tìm thấy phản ánh có mã này trong phạm vi tài khoản của bạn được xem.")
     find.get_by_label("Mã phản ánh", exact=True).fill("dlk-%zz")  # a stray % is a code like any other
     find.get_by_role("button", name="Mở").click()
     expect(page.locator("#queue-error")).not_to_be_empty()

@@ -212,10 +212,14 @@ def test_the_place_can_be_picked_with_the_keyboard(portal: Portal):
                            "document.querySelector('#ward').textContent)")
     assert page.locator(".pin").count() == 1
     page.get_by_label("Lĩnh vực", exact=True).select_option("ha-tang-do-thi")
-    page.get_by_role("button", name="Gửi phản ánh").click()  # no description: the API's 400 names the field
+    with page.expect_response(lambda r: r.url.endswith("/reports") and r.request.method == "POST") as sent:
+        page.get_by_role("button", name="Gửi phản ánh").click()  # no description: the API's 400 names the field
+    refusal = sent.value.json()
+    assert sent.value.status == 400 and refusal["field"] == "description", refusal
     error = page.locator("[data-error-for='description']")
     error.wait_for()
-    assert error.text_content().strip() and page.locator("#done").is_hidden()
+    assert error.text_content().strip() == refusal["message"]  # the API's Vietnamese words, not its English
+    assert page.locator("#done").is_hidden()
 
 
 def test_the_results_page_shows_a_result_published_while_it_is_open(portal: Portal):

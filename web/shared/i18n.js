@@ -28,9 +28,11 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
 }
 
-/** An API error's message in the chosen language (the API answers both). */
+/** An API error's message in the chosen language (the API answers both). An ApiError's own `message` is the
+ *  English one (an Error's message is for logs): the Vietnamese is `message_vi`. */
 export function apiMessage(error) {
-  return lang === "en" ? error.message_en || error.message : error.message || error.message_en;
+  const vi = error.message_vi || error.message;
+  return lang === "en" ? error.message_en || vi : vi || error.message_en;
 }
 
 /** Fill every data-i18n element under `root`. */
