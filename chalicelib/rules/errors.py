@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.rules.messages import ERRORS
+from chalicelib.rules.messages import ERRORS, FIELD_LABELS
 
 
 def _params_for(lang: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -28,6 +28,8 @@ class DomainError(Exception):
         self.code = code
         self.field = field
         self.params = {"field": field, **params}
+        if field in FIELD_LABELS:  # a person reads the form's label, not the JSON path (kept in `field`)
+            self.params.update(field_vi=FIELD_LABELS[field][0], field_en=FIELD_LABELS[field][1])
         vi, en = ERRORS.get(text or code, ERRORS["invalid_value"])
         self.message = vi.format(**_params_for("vi", self.params))
         self.message_en = en.format(**_params_for("en", self.params))

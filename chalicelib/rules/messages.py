@@ -455,6 +455,26 @@ ERRORS: dict[str, Text] = {
 }
 
 
+# -- fields a person fills in, as the forms label them: an error names the field so (rules/errors.py), and the
+# body's `field` keeps the machine path for clients. A path not listed here is quoted as it is.
+FIELD_LABELS: dict[str, Text] = {
+    "description": ("Nội dung phản ánh", "Description"),
+    "category": ("Lĩnh vực", "Category"),
+    "reporter.name": ("Họ và tên", "Name"),
+    "reporter.phone": ("Số điện thoại", "Phone number"),
+    "name": ("Họ và tên", "Name"),
+    "phone": ("Số điện thoại", "Phone number"),
+    "occurred_at": ("Thời điểm xảy ra", "When it happened"),
+    "rating": ("Mức độ hài lòng", "Rating"),
+    "comment": ("Nhận xét", "Comment"),
+    "reason": ("Lý do", "Reason"),
+    "public_reason": ("Lý do công khai", "Public reason"),
+    "text": ("Kết quả xử lý", "Result"),
+    "note": ("Ghi chú", "Note"),
+    "working_days": ("Số ngày làm việc", "Working days"),
+    "agency_id": ("Đơn vị xử lý (mã)", "Agency (code)"),
+}
+
 # -- type names quoted by the wrong_type error (schemas/common.py): pydantic error type -> texts ---------------
 TYPE_NAMES: dict[str, Text] = {
     "string_type": ("chuỗi ký tự", "a string"),
@@ -796,6 +816,7 @@ RETENTION: dict[str, Text] = {
 CATALOGUE: dict[str, dict[str, Text]] = {
     "errors": ERRORS,
     "type_names": TYPE_NAMES,
+    "field_labels": FIELD_LABELS,
     "rejections": REJECTIONS,
     "urgent_advice": URGENT_ADVICE,
     "receipt_notes": RECEIPT_NOTES,

@@ -84,7 +84,7 @@ def test_a_missing_field_is_a_400_with_the_intake_error_body(client, staff):
     status, body = act(client, staff, "ioc", report_id, "assign")
     assert status == 400
     assert body["code"] == "missing_field" and body["field"] == "agency_id"
-    assert body["message"] == "Thiếu trường bắt buộc 'agency_id'." and body["message_en"]
+    assert body["message"] == "Thiếu trường bắt buộc 'Đơn vị xử lý (mã)'." and body["message_en"]  # the form's label
 
 
 @pytest.mark.parametrize(("payload", "code", "field"), [
