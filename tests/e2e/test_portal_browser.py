@@ -137,6 +137,7 @@ def test_report_with_a_photo_track_publish_rate_and_find_it_on_the_map(portal: P
 
     page.goto(portal.url + link)
     assert page.locator("#status").text_content() == "Đã tiếp nhận"
+    assert "null" not in page.locator("#report").inner_text()  # no result yet: nothing in its place
     for size in (PHONE, DESKTOP):
         page.set_viewport_size(size)
         screenshot(page, "track")
@@ -160,6 +161,7 @@ def test_report_with_a_photo_track_publish_rate_and_find_it_on_the_map(portal: P
     results.locator(f"#list li[data-report='{report_id}'] a").click()
     results.wait_for_selector("#detail:not([hidden])")
     assert "Đã vá ổ gà" in results.locator("#detail").text_content()
+    assert "null" not in results.locator("#detail").inner_text()
     assert "Nguyễn Văn An" not in results.content() and "0905 123 456" not in results.content()
     for size in (DESKTOP, PHONE):
         results.set_viewport_size(size)

@@ -2,7 +2,7 @@
 // paged by cursor, drawn over the ward polygons; #<id> opens one report's public page.
 import { api, query } from "../shared/api.js";
 import { formatDate, localName, onLanguage, t } from "../shared/i18n.js";
-import { $, h, startPage } from "../shared/layout.js";
+import { $, fill, h, startPage } from "../shared/layout.js";
 import { L, mapOrNotice } from "../shared/map.js";
 
 const STATUSES = ["published", "closed", "rejected"];
@@ -83,7 +83,7 @@ async function showDetail() {
       const x = p.renditions.find((y) => y.name !== "thumb") || p.renditions[0];
       return x ? h("img", { src: x.url, alt: t("track.result"), width: x.width, height: x.height, class: "evidence" }) : null;
     });
-    box.replaceChildren(
+    fill(box,
       h("h2", {}, r.id, " · ", t("status." + r.status)),
       h("p", {}, label(r.category), " · ", r.location.ward_name || "", " · ", label(r.agency)),
       h("p", {}, r.description),

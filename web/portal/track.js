@@ -2,7 +2,7 @@
 // due date, timeline, the published result with its evidence photos; rate it and reopen it as the API allows.
 import { api, ApiError } from "../shared/api.js";
 import { apiMessage, currentLang, formatDate, localName, onLanguage, t } from "../shared/i18n.js";
-import { $, h, startPage } from "../shared/layout.js";
+import { $, fill, h, startPage } from "../shared/layout.js";
 import { readTrackingLink, trackingHash } from "./tracking-link.js";
 
 startPage();
@@ -36,7 +36,7 @@ function render() {
     const r = p.renditions.find((x) => x.name !== "thumb") || p.renditions[0];
     return r ? h("img", { src: r.url, alt: t("track.result"), width: r.width, height: r.height, class: "evidence" }) : null;
   });
-  box.replaceChildren(
+  fill(box,
     h("div", { class: "card" },
       h("h2", {}, mine.id, " · ", h("span", { id: "status", class: "badge" }, t("status." + mine.status))),
       h("p", {}, mine.description),

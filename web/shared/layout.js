@@ -43,6 +43,13 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** Replace `el`'s children with `children`, leaving out null, undefined and false as h() does (the DOM's own
+ *  replaceChildren writes them as the text "null"). */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  return el;
+}
+
 export function $(selector, root = document) {
   return root.querySelector(selector);
 }
