@@ -12,7 +12,15 @@ from chalicelib.rules.profile import ProvinceProfile
 from chalicelib.rules.report import AuditEntry, Report
 from chalicelib.rules.rounds import round_label
 from chalicelib.rules.urgency import urgent_advice
-from chalicelib.views.common import agency, category, history_entry, place, public_merge, public_result
+from chalicelib.views.common import (
+    agency,
+    category,
+    history_entry,
+    place,
+    public_merge,
+    public_rejection,
+    public_result,
+)
 
 
 def with_token(answer: dict[str, Any], token: str) -> dict[str, Any]:
@@ -82,6 +90,7 @@ def reporter_view(profile: ProvinceProfile, report: Report, history: list[AuditE
         "due_at": iso_local(report.due_at),
         "original_due_at": iso_local(report.original_due_at),
         "result": public_result(report),
+        "rejection": public_rejection(report),  # why it was refused: the words the public reads too
         "history": [history_entry(e, with_actor=False) for e in history],
         "support_count": report.support_count,
         "merge": public_merge(report),  # the tracking page links the survivor

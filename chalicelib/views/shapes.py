@@ -251,6 +251,7 @@ class _ReportCore(Shape):
 
 class ReporterView(_ReportCore):
     result: PublicResult | None
+    rejection: PublicRejection | None  # a refused report: the public reason (and the report it repeats)
     history: list[HistoryRow]
     support_count: int  # "me too" supports of this report; never who
     merge: PublicMerge | None  # merged: the surviving report the tracking page links

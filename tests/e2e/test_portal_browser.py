@@ -327,3 +327,27 @@ def test_the_statistics_page_says_when_it_cannot_read_the_figures_and_reads_them
     page.wait_for_selector("#ranking")
     assert failed.is_hidden() and len(dropped) == 1
     page.close()
+
+
+def test_a_reporter_whose_report_was_refused_reads_why_on_the_tracking_page(portal: Portal):
+    from urllib.parse import urlencode
+
+    original = submit_report(portal, "moi-truong", "Rác thải đổ trộm ven đường nhiều ngày", (12.6712, 108.0391),
+                             ("Lê Thị Cúc", "0905 333 010"))
+    answer = HTTP.post(f"{portal.api_url}/reports", timeout=30, json={
+        "category": "moi-truong", "description": "Rác đổ trộm ven đường, bốc mùi", "location":
+        {"lat": 12.6712, "lng": 108.0391}, "reporter": {"name": "Phan Văn Dũng", "phone": "0905 333 011"}}).json()
+    ioc = staff_token(portal, "ioc.operator")
+    staff_act(portal, ioc, answer["id"], "reject", reason_code="duplicate", duplicate_of=original,
+              public_reason="Trùng với phản ánh đã tiếp nhận trước đó")
+    page = portal.page(PHONE)
+    page.goto(portal.url + "/tra-cuu#" + urlencode({"id": answer["id"], "token": answer["tracking_token"]}))
+    card = page.locator("#rejection")
+    card.wait_for()
+    assert page.locator("#status").text_content() == "Không xử lý"
+    assert "Trùng với phản ánh đã tiếp nhận trước đó" in card.text_content()
+    assert original in card.text_content()  # the report it repeats, by its code
+    assert "null" not in page.locator("#report").inner_text()
+    screenshot(page, "track-rejected")
+    assert [e for e in page.errors if "/public/reports/" not in e] == []  # its public page: asked for, then found
+    page.close()

@@ -146,8 +146,8 @@ def test_a_result_may_only_name_this_reports_evidence(client, staff, province):
 
 
 def test_rejecting_as_a_duplicate_checks_the_other_report_exists(client, staff):
-    original, _ = submit(client)
-    copy, _ = submit(client)
+    original, original_token = submit(client)
+    copy, copy_token = submit(client)
     status, body = act(client, staff, "ioc", copy, "reject", reason_code="duplicate",
                        public_reason="Trùng với phản ánh đã tiếp nhận", duplicate_of="DLK-ZZZZ-ZZZZ")
     assert status == 400 and body["code"] == "unknown_reference" and body["field"] == "duplicate_of"
@@ -157,6 +157,11 @@ def test_rejecting_as_a_duplicate_checks_the_other_report_exists(client, staff):
     public = body_of(client.http.get(f"/public/reports/{copy}"))
     assert public["rejection"] == {"reason_code": "duplicate", "public_reason": "Trùng với phản ánh đã tiếp nhận",
                                    "duplicate_of": original}
+    # the reporter learns why on their tracking page, in the same public words
+    own = body_of(client.http.get(f"/reports/{copy}", headers={"X-Tracking-Token": copy_token}))
+    assert own["status"] == "rejected" and own["rejection"] == public["rejection"]
+    kept = body_of(client.http.get(f"/reports/{original}", headers={"X-Tracking-Token": original_token}))
+    assert kept["rejection"] is None
 
 
 def test_an_extension_moves_the_due_date_and_the_sla_index_key(client, staff, province):

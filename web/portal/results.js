@@ -88,6 +88,8 @@ async function showDetail() {
       h("p", {}, label(r.category), " · ", r.location.ward_name || "", " · ", label(r.agency)),
       h("p", {}, r.description),
       r.result ? h("p", {}, h("strong", {}, t("track.result")), ": ", r.result.text) : null,
+      r.rejection ? h("p", { id: "detail-rejection" }, h("strong", {}, t("track.rejected")), ": ",
+        r.rejection.public_reason) : null,
       ...photos,
       h("p", {}, h("span", { class: "badge" }, t("common.supports", { n: r.support_count ?? 0 }))),
     );

@@ -49,12 +49,22 @@ function render() {
         h("a", { href: `/ket-qua#${encodeURIComponent(merge.into)}` }, merge.into)) : null),
     mine.result ? h("div", { class: "card", id: "result" },
       h("h2", {}, t("track.result")), h("p", {}, mine.result.text), ...evidence) : null,
+    mine.rejection ? rejectionCard(mine.rejection) : null,
     h("div", { class: "card" }, h("h2", {}, t("track.timeline")),
       h("ol", { id: "timeline" }, mine.history.map((e) =>
         h("li", {}, formatDate(e.at, true), " — ", t("status." + e.to))))),
     mine.status === "published" ? actions(mine) : null,
   );
   box.hidden = false;
+}
+
+/** Why a report was refused, in the words the IOC wrote for the public; a duplicate names the report it repeats
+ *  (its code only: until that one is published it has no public page to link). */
+function rejectionCard(rejection) {
+  const original = rejection.duplicate_of;
+  return h("div", { class: "card", id: "rejection" },
+    h("h2", {}, t("track.rejected")), h("p", {}, rejection.public_reason),
+    original ? h("p", {}, t("track.duplicate_of"), " ", h("strong", { class: "code" }, original)) : null);
 }
 
 function actions(mine) {
