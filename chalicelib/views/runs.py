@@ -21,7 +21,7 @@ def close_run(closed: int) -> dict[str, Any]:
 def retention_run(read: int, anonymised: int, lost: int, supporters: int, stopped_early: bool,
                   originals: dict[str, Any]) -> dict[str, Any]:
     """The contacts' anonymiser's figures, and `originals`: the media originals' run (read, removed, versions,
-    lost, stopped_early). `stopped_early`: the run's time or ceiling ran out with due cases left, which the
+    lost, moved, stopped_early). `stopped_early`: the run's time or ceiling ran out with due cases left, which the
     next run takes first."""
     return {"read": read, "anonymised": anonymised, "lost": lost, "supporters": supporters,
             "stopped_early": stopped_early, "originals": originals}
