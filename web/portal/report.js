@@ -88,9 +88,9 @@ function placePin() {
 /** The ward map. On a cheap phone's patchy data it may fail to load: the page says so and offers to try
  *  again, and "My location" still works without it (the ward comes from the API either way). */
 async function startMap() {
-  state.map = (await mapOrNotice($("#map"), $("#map-failed")))?.map ?? null;
-  const map = state.map;
-  if (!map) return;
+  const map = (await mapOrNotice($("#map"), $("#map-failed")))?.map ?? null;
+  if (!map || map === state.map) return; // not loaded, or already wired (a double tap on "load again")
+  state.map = map;
   map.on("click", (e) => setPoint(e.latlng));
   // keyboard: arrows pan (Leaflet), Enter or Space puts the pin at the map's centre
   map.getContainer().addEventListener("keydown", (e) => {

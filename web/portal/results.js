@@ -116,8 +116,9 @@ setInterval(refreshIfStale, 30 * 1000);
 /** The map, on its own: on patchy data it may fail while the list loads, and the page says so and offers to
  *  load it again; once it is there it draws what is listed. */
 async function startMap() {
-  state.map = (await mapOrNotice($("#map"), $("#map-failed")))?.map ?? null;
-  if (!state.map) return;
+  const map = (await mapOrNotice($("#map"), $("#map-failed")))?.map ?? null;
+  if (!map || map === state.map) return; // not loaded, or already drawn (a double tap on "load again")
+  state.map = map;
   render();
   if (state.shownAt) state.map.setView(state.shownAt, 12); // the report opened before the map arrived
 }

@@ -33,18 +33,28 @@ export async function createMap(element, { onWardClick } = {}) {
 }
 
 /** `createMap`, or null once `notice` is shown in its place: on a cheap phone's patchy data the outlines may
- *  not load, and the page says so (with its own button to call this again) rather than an empty grey box. */
-export async function mapOrNotice(element, notice, options) {
-  notice.hidden = true;
-  element.hidden = false; // Leaflet measures the box it draws in
-  try {
-    return await createMap(element, options);
-  } catch {
-    element.hidden = true;
-    notice.hidden = false;
-    return null;
+ *  not load, and the page says so (with its own button to call this again) rather than an empty grey box. A call
+ *  while one for the same element is still loading shares it (a double tap on the button makes one map). */
+export function mapOrNotice(element, notice, options) {
+  if (!loading.has(element)) {
+    loading.set(element, (async () => {
+      notice.hidden = true;
+      element.hidden = false; // Leaflet measures the box it draws in
+      try {
+        return await createMap(element, options);
+      } catch {
+        element.hidden = true;
+        notice.hidden = false;
+        return null;
+      } finally {
+        loading.delete(element);
+      }
+    })());
   }
+  return loading.get(element);
 }
+
+const loading = new WeakMap(); // element -> its map being made
 
 /** Leaflet measures its box once: when the page's layout settles later (CSS, a rotated phone, a resized
  *  window) it must be told, and while nobody (the person or the page) has moved the map since it was fitted
