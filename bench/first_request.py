@@ -101,7 +101,7 @@ class Stage:
 
     def __init__(self, jwks_latency_ms: float = 0.0) -> None:
         from devstack.provision import provision
-        from devstack.stack import MotoServer, load_chalice_config, stage_environment
+        from devstack.stack import MotoServer, load_chalice_config, stage_environment, stage_variables
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
@@ -111,10 +111,7 @@ class Stage:
         self.server.start()
         url = self.server.url
         self.stack = provision(STAGE, REGION, endpoint_url=url)
-        config = load_chalice_config()  # Chalice's order: the top-level variables, then the stage's
-        stage_vars = {**config.get("environment_variables", {}),
-                      **config["stages"][STAGE].get("environment_variables", {})}
-        self.env = stage_environment(self.stack, url, stage_vars,
+        self.env = stage_environment(self.stack, url, stage_variables(load_chalice_config(), STAGE),
                                      base={"PATH": os.environ.get("PATH", "/usr/bin:/bin")})
         self.env.update(POWERTOOLS_LOG_LEVEL="WARNING", AWS_LAMBDA_FUNCTION_NAME="phananh-dev-bench")
         os.environ.update({k: v for k, v in self.env.items() if k != "AWS_LAMBDA_FUNCTION_NAME"})

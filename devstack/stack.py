@@ -221,6 +221,11 @@ def load_chalice_config(root: Path = ROOT) -> dict[str, Any]:
     return json.loads((root / ".chalice" / "config.json").read_text(encoding="utf-8"))
 
 
+def stage_variables(config: dict[str, Any], stage: str) -> dict[str, str]:
+    """A stage's `environment_variables` in Chalice's order: the top-level ones, then the stage's own."""
+    return {**config.get("environment_variables", {}), **config["stages"][stage].get("environment_variables", {})}
+
+
 def stage_environment(stack: Provisioned, endpoint_url: str, stage_vars: dict[str, str],
                       base: dict[str, str] | None = None) -> dict[str, str]:
     """The environment chalice local and the runner share, as Lambda's would be for this stage.
@@ -388,9 +393,7 @@ class LocalStack:
         # (not the admin's "-" nor the IOC: no agency alert is ever addressed to them)
         agencies = sorted({s["agency"] for s in run.staff if s.get("agency") not in (None, "-", IOC_AGENCY)})
         run.inboxes = dict(subscribe_inboxes(run.stack, self.endpoint_url, agencies=agencies))
-        stage_vars = {**self.config.get("environment_variables", {}),  # Chalice's order: top-level, then stage
-                      **self.config["stages"][run.stage].get("environment_variables", {})}
-        run.env = stage_environment(run.stack, self.endpoint_url, stage_vars)
+        run.env = stage_environment(run.stack, self.endpoint_url, stage_variables(self.config, run.stage))
         if self.zalo_oa is not None:  # the OA's message API and its attachments come from the stand-in
             run.env.update(ZALO_API_BASE_URL=self.zalo_oa.url, ZALO_MEDIA_ALLOWED_HOSTS=self.zalo_oa.host_port)
         run.open311_key = seed_open311_key(run.env)  # digested under the stage's own settings

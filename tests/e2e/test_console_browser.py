@@ -266,12 +266,11 @@ def retention_ahead(portal: Portal, days: float, monkeypatch) -> dict:
 
     from chalicelib import container
     from devstack.provision import Provisioned
-    from devstack.stack import load_chalice_config, stage_environment
+    from devstack.stack import load_chalice_config, stage_environment, stage_variables
 
     provisioned = Provisioned(**json.loads((portal.stack.log_dir / "dev" / "stack.json").read_text("utf-8")))
-    config = load_chalice_config()
-    stage_vars = {**config.get("environment_variables", {}), **config["stages"]["dev"].get("environment_variables", {})}
-    for key, value in stage_environment(provisioned, f"http://127.0.0.1:{portal.stack.moto_port}", stage_vars).items():
+    moto = f"http://127.0.0.1:{portal.stack.moto_port}"
+    for key, value in stage_environment(provisioned, moto, stage_variables(load_chalice_config(), "dev")).items():
         monkeypatch.setenv(key, value)
     monkeypatch.setattr(container, "clock", lambda: lambda: datetime.now(UTC) + timedelta(days=days))
     container.reset()
